@@ -1,0 +1,37 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Release builds of Kura's own targets skip exclusivity checks on the hot paths;
+// dependencies never see these flags.
+let fast: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "kura",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "kura", targets: ["kura"]),
+        .library(name: "KuraIndex", targets: ["KuraIndex"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        .target(name: "CKuraKernels"),
+        .systemLibrary(
+            name: "COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "KuraCore", swiftSettings: fast),
+        .target(name: "KuraIndex", dependencies: ["KuraCore", "CKuraKernels", "COpenBLAS"], swiftSettings: fast),
+        .target(name: "KuraBench", dependencies: ["KuraIndex"], swiftSettings: fast),
+        .executableTarget(
+            name: "kura",
+            dependencies: [
+                "KuraBench", "KuraIndex",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ], swiftSettings: fast),
+        .testTarget(name: "CKuraKernelsTests", dependencies: ["CKuraKernels"]),
+        .testTarget(name: "KuraCoreTests", dependencies: ["KuraCore"]),
+        .testTarget(name: "KuraIndexTests", dependencies: ["KuraIndex", "KuraBench"]),
+        .testTarget(name: "KuraBenchTests", dependencies: ["KuraBench"]),
+    ]
+)

@@ -1,0 +1,133 @@
+// Shared by the per-ISA kernel files; not part of the public header.
+#ifndef CK_INTERNAL_H
+#define CK_INTERNAL_H
+#include "kura_kernels.h"
+#include <math.h>
+
+/// Every instruction set finishes a cosine the same way, so exact partial sums give identical results.
+static inline float ck_cos_finish(float dot, float qq, float xx) {
+    float d = qq * xx;
+    return d > 0.0f ? dot / sqrtf(d) : 0.0f;
+}
+
+static inline float ck_half_to_float(uint16_t h) {
+    uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
+    uint32_t exp = (h >> 10) & 0x1fu;
+    uint32_t man = h & 0x3ffu;
+    uint32_t bits;
+    if (exp == 0) {
+        if (man == 0) {
+            bits = sign;
+        } else { // subnormal: renormalise
+            int e = -1;
+            do { e++; man <<= 1; } while ((man & 0x400u) == 0);
+            bits = sign | ((uint32_t)(127 - 15 - e) << 23) | ((man & 0x3ffu) << 13);
+        }
+    } else if (exp == 0x1f) {
+        bits = sign | 0x7f800000u | (man << 13);
+    } else {
+        bits = sign | ((exp + 127 - 15) << 23) | (man << 13);
+    }
+    float f;
+    __builtin_memcpy(&f, &bits, 4);
+    return f;
+}
+
+/// Prefetch distance for batch kernels, in rows.
+#define CK_PREFETCH_AHEAD 2
+/// Cache lines of each upcoming row to prefetch (the hardware streamer fetches the rest).
+#define CK_PREFETCH_LINES 8
+
+static inline void ck_prefetch_row(const void *row, size_t bytes) {
+    const char *p = (const char *)row;
+    size_t lines = (bytes + 63) / 64;
+    if (lines > CK_PREFETCH_LINES) lines = CK_PREFETCH_LINES;
+    for (size_t i = 0; i < lines; i++) __builtin_prefetch(p + i * 64, 0, 3);
+}
+
+/// Defines the six batch kernels of one instruction set from its pair kernels.
+#define CK_DEFINE_BATCHES(SUFFIX, ATTR)                                                                     \
+    ATTR static void dot_f32_batch_##SUFFIX(const float *q, const void *base, size_t stride,              \
+                                            const float *scales, const uint32_t *ids, size_t count,       \
+                                            size_t n, float *out) {                                       \
+        (void)scales;                                                                                     \
+        const char *b = (const char *)base;                                                               \
+        for (size_t i = 0; i < count; i++) {                                                              \
+            if (i + CK_PREFETCH_AHEAD < count)                                                            \
+                ck_prefetch_row(b + (size_t)ids[i + CK_PREFETCH_AHEAD] * stride, n * 4);                  \
+            out[i] = dot_f32_##SUFFIX(q, (const float *)(b + (size_t)ids[i] * stride), n);                \
+        }                                                                                                 \
+    }                                                                                                     \
+    ATTR static void l2sq_f32_batch_##SUFFIX(const float *q, const void *base, size_t stride,             \
+                                             const float *scales, const uint32_t *ids, size_t count,      \
+                                             size_t n, float *out) {                                      \
+        (void)scales;                                                                                     \
+        const char *b = (const char *)base;                                                               \
+        for (size_t i = 0; i < count; i++) {                                                              \
+            if (i + CK_PREFETCH_AHEAD < count)                                                            \
+                ck_prefetch_row(b + (size_t)ids[i + CK_PREFETCH_AHEAD] * stride, n * 4);                  \
+            out[i] = l2sq_f32_##SUFFIX(q, (const float *)(b + (size_t)ids[i] * stride), n);               \
+        }                                                                                                 \
+    }                                                                                                     \
+    ATTR static void dot_f16_batch_##SUFFIX(const float *q, const void *base, size_t stride,              \
+                                            const float *scales, const uint32_t *ids, size_t count,       \
+                                            size_t n, float *out) {                                       \
+        (void)scales;                                                                                     \
+        const char *b = (const char *)base;                                                               \
+        for (size_t i = 0; i < count; i++) {                                                              \
+            if (i + CK_PREFETCH_AHEAD < count)                                                            \
+                ck_prefetch_row(b + (size_t)ids[i + CK_PREFETCH_AHEAD] * stride, n * 2);                  \
+            out[i] = dot_f16_##SUFFIX(q, (const uint16_t *)(b + (size_t)ids[i] * stride), n);             \
+        }                                                                                                 \
+    }                                                                                                     \
+    ATTR static void l2sq_f16_batch_##SUFFIX(const float *q, const void *base, size_t stride,             \
+                                             const float *scales, const uint32_t *ids, size_t count,      \
+                                             size_t n, float *out) {                                      \
+        (void)scales;                                                                                     \
+        const char *b = (const char *)base;                                                               \
+        for (size_t i = 0; i < count; i++) {                                                              \
+            if (i + CK_PREFETCH_AHEAD < count)                                                            \
+                ck_prefetch_row(b + (size_t)ids[i + CK_PREFETCH_AHEAD] * stride, n * 2);                  \
+            out[i] = l2sq_f16_##SUFFIX(q, (const uint16_t *)(b + (size_t)ids[i] * stride), n);            \
+        }                                                                                                 \
+    }                                                                                                     \
+    ATTR static void dot_i8_batch_##SUFFIX(const float *q, const void *base, size_t stride,               \
+                                           const float *scales, const uint32_t *ids, size_t count,        \
+                                           size_t n, float *out) {                                        \
+        const char *b = (const char *)base;                                                               \
+        for (size_t i = 0; i < count; i++) {                                                              \
+            if (i + CK_PREFETCH_AHEAD < count)                                                            \
+                ck_prefetch_row(b + (size_t)ids[i + CK_PREFETCH_AHEAD] * stride, n);                      \
+            out[i] = dot_i8_##SUFFIX(q, (const int8_t *)(b + (size_t)ids[i] * stride), scales[ids[i]], n); \
+        }                                                                                                 \
+    }                                                                                                     \
+    ATTR static void l2sq_i8_batch_##SUFFIX(const float *q, const void *base, size_t stride,              \
+                                            const float *scales, const uint32_t *ids, size_t count,       \
+                                            size_t n, float *out) {                                       \
+        const char *b = (const char *)base;                                                               \
+        for (size_t i = 0; i < count; i++) {                                                              \
+            if (i + CK_PREFETCH_AHEAD < count)                                                            \
+                ck_prefetch_row(b + (size_t)ids[i + CK_PREFETCH_AHEAD] * stride, n);                      \
+            out[i] = l2sq_i8_##SUFFIX(q, (const int8_t *)(b + (size_t)ids[i] * stride), scales[ids[i]], n); \
+        }                                                                                                 \
+    }
+
+#define CK_TABLE(SUFFIX, ISA, NAME)                                                                       \
+    {ISA, NAME,                                                                                           \
+     dot_f32_##SUFFIX, l2sq_f32_##SUFFIX, cos_f32_##SUFFIX,                                               \
+     dot_f16_##SUFFIX, l2sq_f16_##SUFFIX, cos_f16_##SUFFIX,                                               \
+     dot_i8_##SUFFIX, l2sq_i8_##SUFFIX, cos_i8_##SUFFIX,                                                  \
+     dot_f32_batch_##SUFFIX, l2sq_f32_batch_##SUFFIX,                                                     \
+     dot_f16_batch_##SUFFIX, l2sq_f16_batch_##SUFFIX,                                                     \
+     dot_i8_batch_##SUFFIX, l2sq_i8_batch_##SUFFIX}
+
+extern const ck_kernels ck_scalar_kernels;
+#if defined(__x86_64__)
+extern const ck_kernels ck_avx2_kernels;
+extern const ck_kernels ck_avx512_kernels;
+#endif
+#if defined(__aarch64__)
+extern const ck_kernels ck_neon_kernels;
+#endif
+
+#endif

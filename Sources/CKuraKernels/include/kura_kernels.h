@@ -1,0 +1,66 @@
+// Distance kernels for Kura: f32 vectors, and stored f16 / int8 vectors against an f32 query.
+//
+// One implementation per instruction set (scalar, AVX2+FMA+F16C, AVX-512 F/BW/VL, NEON), each in its own
+// file and compiled with per-function target attributes, so the library itself needs no global -m flags.
+// The best set the CPU supports is chosen once, at load time; KURA_KERNELS=scalar|avx2|avx512|neon forces
+// one (falling back to scalar if the CPU lacks it).
+//
+// Conventions: `n` is the dimension; `dot` is the inner product, `l2sq` the squared Euclidean distance,
+// `cos` the cosine similarity (0 when either vector is zero). int8 vectors are dequantised as
+// x[i] * scale. f16 values are IEEE 754 binary16 bit patterns.
+#ifndef KURA_KERNELS_H
+#define KURA_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum ck_isa { CK_ISA_SCALAR = 0, CK_ISA_AVX2 = 1, CK_ISA_AVX512 = 2, CK_ISA_NEON = 3 } ck_isa;
+
+typedef float (*ck_f32_fn)(const float *q, const float *x, size_t n);
+typedef float (*ck_f16_fn)(const float *q, const uint16_t *x, size_t n);
+typedef float (*ck_i8_fn)(const float *q, const int8_t *x, float scale, size_t n);
+
+/// Distances from one query to `count` stored rows picked by `ids`: row r starts at
+/// base + r * stride_bytes; `scales` holds one scale per row for int8 storage (NULL otherwise).
+/// Prefetches upcoming rows while it computes, which is why it exists: graph search visits rows
+/// in random order and is bound by memory latency.
+typedef void (*ck_batch_fn)(const float *q, const void *base, size_t stride_bytes, const float *scales,
+                            const uint32_t *ids, size_t count, size_t n, float *out);
+
+typedef struct ck_kernels {
+    ck_isa isa;
+    const char *name;
+    ck_f32_fn dot_f32, l2sq_f32, cos_f32;
+    ck_f16_fn dot_f16, l2sq_f16, cos_f16;
+    ck_i8_fn dot_i8, l2sq_i8, cos_i8;
+    ck_batch_fn dot_f32_batch, l2sq_f32_batch;
+    ck_batch_fn dot_f16_batch, l2sq_f16_batch;
+    ck_batch_fn dot_i8_batch, l2sq_i8_batch;
+} ck_kernels;
+
+/// The kernels chosen at start-up.
+const ck_kernels *ck_active(void);
+/// The kernels of one instruction set, or NULL when not compiled in or not supported by this CPU.
+const ck_kernels *ck_kernels_for(ck_isa isa);
+/// Makes `isa` the active set; returns 0, or -1 when it is not available (nothing changes).
+int ck_select(ck_isa isa);
+
+/// Conversions between f32 and IEEE binary16 (round to nearest even, with NaN and infinity kept).
+void ck_f32_to_f16(const float *src, uint16_t *dst, size_t n);
+void ck_f16_to_f32(const uint16_t *src, float *dst, size_t n);
+
+/// Hints the CPU to load `bytes` starting at `p` into cache.
+void ck_prefetch(const void *p, size_t bytes);
+
+/// CRC-32C (Castagnoli), hardware accelerated where SSE4.2 / ARMv8 CRC is present.
+/// Pass 0 as `crc` to start; feed the result back in to continue over more data.
+uint32_t ck_crc32c(uint32_t crc, const void *data, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

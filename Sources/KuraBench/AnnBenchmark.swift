@@ -1,0 +1,167 @@
+import Dispatch
+import Foundation
+import KuraCore
+import KuraIndex
+
+/// `kura bench ann`: builds (or loads) an index over a base file, then measures recall@k, QPS and
+/// per-query latency for each ef, one query at a time.
+public struct AnnBenchmark {
+    public struct Config: Sendable {
+        public var base: String?
+        public var queries: String
+        public var truth: String?
+        public var metric: Metric = .cosine
+        public var parameters = HNSWParameters()
+        public var efs: [Int] = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256]
+        public var k = 10
+        public var threads = 1
+        public var save: String?
+        public var load: String?
+        public var limit: Int?
+
+        public init(queries: String) { self.queries = queries }
+    }
+
+    public struct Build: Sendable {
+        public var seconds: Double
+        public var threads: Int
+        public var indexBytes: Int
+        public var rows: Int
+        public var loaded: Bool
+    }
+
+    public struct Point: Sendable {
+        public var ef: Int
+        public var recall: Double
+        public var qps: Double
+        public var p50us: Double
+        public var p99us: Double
+    }
+
+    public let config: Config
+
+    public init(config: Config) throws {
+        guard config.base != nil || config.load != nil else { throw KuraError.invalidArgument("give --base FILE or --load FILE") }
+        guard config.k > 0, config.threads > 0, !config.efs.isEmpty, config.efs.allSatisfy({ $0 > 0 }) else {
+            throw KuraError.invalidArgument("k, threads and every ef must be positive")
+        }
+        self.config = config
+    }
+
+    /// Runs the benchmark, reporting the build and then each ef point as they finish.
+    public func run(onBuild: (Build) -> Void, onPoint: (Point) -> Void) throws -> (Build, [Point]) {
+        let queries = try VectorFiles.loadVectors(config.queries)
+        let (index, build) = try buildOrLoad()
+        onBuild(build)
+        guard queries.dimension == index.dimension else {
+            throw KuraError.invalidArgument("queries have dimension \(queries.dimension), the index \(index.dimension)")
+        }
+        let truth = try groundTruth(index, queries)
+        var points: [Point] = []
+        _ = try measure(index, queries, truth, ef: config.efs[0])  // warm caches and contexts
+        for ef in config.efs {
+            let p = try measure(index, queries, truth, ef: ef)
+            onPoint(p)
+            points.append(p)
+        }
+        return (build, points)
+    }
+
+    private func buildOrLoad() throws -> (any VectorSearchable, Build) {
+        if let load = config.load {
+            let t0 = DispatchTime.now()
+            let seg = try Segment(path: load)
+            return (seg, Build(seconds: seconds(since: t0), threads: config.threads, indexBytes: seg.fileBytes, rows: seg.count, loaded: true))
+        }
+        var base = try VectorFiles.loadVectors(config.base!)
+        if let limit = config.limit { base = base.prefix(limit) }
+        let index = try HNSWIndex(dimension: base.dimension, metric: config.metric, parameters: config.parameters, capacity: max(base.rows, 1))
+        let t0 = DispatchTime.now()
+        try base.data.withUnsafeBufferPointer {
+            _ = try index.insert(contentsOf: $0, ids: (0..<base.rows).map { UInt64($0) }, threads: config.threads)
+        }
+        let build = Build(seconds: seconds(since: t0), threads: config.threads, indexBytes: index.memoryBytes, rows: base.rows, loaded: false)
+        if let save = config.save { try SegmentWriter.write(index, to: save) }
+        return (index, build)
+    }
+
+    /// The true top-k row ids per query: from `--truth`, or computed exactly when none is given.
+    private func groundTruth(_ index: any VectorSearchable, _ queries: VectorSet) throws -> [[Int32]] {
+        if let truth = config.truth {
+            let t = try VectorFiles.loadIvecs(truth)
+            guard t.count >= queries.rows, t.allSatisfy({ $0.count >= config.k }) else {
+                throw KuraError.invalidArgument("\(truth) has \(t.count) rows of \(t.first?.count ?? 0) ids; need \(queries.rows) rows of at least \(config.k)")
+            }
+            return t.map { Array($0.prefix(config.k)) }
+        }
+        let exact: [[Neighbor]]
+        switch index {
+        case let i as HNSWIndex: exact = try i.exactSearch(queries.data, k: config.k)
+        case let s as Segment: exact = try s.exactSearch(queries.data, k: config.k)
+        default: throw KuraError.invalidArgument("no ground truth available")
+        }
+        return exact.map { $0.map { Int32($0.row) } }
+    }
+
+    private func measure(_ index: any VectorSearchable, _ queries: VectorSet, _ truth: [[Int32]], ef: Int) throws -> Point {
+        let nq = queries.rows, d = queries.dimension, k = config.k
+        let latencies = UnsafeMutableBufferPointer<Double>.allocate(capacity: nq)
+        let found = UnsafeMutableBufferPointer<Int>.allocate(capacity: nq)
+        defer {
+            latencies.deallocate()
+            found.deallocate()
+        }
+        let failure = LockedError()
+        let threads = min(config.threads, nq)
+        let t0 = DispatchTime.now()
+        queries.data.withUnsafeBufferPointer { qs in
+            // Each worker writes only its own slots.
+            nonisolated(unsafe) let (q, lat, hits) = (qs, latencies, found)
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                for i in Swift.stride(from: t, to: nq, by: threads) {
+                    let s = DispatchTime.now().uptimeNanoseconds
+                    do {
+                        let r = try index.search(UnsafeBufferPointer(rebasing: q[(i * d)..<((i + 1) * d)]), k: k, ef: ef, filter: nil, strategy: .automatic)
+                        lat[i] = Double(DispatchTime.now().uptimeNanoseconds - s) / 1000
+                        let want = Set(truth[i].prefix(k).map { UInt64($0) })
+                        hits[i] = r.reduce(0) { $0 + (want.contains(index.id(ofRow: $1.row)) ? 1 : 0) }
+                    } catch {
+                        failure.set(error)
+                        return
+                    }
+                }
+            }
+        }
+        let wall = seconds(since: t0)
+        if let e = failure.error { throw e }
+        let sorted = latencies.sorted()
+        return Point(
+            ef: ef, recall: Double(found.reduce(0, +)) / Double(nq * k), qps: Double(nq) / wall,
+            p50us: sorted[nq / 2], p99us: sorted[min(nq - 1, Int(Double(nq) * 0.99))])
+    }
+
+    private func seconds(since t0: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e9 }
+}
+
+/// The first error raised by any worker thread.
+final class LockedError: @unchecked Sendable {
+    private let lock = NSLock()
+    private var first: Error?
+    var error: Error? { lock.withLock { first } }
+    func set(_ e: Error) { lock.withLock { if first == nil { first = e } } }
+}
+
+extension AnnBenchmark.Build {
+    public var json: String {
+        "{\"build_s\":\(r3(seconds)),\"threads\":\(threads),\"index_bytes\":\(indexBytes),\"rows\":\(rows),\"loaded\":\(loaded),\"kernels\":\"\(Kernels.activeName)\"}"
+    }
+}
+
+extension AnnBenchmark.Point {
+    public var json: String {
+        "{\"ef\":\(ef),\"recall\":\(r4(recall)),\"qps\":\(r3(qps)),\"p50_us\":\(r3(p50us)),\"p99_us\":\(r3(p99us))}"
+    }
+}
+
+func r3(_ x: Double) -> String { String(format: "%.3f", x) }
+func r4(_ x: Double) -> String { String(format: "%.4f", x) }

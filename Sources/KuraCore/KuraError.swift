@@ -1,0 +1,24 @@
+/// Errors Kura reports to users. Each carries a message that says what was wrong and, where it helps,
+/// what to do about it.
+public enum KuraError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A caller passed something invalid (wrong dimension, NaN, bad option).
+    case invalidArgument(String)
+    /// A file is not what it claims to be: truncated, corrupt, or of an unknown version.
+    case corruptFile(path: String, reason: String)
+    /// An operating-system call failed.
+    case io(path: String, reason: String)
+    /// A fixed-size structure is full.
+    case capacityExceeded(String)
+    /// Something that must exist does not.
+    case notFound(String)
+
+    public var description: String {
+        switch self {
+        case .invalidArgument(let m): m
+        case .corruptFile(let path, let reason): "\(path): \(reason)"
+        case .io(let path, let reason): "\(path): \(reason)"
+        case .capacityExceeded(let m): m
+        case .notFound(let m): m
+        }
+    }
+}

@@ -1,0 +1,187 @@
+import CKuraKernels
+import Dispatch
+import KuraCore
+import Synchronization
+
+extension HNSWIndex {
+    /// Inserts one vector with the caller's `id`; returns its row. Safe to call from many threads.
+    @discardableResult
+    public func insert(_ vector: [Float], id: UInt64) throws -> UInt32 {
+        try vector.withUnsafeBufferPointer { try insert($0, id: id) }
+    }
+
+    @discardableResult
+    public func insert(_ vector: UnsafeBufferPointer<Float>, id: UInt64) throws -> UInt32 {
+        try Vectors.validate(vector, dimension: dimension)
+        let row = try reserveRow()
+        store(vector, row: row, id: id)
+        pool.withContext { link(row, $0) }
+        return row
+    }
+
+    /// Inserts `vectors` (row-major, `dimension` floats each) on `threads` threads; `ids[i]` goes with
+    /// vector i. Returns the first row; the batch occupies consecutive rows. Validates everything first, so
+    /// a bad vector inserts nothing.
+    @discardableResult
+    public func insert(contentsOf vectors: UnsafeBufferPointer<Float>, ids: [UInt64], threads: Int = 1) throws -> UInt32 {
+        let n = ids.count
+        guard vectors.count == n * dimension else {
+            throw KuraError.invalidArgument("\(vectors.count) floats do not make \(n) vectors of dimension \(dimension)")
+        }
+        for i in 0..<n {
+            try Vectors.validate(UnsafeBufferPointer(rebasing: vectors[(i * dimension)..<((i + 1) * dimension)]), dimension: dimension)
+        }
+        let first = try reserveRows(n)
+        for i in 0..<n {
+            store(UnsafeBufferPointer(rebasing: vectors[(i * dimension)..<((i + 1) * dimension)]), row: first + UInt32(i), id: ids[i])
+        }
+        let next = Atomic<Int>(0)
+        let work = { @Sendable [self] in
+            self.pool.withContext { ctx in
+                while true {
+                    let i = next.add(1, ordering: .relaxed).oldValue
+                    if i >= n { break }
+                    self.link(first + UInt32(i), ctx)
+                }
+            }
+        }
+        if threads <= 1 {
+            work()
+        } else {
+            DispatchQueue.concurrentPerform(iterations: threads) { _ in work() }
+        }
+        return first
+    }
+
+    private func reserveRow() throws -> UInt32 { try reserveRows(1) }
+
+    private func reserveRows(_ n: Int) throws -> UInt32 {
+        var current = reserved.load(ordering: .relaxed)
+        while true {
+            guard current + n <= capacity else {
+                throw KuraError.capacityExceeded("index is full: \(current) of \(capacity) rows used, \(n) more requested")
+            }
+            let (exchanged, original) = reserved.compareExchange(expected: current, desired: current + n, ordering: .acquiringAndReleasing)
+            if exchanged { return UInt32(current) }
+            current = original
+        }
+    }
+
+    /// Writes the row's vectors and id, and allocates its upper-level lists. The row becomes reachable
+    /// only when `link` publishes it.
+    private func store(_ vector: UnsafeBufferPointer<Float>, row: UInt32, id: UInt64) {
+        let dst = vectors.typed(Float.self) + Int(row) * (stride / 4)
+        dst.update(from: vector.baseAddress!, count: dimension)
+        if metric.normalizes { Vectors.normalize(UnsafeMutableBufferPointer(start: dst, count: dimension)) }
+        if let traversalRows {
+            let t = traversalRows.raw + Int(row) * traversalStride
+            switch parameters.encoding {
+            case .f16:
+                ck_f32_to_f16(dst, t.assumingMemoryBound(to: UInt16.self), dimension)
+            case .int8:
+                scales!.typed(Float.self)[Int(row)] = Quantizer.int8(dst, dimension, into: t.assumingMemoryBound(to: Int8.self))
+            case .f32:
+                break
+            }
+        }
+        ids.typed(UInt64.self)[Int(row)] = id
+        let level = parameters.level(ofRow: Int(row))
+        if level > 0 {
+            let words = level * (parameters.m + 1)
+            let block = UnsafeMutablePointer<UInt32>.allocate(capacity: words)
+            block.initialize(repeating: 0, count: words)
+            upper[Int(row)] = block
+        }
+        locks.lock(row)
+        levels.typed(UInt8.self)[Int(row)] = UInt8(level)
+        locks.unlock(row)
+    }
+
+    /// Connects a stored row into the graph.
+    func link(_ row: UInt32, _ ctx: SearchContext) {
+        let level = Int(levels.typed(UInt8.self)[Int(row)])
+        var t = currentTop
+        if t.entry == nil || level > t.level {
+            topLock.withLock { _ in
+                t = currentTop
+                guard let entry = t.entry else {
+                    top.store(Self.pack(Top(entry: row, level: level)), ordering: .releasing)
+                    return
+                }
+                connect(row, level: level, entry: entry, topLevel: t.level, ctx)
+                if level > t.level { top.store(Self.pack(Top(entry: row, level: level)), ordering: .releasing) }
+            }
+        } else {
+            connect(row, level: level, entry: t.entry!, topLevel: t.level, ctx)
+        }
+    }
+
+    private func connect(_ row: UInt32, level: Int, entry: UInt32, topLevel: Int, _ ctx: SearchContext) {
+        let kernel = fullKernel
+        let searcher = HNSWSearcher(links: links, kernel: kernel, locks: locks)
+        let q = kernel.f32Row(row)
+        var cur = entry
+        var curDist = kernel.distance(q, cur)
+        var l = topLevel
+        while l > level {
+            (cur, curDist) = searcher.greedy(q, from: cur, distance: curDist, level: l, ctx)
+            l -= 1
+        }
+        for l in Swift.stride(from: min(level, topLevel), through: 0, by: -1) {
+            searcher.searchLayer(q, entry: cur, entryDistance: curDist, ef: parameters.efConstruction, level: l, accept: .all, ctx)
+            let found = ctx.results.drainAscending().filter { $0.row != row }
+            guard let closest = found.first else { continue }
+            let chosen = selectNeighbors(found, max: parameters.m, kernel)
+            addLinks(to: row, level: l, chosen, kernel)
+            for c in chosen {
+                addLinks(to: c.row, level: l, [MaxHeap.Entry(distance: c.distance, row: row)], kernel)
+            }
+            cur = closest.row
+            curDist = closest.distance
+        }
+    }
+
+    /// Adds `new` to `row`'s list at `level`; when the list would overflow, keeps the best by the heuristic.
+    private func addLinks(to row: UInt32, level: Int, _ new: [MaxHeap.Entry], _ kernel: DistanceKernel) {
+        let width = level == 0 ? parameters.maxM0 : parameters.m
+        locks.lock(row)
+        defer { locks.unlock(row) }
+        guard let list = links.mutableLinks(row, level: level) else { return }
+        var count = Int(list[0])
+        var overflow: [MaxHeap.Entry] = []
+        for e in new where e.row != row {
+            if Swift.stride(from: 1, through: count, by: 1).contains(where: { list[$0] == e.row }) { continue }
+            if count < width {
+                count += 1
+                list[count] = e.row
+            } else {
+                overflow.append(e)
+            }
+        }
+        if !overflow.isEmpty {
+            let base = kernel.f32Row(row)
+            var all = overflow
+            for j in 1...count { all.append(MaxHeap.Entry(distance: kernel.distance(base, list[j]), row: list[j])) }
+            all.sort { $0.distance < $1.distance }
+            let kept = selectNeighbors(all, max: width, kernel)
+            count = kept.count
+            for (j, e) in kept.enumerated() { list[j + 1] = e.row }
+        }
+        list[0] = UInt32(count)
+    }
+
+    /// The neighbour-selection heuristic of Malkov & Yashunin (algorithm 4, as in hnswlib): walking
+    /// candidates from the closest, keep one only if it is closer to the base than to every one kept,
+    /// which spreads links across directions instead of clustering them.
+    func selectNeighbors(_ sorted: [MaxHeap.Entry], max m: Int, _ kernel: DistanceKernel) -> [MaxHeap.Entry] {
+        if sorted.count <= m { return sorted }
+        var kept: [MaxHeap.Entry] = []
+        kept.reserveCapacity(m)
+        for c in sorted {
+            if kept.count >= m { break }
+            let cv = kernel.f32Row(c.row)
+            if kept.allSatisfy({ kernel.distance(cv, $0.row) >= c.distance }) { kept.append(c) }
+        }
+        return kept
+    }
+}

@@ -1,0 +1,106 @@
+import CKuraKernels
+import KuraCore
+
+/// The distance kernels in use, chosen once at start-up by CPU detection (see `kura_kernels.h`).
+public enum Kernels {
+    /// The name of the active instruction set: `avx512`, `avx2`, `neon` or `scalar`.
+    public static var activeName: String { String(cString: ck_active().pointee.name) }
+
+    /// Names of the instruction sets this CPU can run.
+    public static var available: [String] {
+        [CK_ISA_SCALAR, CK_ISA_AVX2, CK_ISA_AVX512, CK_ISA_NEON].compactMap { isa in
+            ck_kernels_for(isa).map { String(cString: $0.pointee.name) }
+        }
+    }
+}
+
+/// How stored rows are encoded for graph traversal.
+public enum VectorEncoding: String, Sendable, CaseIterable {
+    case f32, f16, int8
+
+    var code: UInt32 {
+        switch self {
+        case .f32: 1
+        case .f16: 2
+        case .int8: 3
+        }
+    }
+
+    init?(code: UInt32) {
+        guard let e = VectorEncoding.allCases.first(where: { $0.code == code }) else { return nil }
+        self = e
+    }
+
+    var bytesPerComponent: Int {
+        switch self {
+        case .f32: 4
+        case .f16: 2
+        case .int8: 1
+        }
+    }
+}
+
+/// Bytes per stored row: rows start on 64-byte boundaries so that each begins a cache line.
+@inline(__always)
+func rowStride(dimension: Int, encoding: VectorEncoding) -> Int {
+    (dimension * encoding.bytesPerComponent + 63) & ~63
+}
+
+/// Distances from one query to stored rows, for one metric and encoding. Smaller is closer:
+/// `-dot` for cosine and inner product (ranked the same; converted for callers at the end) and
+/// squared L2 for l2.
+struct DistanceKernel {
+    let batchFn: ck_batch_fn
+    let base: UnsafeRawPointer
+    let stride: Int
+    let scales: UnsafePointer<Float>?
+    let dimension: Int
+    let negate: Bool
+
+    init(metric: Metric, encoding: VectorEncoding, base: UnsafeRawPointer, stride: Int, scales: UnsafePointer<Float>?, dimension: Int) {
+        let k = ck_active().pointee
+        let isL2 = metric == .l2
+        switch encoding {
+        case .f32: batchFn = isL2 ? k.l2sq_f32_batch : k.dot_f32_batch
+        case .f16: batchFn = isL2 ? k.l2sq_f16_batch : k.dot_f16_batch
+        case .int8: batchFn = isL2 ? k.l2sq_i8_batch : k.dot_i8_batch
+        }
+        self.base = base
+        self.stride = stride
+        self.scales = scales
+        self.dimension = dimension
+        self.negate = !isL2
+    }
+
+    /// Writes the distances from `query` to rows `ids[0..<count]` into `out`.
+    @inline(__always)
+    func distances(_ query: UnsafePointer<Float>, _ ids: UnsafePointer<UInt32>, _ count: Int, _ out: UnsafeMutablePointer<Float>) {
+        batchFn(query, base, stride, scales, ids, count, dimension, out)
+        if negate {
+            for i in 0..<count { out[i] = -out[i] }
+        }
+    }
+
+    @inline(__always)
+    func distance(_ query: UnsafePointer<Float>, _ row: UInt32) -> Float {
+        var id = row
+        var out: Float = 0
+        distances(query, &id, 1, &out)
+        return out
+    }
+
+    /// A pointer to row `row`, valid only for f32 storage.
+    @inline(__always)
+    func f32Row(_ row: UInt32) -> UnsafePointer<Float> {
+        (base + Int(row) * stride).assumingMemoryBound(to: Float.self)
+    }
+}
+
+extension Metric {
+    /// Converts an internal distance (see ``DistanceKernel``) to the distance callers see:
+    /// `1 - cos` for cosine, `-dot` for inner product, squared L2 for l2.
+    @inline(__always)
+    func publicDistance(_ d: Float) -> Float {
+        self == .cosine ? 1 + d : d
+    }
+}

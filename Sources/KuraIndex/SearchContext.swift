@@ -1,0 +1,52 @@
+import Synchronization
+
+/// Scratch memory for one search at a time: visited marks, both heaps, and buffers for neighbour ids,
+/// distances and the prepared query. Pooled per index so searches allocate nothing.
+final class SearchContext: @unchecked Sendable {
+    var visited: VisitedSet
+    var candidates: MaxHeap
+    var results: MaxHeap
+    let ids: UnsafeMutablePointer<UInt32>
+    let distances: UnsafeMutablePointer<Float>
+    let query: UnsafeMutablePointer<Float>
+    let listCapacity: Int
+
+    init(rows: Int, maxM0: Int, dimension: Int) {
+        visited = VisitedSet(capacity: rows)
+        candidates = MaxHeap(capacity: 256)
+        results = MaxHeap(capacity: 256)
+        listCapacity = maxM0 + 1
+        ids = .allocate(capacity: listCapacity)
+        distances = .allocate(capacity: listCapacity)
+        query = .allocate(capacity: max(dimension, 1))
+    }
+
+    deinit {
+        visited.deallocate()
+        candidates.deallocate()
+        results.deallocate()
+        ids.deallocate()
+        distances.deallocate()
+        query.deallocate()
+    }
+}
+
+/// A free list of search contexts for one index.
+final class ContextPool: Sendable {
+    private let free = Mutex<[SearchContext]>([])
+    let rows: Int
+    let maxM0: Int
+    let dimension: Int
+
+    init(rows: Int, maxM0: Int, dimension: Int) {
+        self.rows = rows
+        self.maxM0 = maxM0
+        self.dimension = dimension
+    }
+
+    func withContext<R>(_ body: (SearchContext) throws -> R) rethrows -> R {
+        let ctx = free.withLock { $0.popLast() } ?? SearchContext(rows: rows, maxM0: maxM0, dimension: dimension)
+        defer { free.withLock { $0.append(ctx) } }
+        return try body(ctx)
+    }
+}

@@ -1,0 +1,132 @@
+import CKuraKernels
+import KuraCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Adjacency stored in a mapped segment (see ``SegmentFormat``). Every stored offset is bounds-checked.
+struct SegmentLinks: GraphLinks {
+    let level0: UnsafePointer<UInt32>
+    let levels: UnsafePointer<UInt8>
+    let upperOffsets: UnsafePointer<UInt32>
+    let upperData: UnsafePointer<UInt32>
+    let upperWords: Int
+    let rowBound: Int
+    let maxM0: Int
+    let maxM: Int
+
+    @inline(__always)
+    func links(_ row: UInt32, level: Int) -> UnsafePointer<UInt32>? {
+        if level == 0 { return level0 + Int(row) * (maxM0 + 1) }
+        guard Int(levels[Int(row)]) >= level else { return nil }
+        let o = upperOffsets[Int(row)]
+        guard o != SegmentFormat.noUpper else { return nil }
+        let start = Int(o) + (level - 1) * (maxM + 1)
+        guard start + maxM + 1 <= upperWords else { return nil }
+        return upperData + start
+    }
+}
+
+/// A segment file opened with `mmap` and searched in place: opening costs the same whatever the size,
+/// and the kernel pages rows in as searches touch them.
+public final class Segment: @unchecked Sendable {
+    public let path: String
+    public let dimension: Int
+    public let metric: Metric
+    public let parameters: HNSWParameters
+    public let count: Int
+    public let deletedCount: Int
+    let header: SegmentHeader
+    let base: UnsafeRawPointer
+    let mappedBytes: Int
+    let view: IndexView<SegmentLinks>
+    let idsPointer: UnsafePointer<UInt64>
+    let pool: ContextPool
+
+    public init(path: String) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw KuraError.io(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw KuraError.io(path: path, reason: String(cString: strerror(errno))) }
+        let size = Int(st.st_size)
+        guard size >= SegmentFormat.headerSize else {
+            throw KuraError.corruptFile(path: path, reason: "file is \(size) bytes, shorter than the \(SegmentFormat.headerSize)-byte segment header (truncated?)")
+        }
+        let m = mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0)
+        guard let m, m != UnsafeMutableRawPointer(bitPattern: -1) else {
+            throw KuraError.io(path: path, reason: "mmap: " + String(cString: strerror(errno)))
+        }
+        let h: SegmentHeader
+        do {
+            h = try SegmentHeader.decode(UnsafeRawBufferPointer(start: m, count: size), fileSize: size, path: path)
+        } catch {
+            munmap(m, size)
+            throw error
+        }
+        self.path = path
+        base = UnsafeRawPointer(m)
+        mappedBytes = size
+        header = h
+        dimension = h.dimension
+        metric = h.metric
+        parameters = h.parameters
+        count = h.rows
+        deletedCount = h.deleted
+        func at(_ kind: SegmentSection) -> UnsafeRawPointer { UnsafeRawPointer(m) + (h.section(kind)?.offset ?? 0) }
+        let upperData = h.section(.upperData)!
+        let links = SegmentLinks(
+            level0: at(.level0).assumingMemoryBound(to: UInt32.self), levels: at(.levels).assumingMemoryBound(to: UInt8.self),
+            upperOffsets: at(.upperOffsets).assumingMemoryBound(to: UInt32.self),
+            upperData: at(.upperData).assumingMemoryBound(to: UInt32.self), upperWords: upperData.length / 4,
+            rowBound: h.rows, maxM0: h.parameters.maxM0, maxM: h.parameters.m)
+        let full = DistanceKernel(metric: h.metric, encoding: .f32, base: at(.vectors), stride: rowStride(dimension: h.dimension, encoding: .f32), scales: nil, dimension: h.dimension)
+        let traversal =
+            h.encoding == .f32
+            ? full
+            : DistanceKernel(
+                metric: h.metric, encoding: h.encoding, base: at(.traversal), stride: rowStride(dimension: h.dimension, encoding: h.encoding),
+                scales: h.encoding == .int8 ? at(.scales).assumingMemoryBound(to: Float.self) : nil, dimension: h.dimension)
+        view = IndexView(
+            links: links, metric: h.metric, dimension: h.dimension, rowCount: h.rows, levels: links.levels, full: full,
+            traversal: traversal, quantized: h.encoding != .f32,
+            tombstones: h.deleted > 0 ? at(.tombstones).assumingMemoryBound(to: UInt64.self) : nil,
+            entry: h.entry, maxLevel: h.topLevel)
+        idsPointer = at(.ids).assumingMemoryBound(to: UInt64.self)
+        pool = ContextPool(rows: max(h.rows, 1), maxM0: h.parameters.maxM0, dimension: h.dimension)
+    }
+
+    deinit { munmap(UnsafeMutableRawPointer(mutating: base), mappedBytes) }
+
+    public var fileBytes: Int { mappedBytes }
+
+    public func id(ofRow row: UInt32) -> UInt64 { idsPointer[Int(row)] }
+
+    public func search(_ query: [Float], k: Int, ef: Int? = nil, filter: RowFilter? = nil, strategy: FilterStrategy = .automatic) throws -> [Neighbor] {
+        try query.withUnsafeBufferPointer { try search($0, k: k, ef: ef, filter: filter, strategy: strategy) }
+    }
+
+    public func search(_ query: UnsafeBufferPointer<Float>, k: Int, ef: Int? = nil, filter: RowFilter? = nil, strategy: FilterStrategy = .automatic) throws -> [Neighbor] {
+        try view.search(query, k: k, ef: ef ?? parameters.efSearch, filter: filter, strategy: strategy, pool: pool)
+    }
+
+    /// Recomputes every section checksum; returns one line per mismatch (empty when the file is intact).
+    public func verify() -> [String] {
+        header.sections.compactMap { s in
+            let crc = ck_crc32c(0, base + s.offset, s.length)
+            return crc == s.crc ? nil : "\(path): section \(s.kind) checksum mismatch (stored \(String(s.crc, radix: 16)), computed \(String(crc, radix: 16)))"
+        }
+    }
+
+    /// Exact search over every row, for ground truth.
+    public func exactSearch(_ queries: [Float], k: Int) throws -> [[Neighbor]] {
+        try queries.withUnsafeBufferPointer {
+            try ExactSearch.search(
+                queries: $0, dimension: dimension, base: view.full.f32Row(0), rowStride: view.full.stride / 4, rows: count,
+                metric: metric, k: k)
+        }
+    }
+}

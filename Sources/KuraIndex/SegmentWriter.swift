@@ -1,0 +1,99 @@
+import CKuraKernels
+import KuraCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes an index as a segment file (format in ``SegmentFormat``): to `path.tmp` first, fsynced, then
+/// renamed over `path` and the directory fsynced, so a crash leaves either the old file or the new one.
+public enum SegmentWriter {
+    /// Writes `index`, which must not be modified meanwhile.
+    public static func write(_ index: HNSWIndex, to path: String) throws {
+        let rows = index.count
+        let p = index.parameters
+        let (upperOffsets, upperData) = upperLevels(index, rows: rows)
+        var parts: [(SegmentSection, UnsafeRawBufferPointer)] = [
+            (.vectors, UnsafeRawBufferPointer(start: index.vectors.raw, count: rows * index.stride)),
+            (.level0, UnsafeRawBufferPointer(start: index.level0.raw, count: rows * (p.maxM0 + 1) * 4)),
+            (.levels, UnsafeRawBufferPointer(start: index.levels.raw, count: rows)),
+            (.ids, UnsafeRawBufferPointer(start: index.ids.raw, count: rows * 8)),
+            (.tombstones, UnsafeRawBufferPointer(start: index.tombstones.raw, count: (rows + 63) / 64 * 8)),
+        ]
+        if let t = index.traversalRows { parts.append((.traversal, UnsafeRawBufferPointer(start: t.raw, count: rows * index.traversalStride))) }
+        if let s = index.scales { parts.append((.scales, UnsafeRawBufferPointer(start: s.raw, count: rows * 4))) }
+        try upperOffsets.withUnsafeBytes { offsets in
+            try upperData.withUnsafeBytes { data in
+                parts.append((.upperOffsets, offsets))
+                parts.append((.upperData, data))
+                let top = index.currentTop
+                var header = SegmentHeader(
+                    dimension: index.dimension, metric: index.metric, encoding: p.encoding, parameters: p, rows: rows,
+                    deleted: index.deletedCount, entry: top.entry, topLevel: top.level, sections: [])
+                var offset = SegmentFormat.headerSize
+                for (kind, bytes) in parts {
+                    header.sections.append(.init(kind: kind, crc: ck_crc32c(0, bytes.baseAddress, bytes.count), offset: offset, length: bytes.count))
+                    offset = SegmentFormat.align(offset + bytes.count)
+                }
+                try writeAtomically(path: path, header: header.encode(), parts: parts.map(\.1))
+            }
+        }
+    }
+
+    /// Packs per-row upper-level blocks into one array plus a word offset per row.
+    private static func upperLevels(_ index: HNSWIndex, rows: Int) -> ([UInt32], [UInt32]) {
+        let width = index.parameters.m + 1
+        var offsets = [UInt32](repeating: SegmentFormat.noUpper, count: rows)
+        var data: [UInt32] = []
+        let levels = index.levels.typed(UInt8.self)
+        for r in 0..<rows {
+            let level = Int(levels[r])
+            guard level != Int(HeapLinks.notReady), level > 0, let block = index.upper[r] else { continue }
+            offsets[r] = UInt32(data.count)
+            data.append(contentsOf: UnsafeBufferPointer(start: block, count: level * width))
+        }
+        return (offsets, data)
+    }
+
+    private static func writeAtomically(path: String, header: [UInt8], parts: [UnsafeRawBufferPointer]) throws {
+        let tmp = path + ".tmp"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw KuraError.io(path: tmp, reason: String(cString: strerror(errno))) }
+        var ok = false
+        defer {
+            close(fd)
+            if !ok { unlink(tmp) }
+        }
+        var written = 0
+        func put(_ bytes: UnsafeRawBufferPointer) throws {
+            var done = 0
+            while done < bytes.count {
+                let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+                guard n > 0 else { throw KuraError.io(path: tmp, reason: n < 0 ? String(cString: strerror(errno)) : "short write") }
+                done += n
+            }
+            written += bytes.count
+        }
+        let zeros = [UInt8](repeating: 0, count: 64)
+        try header.withUnsafeBytes { try put($0) }
+        for part in parts {
+            if part.count > 0 { try put(part) }
+            let pad = SegmentFormat.align(written) - written
+            if pad > 0 { try zeros.withUnsafeBytes { try put(UnsafeRawBufferPointer(rebasing: $0[0..<pad])) } }
+        }
+        guard fsync(fd) == 0 else { throw KuraError.io(path: tmp, reason: "fsync: " + String(cString: strerror(errno))) }
+        guard rename(tmp, path) == 0 else { throw KuraError.io(path: path, reason: "rename: " + String(cString: strerror(errno))) }
+        ok = true
+        try fsyncDirectory(of: path)
+    }
+
+    static func fsyncDirectory(of path: String) throws {
+        let dir = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        let dfd = open(dir.isEmpty ? "/" : dir, O_RDONLY)
+        guard dfd >= 0 else { throw KuraError.io(path: dir, reason: String(cString: strerror(errno))) }
+        defer { close(dfd) }
+        guard fsync(dfd) == 0 else { throw KuraError.io(path: dir, reason: "fsync: " + String(cString: strerror(errno))) }
+    }
+}

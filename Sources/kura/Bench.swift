@@ -1,0 +1,7 @@
+import ArgumentParser
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure Kura: recall, throughput and latency.",
+        subcommands: [BenchAnn.self])
+}

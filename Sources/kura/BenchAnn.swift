@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import KuraBench
+import KuraCore
+import KuraIndex
+
+struct BenchAnn: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ann",
+        abstract: "Build or load an HNSW index and measure recall@k, QPS and latency for each ef.")
+
+    @Option(help: "Base vectors: .npy (float16/float32) or .fvecs.") var base: String?
+    @Option(help: "Query vectors: .fvecs or .npy.") var queries: String
+    @Option(help: "Ground truth: .ivecs of nearest base rows per query. Computed exactly when omitted.") var truth: String?
+    @Option(help: "cosine, ip or l2.") var metric: String = "cosine"
+    @Option(help: "Links per node.") var m: Int = 16
+    @Option(name: .customLong("ef-construction"), help: "Candidate list size while building.") var efConstruction: Int = 200
+    @Option(help: "Comma-separated ef values to measure.") var ef: String = "10,16,24,32,48,64,96,128,192,256"
+    @Option(help: "Neighbours per query.") var k: Int = 10
+    @Option(help: "Threads for building and for queries.") var threads: Int = 1
+    @Option(help: "Traversal encoding: f32, f16 or int8 (results are re-scored in f32).") var encoding: String = "f32"
+    @Option(help: "Use only the first N base vectors.") var limit: Int?
+    @Flag(help: "One JSON object per line.") var json = false
+    @Option(help: "Write the built index to this segment file.") var save: String?
+    @Option(help: "Load a segment file instead of building.") var load: String?
+    @Option(help: "Write recall against QPS as SVG.") var plot: String?
+
+    func validate() throws {
+        guard Metric(name: metric) != nil else { throw ValidationError("unknown metric '\(metric)'; use cosine, ip or l2") }
+        guard VectorEncoding(rawValue: encoding) != nil else { throw ValidationError("unknown encoding '\(encoding)'; use f32, f16 or int8") }
+        guard efList != nil else { throw ValidationError("--ef must be a comma-separated list of positive integers, got '\(ef)'") }
+        guard base != nil || load != nil else { throw ValidationError("give --base FILE to build, or --load FILE") }
+        guard base == nil || load == nil else { throw ValidationError("--base and --load exclude each other") }
+        guard k > 0, threads > 0, m >= 2, efConstruction > 0 else { throw ValidationError("k, threads, m and ef-construction must be positive (m at least 2)") }
+    }
+
+    var efList: [Int]? {
+        let values = ef.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
+        return values.map { $0! }
+    }
+
+    func run() throws {
+        var config = AnnBenchmark.Config(queries: queries)
+        config.base = base
+        config.truth = truth
+        config.metric = Metric(name: metric)!
+        config.parameters = HNSWParameters(m: m, efConstruction: efConstruction, encoding: VectorEncoding(rawValue: encoding)!)
+        config.efs = efList!
+        config.k = k
+        config.threads = threads
+        config.save = save
+        config.load = load
+        config.limit = limit
+        BLASRuntime.setThreads(threads)
+        let bench = try AnnBenchmark(config: config)
+        let (_, points) = try bench.run(
+            onBuild: { b in
+                print(json ? b.json : "\(b.loaded ? "loaded" : "built") \(b.rows) rows in \(String(format: "%.2f", b.seconds)) s on \(b.threads) thread(s), \(b.indexBytes / 1_048_576) MiB, kernels \(Kernels.activeName), BLAS core \(BLASRuntime.coreName)")
+            },
+            onPoint: { p in
+                print(json ? p.json : String(format: "ef %4d  recall@%d %.4f  %9.0f QPS  p50 %7.1f us  p99 %7.1f us", p.ef, k, p.recall, p.qps, p.p50us, p.p99us))
+            })
+        if let plot {
+            let svg = RecallPlot.svg([.init(name: "kura", points: points.map { ($0.recall, $0.qps) })], title: "recall@\(k) vs QPS")
+            try svg.write(toFile: plot, atomically: true, encoding: .utf8)
+        }
+    }
+}

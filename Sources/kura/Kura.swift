@@ -1,0 +1,21 @@
+import ArgumentParser
+import Foundation
+import KuraIndex
+
+@main
+struct Kura: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kura",
+        abstract: "Kura: a retrieval service for RAG on Kubernetes.",
+        subcommands: [Bench.self])
+
+    static func main() {
+        BLASStartup.ensureFastCore()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
