@@ -180,6 +180,7 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--libs", default="hnswlib,faiss,usearch,faiss-flat")
     p.add_argument("--kura-json", help="Kura's `bench ann --json` output, to put in the same table")
+    p.add_argument("--kura-json-2t", help="Kura's output for a 2-thread build, for the build speed-up line")
     p.add_argument("--out", help="folder for the markdown table and the SVG plot")
     p.add_argument("--one", help=argparse.SUPPRESS)
     a = p.parse_args()
@@ -200,6 +201,9 @@ def main():
             results.append(r)
     kura = read_kura(a.kura_json) if a.kura_json else {"lib": "kura", "build_s": None, "mem_bytes": None, "points": [], "exact_qps": None}
     text = table(results, flat, kura)
+    if a.kura_json_2t and kura["build_s"]:
+        b2 = read_kura(a.kura_json_2t)["build_s"]
+        text += f"\n\nKura build: {kura['build_s']:.1f} s on 1 thread, {b2:.1f} s on 2 threads: {kura['build_s'] / b2:.2f}× faster."
     print(text)
     if a.out:
         os.makedirs(a.out, exist_ok=True)

@@ -56,19 +56,27 @@ int ck_select(ck_isa isa) {
     return 0;
 }
 
-__attribute__((constructor)) static void ck_init(void) {
-    const char *forced = getenv("KURA_KERNELS");
-    if (forced && *forced) {
-        ck_isa isa = CK_ISA_SCALAR;
-        if (strcmp(forced, "avx512") == 0) isa = CK_ISA_AVX512;
-        else if (strcmp(forced, "avx2") == 0) isa = CK_ISA_AVX2;
-        else if (strcmp(forced, "neon") == 0) isa = CK_ISA_NEON;
-        if (ck_select(isa) != 0) ck_select(CK_ISA_SCALAR);
-        return;
-    }
-    if (ck_select(CK_ISA_AVX512) == 0 || ck_select(CK_ISA_AVX2) == 0 || ck_select(CK_ISA_NEON) == 0) return;
-    ck_select(CK_ISA_SCALAR);
+int ck_isa_named(const char *name) {
+    if (!name) return -1;
+    if (strcmp(name, "scalar") == 0) return CK_ISA_SCALAR;
+    if (strcmp(name, "avx2") == 0) return CK_ISA_AVX2;
+    if (strcmp(name, "avx512") == 0) return CK_ISA_AVX512;
+    if (strcmp(name, "neon") == 0) return CK_ISA_NEON;
+    return -1;
 }
+
+int ck_select_name(const char *name) {
+    if (name && *name) {
+        int isa = ck_isa_named(name);
+        if (isa >= 0 && ck_select((ck_isa)isa) == 0) return 0;
+        ck_select(CK_ISA_SCALAR);
+        return -1;
+    }
+    if (ck_select(CK_ISA_AVX512) == 0 || ck_select(CK_ISA_AVX2) == 0 || ck_select(CK_ISA_NEON) == 0) return 0;
+    return ck_select(CK_ISA_SCALAR);
+}
+
+__attribute__((constructor)) static void ck_init(void) { ck_select_name(getenv("KURA_KERNELS")); }
 
 void ck_prefetch(const void *p, size_t bytes) {
     const char *c = (const char *)p;

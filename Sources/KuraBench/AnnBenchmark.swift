@@ -18,6 +18,7 @@ public struct AnnBenchmark {
         public var save: String?
         public var load: String?
         public var limit: Int?
+        public var exact = false
 
         public init(queries: String) { self.queries = queries }
     }
@@ -38,6 +39,13 @@ public struct AnnBenchmark {
         public var p99us: Double
     }
 
+    /// Exact batched search over all queries.
+    public struct Exact: Sendable {
+        public var seconds: Double
+        public var queries: Int
+        public var qps: Double { Double(queries) / seconds }
+    }
+
     public let config: Config
 
     public init(config: Config) throws {
@@ -49,7 +57,7 @@ public struct AnnBenchmark {
     }
 
     /// Runs the benchmark, reporting the build and then each ef point as they finish.
-    public func run(onBuild: (Build) -> Void, onPoint: (Point) -> Void) throws -> (Build, [Point]) {
+    public func run(onBuild: (Build) -> Void, onPoint: (Point) -> Void, onExact: (Exact) -> Void = { _ in }) throws -> (Build, [Point]) {
         let queries = try VectorFiles.loadVectors(config.queries)
         let (index, build) = try buildOrLoad()
         onBuild(build)
@@ -64,7 +72,21 @@ public struct AnnBenchmark {
             onPoint(p)
             points.append(p)
         }
+        if config.exact {
+            _ = try exactSearch(index, queries.prefix(10))
+            let t0 = DispatchTime.now()
+            _ = try exactSearch(index, queries)
+            onExact(Exact(seconds: seconds(since: t0), queries: queries.rows))
+        }
         return (build, points)
+    }
+
+    private func exactSearch(_ index: any VectorSearchable, _ queries: VectorSet) throws -> [[Neighbor]] {
+        switch index {
+        case let i as HNSWIndex: return try i.exactSearch(queries.data, k: config.k)
+        case let s as Segment: return try s.exactSearch(queries.data, k: config.k)
+        default: throw KuraError.invalidArgument("exact search is not available for this index")
+        }
     }
 
     private func buildOrLoad() throws -> (any VectorSearchable, Build) {
@@ -94,13 +116,7 @@ public struct AnnBenchmark {
             }
             return t.map { Array($0.prefix(config.k)) }
         }
-        let exact: [[Neighbor]]
-        switch index {
-        case let i as HNSWIndex: exact = try i.exactSearch(queries.data, k: config.k)
-        case let s as Segment: exact = try s.exactSearch(queries.data, k: config.k)
-        default: throw KuraError.invalidArgument("no ground truth available")
-        }
-        return exact.map { $0.map { Int32($0.row) } }
+        return try exactSearch(index, queries).map { $0.map { Int32($0.row) } }
     }
 
     private func measure(_ index: any VectorSearchable, _ queries: VectorSet, _ truth: [[Int32]], ef: Int) throws -> Point {
@@ -155,6 +171,10 @@ extension AnnBenchmark.Build {
     public var json: String {
         "{\"build_s\":\(r3(seconds)),\"threads\":\(threads),\"index_bytes\":\(indexBytes),\"rows\":\(rows),\"loaded\":\(loaded),\"kernels\":\"\(Kernels.activeName)\"}"
     }
+}
+
+extension AnnBenchmark.Exact {
+    public var json: String { "{\"exact_qps\":\(r3(qps)),\"exact_s\":\(r4(seconds)),\"queries\":\(queries)}" }
 }
 
 extension AnnBenchmark.Point {

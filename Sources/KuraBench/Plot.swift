@@ -41,7 +41,9 @@ public enum RecallPlot {
         for (i, se) in series.enumerated() {
             let c = colors[i % colors.count]
             let pts = se.points.filter { $0.qps > 0 && $0.recall >= x0 }.sorted { $0.recall < $1.recall }
-            s += "<polyline fill=\"none\" stroke=\"\(c)\" stroke-width=\"2\" points=\"" + pts.map { "\(fmt(px($0.recall))),\(fmt(py($0.qps)))" }.joined(separator: " ") + "\"/>\n"
+            s +=
+                "<polyline fill=\"none\" stroke=\"\(c)\" stroke-width=\"2\" points=\""
+                + pts.map { "\(fmt(px($0.recall))),\(fmt(py($0.qps)))" }.joined(separator: " ") + "\"/>\n"
             for p in pts { s += "<circle cx=\"\(fmt(px(p.recall)))\" cy=\"\(fmt(py(p.qps)))\" r=\"3\" fill=\"\(c)\"/>\n" }
             let ly = top + 20 + Double(i) * 20
             s += line(w - right + 15, ly, w - right + 35, ly, c) + "<text x=\"\(w - right + 40)\" y=\"\(ly + 4)\">\(escape(se.name))</text>\n"

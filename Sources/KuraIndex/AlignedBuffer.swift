@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Zeroed memory aligned to 64 bytes (a cache line and an AVX-512 register), freed on deinit.

@@ -10,7 +10,10 @@ public enum BLASRuntime {
     public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
 
     /// Cores that OpenBLAS falls back to when it does not recognise a CPU; they use SSE kernels only.
-    static let legacyCores: Set<String> = ["Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "Katmai", "Coppermine", "Northwood", "Banias", "Athlon", "Opteron", "Opteron_SSE3", "Barcelona", "Nano", "Unknown", "unknown"]
+    static let legacyCores: Set<String> = [
+        "Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "Katmai", "Coppermine", "Northwood", "Banias", "Athlon", "Opteron", "Opteron_SSE3",
+        "Barcelona", "Nano", "Unknown", "unknown",
+    ]
 
     /// The `OPENBLAS_CORETYPE` worth setting when OpenBLAS chose a legacy core on a CPU with AVX2 or
     /// AVX-512, or nil when its choice is fine. Callers re-execute with it set (the library reads it

@@ -1,5 +1,5 @@
-import COpenBLAS
 import CKuraKernels
+import COpenBLAS
 import KuraCore
 
 /// Exact k-nearest-neighbour search: all query–row scores as one matrix product (`cblas_sgemm`), in

@@ -3,9 +3,9 @@ import KuraCore
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A growing HNSW index in memory: insert (from many threads at once), delete by tombstone, search
@@ -92,7 +92,8 @@ public final class HNSWIndex: @unchecked Sendable {
     }
 
     var links: HeapLinks {
-        HeapLinks(level0: level0.typed(UInt32.self), upper: upper, levels: levels.typed(UInt8.self), rowBound: capacity, maxM0: parameters.maxM0, maxM: parameters.m)
+        HeapLinks(
+            level0: level0.typed(UInt32.self), upper: upper, levels: levels.typed(UInt8.self), rowBound: capacity, maxM0: parameters.maxM0, maxM: parameters.m)
     }
 
     var fullKernel: DistanceKernel {
@@ -101,7 +102,9 @@ public final class HNSWIndex: @unchecked Sendable {
 
     var traversalKernel: DistanceKernel {
         guard let traversalRows else { return fullKernel }
-        return DistanceKernel(metric: metric, encoding: parameters.encoding, base: traversalRows.raw, stride: traversalStride, scales: scales.map { UnsafePointer($0.typed(Float.self)) }, dimension: dimension)
+        return DistanceKernel(
+            metric: metric, encoding: parameters.encoding, base: traversalRows.raw, stride: traversalStride,
+            scales: scales.map { UnsafePointer($0.typed(Float.self)) }, dimension: dimension)
     }
 
     struct Top {
@@ -135,7 +138,9 @@ public final class HNSWIndex: @unchecked Sendable {
         try query.withUnsafeBufferPointer { try search($0, k: k, ef: ef, filter: filter, strategy: strategy) }
     }
 
-    public func search(_ query: UnsafeBufferPointer<Float>, k: Int, ef: Int? = nil, filter: RowFilter? = nil, strategy: FilterStrategy = .automatic) throws -> [Neighbor] {
+    public func search(
+        _ query: UnsafeBufferPointer<Float>, k: Int, ef: Int? = nil, filter: RowFilter? = nil, strategy: FilterStrategy = .automatic
+    ) throws -> [Neighbor] {
         try view.search(query, k: k, ef: ef ?? parameters.efSearch, filter: filter, strategy: strategy, pool: pool)
     }
 

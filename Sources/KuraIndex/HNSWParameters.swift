@@ -1,9 +1,9 @@
 import KuraCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Parameters of an HNSW graph (Malkov & Yashunin, 2016). Defaults follow common practice for
@@ -15,7 +15,7 @@ import Darwin
 /// | `efConstruction` | candidate list size while inserting. Higher: a better graph, a slower build. Recall stops improving past ~200 for most data. | 100–400 |
 /// | `efSearch` | candidate list size while searching (at least `k`). The recall/speed knob at query time. | 16–256 |
 /// | `seed` | picks each node's level. With one thread, the same seed and input order give the same graph. | any |
-/// | `encoding` | how rows are stored for traversal: `f32`, or `f16` / `int8` copies that halve / quarter the memory read per hop; results are always re-scored in f32. | f32 |
+/// | `encoding` | how rows are stored for traversal: `f32`, or `f16` / `int8` copies that halve / quarter the memory read per hop; results are always re-scored in f32, so recall is that of f32 while a hop reads a quarter of the bytes. | int8 |
 public struct HNSWParameters: Sendable, Equatable {
     public var m: Int
     public var efConstruction: Int
@@ -23,7 +23,7 @@ public struct HNSWParameters: Sendable, Equatable {
     public var seed: UInt64
     public var encoding: VectorEncoding
 
-    public init(m: Int = 16, efConstruction: Int = 200, efSearch: Int = 64, seed: UInt64 = 42, encoding: VectorEncoding = .f32) {
+    public init(m: Int = 16, efConstruction: Int = 200, efSearch: Int = 64, seed: UInt64 = 42, encoding: VectorEncoding = .int8) {
         self.m = m
         self.efConstruction = efConstruction
         self.efSearch = efSearch

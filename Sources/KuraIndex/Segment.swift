@@ -2,9 +2,9 @@ import CKuraKernels
 import KuraCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Adjacency stored in a mapped segment (see ``SegmentFormat``). Every stored offset is bounds-checked.
@@ -54,7 +54,8 @@ public final class Segment: @unchecked Sendable {
         guard fstat(fd, &st) == 0 else { throw KuraError.io(path: path, reason: String(cString: strerror(errno))) }
         let size = Int(st.st_size)
         guard size >= SegmentFormat.headerSize else {
-            throw KuraError.corruptFile(path: path, reason: "file is \(size) bytes, shorter than the \(SegmentFormat.headerSize)-byte segment header (truncated?)")
+            throw KuraError.corruptFile(
+                path: path, reason: "file is \(size) bytes, shorter than the \(SegmentFormat.headerSize)-byte segment header (truncated?)")
         }
         let m = mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0)
         guard let m, m != UnsafeMutableRawPointer(bitPattern: -1) else {
@@ -83,7 +84,9 @@ public final class Segment: @unchecked Sendable {
             upperOffsets: at(.upperOffsets).assumingMemoryBound(to: UInt32.self),
             upperData: at(.upperData).assumingMemoryBound(to: UInt32.self), upperWords: upperData.length / 4,
             rowBound: h.rows, maxM0: h.parameters.maxM0, maxM: h.parameters.m)
-        let full = DistanceKernel(metric: h.metric, encoding: .f32, base: at(.vectors), stride: rowStride(dimension: h.dimension, encoding: .f32), scales: nil, dimension: h.dimension)
+        let full = DistanceKernel(
+            metric: h.metric, encoding: .f32, base: at(.vectors), stride: rowStride(dimension: h.dimension, encoding: .f32), scales: nil, dimension: h.dimension
+        )
         let traversal =
             h.encoding == .f32
             ? full
@@ -109,7 +112,9 @@ public final class Segment: @unchecked Sendable {
         try query.withUnsafeBufferPointer { try search($0, k: k, ef: ef, filter: filter, strategy: strategy) }
     }
 
-    public func search(_ query: UnsafeBufferPointer<Float>, k: Int, ef: Int? = nil, filter: RowFilter? = nil, strategy: FilterStrategy = .automatic) throws -> [Neighbor] {
+    public func search(
+        _ query: UnsafeBufferPointer<Float>, k: Int, ef: Int? = nil, filter: RowFilter? = nil, strategy: FilterStrategy = .automatic
+    ) throws -> [Neighbor] {
         try view.search(query, k: k, ef: ef ?? parameters.efSearch, filter: filter, strategy: strategy, pool: pool)
     }
 

@@ -2,9 +2,9 @@ import CKuraKernels
 import KuraCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Writes an index as a segment file (format in ``SegmentFormat``): to `path.tmp` first, fsynced, then

@@ -18,9 +18,10 @@ struct BenchAnn: ParsableCommand {
     @Option(help: "Comma-separated ef values to measure.") var ef: String = "10,16,24,32,48,64,96,128,192,256"
     @Option(help: "Neighbours per query.") var k: Int = 10
     @Option(help: "Threads for building and for queries.") var threads: Int = 1
-    @Option(help: "Traversal encoding: f32, f16 or int8 (results are re-scored in f32).") var encoding: String = "f32"
+    @Option(help: "Traversal encoding: f32, f16 or int8 (results are re-scored in f32).") var encoding: String = "int8"
     @Option(help: "Use only the first N base vectors.") var limit: Int?
     @Flag(help: "One JSON object per line.") var json = false
+    @Flag(help: "Also time exact batched search (OpenBLAS sgemm) over all queries.") var exact = false
     @Option(help: "Write the built index to this segment file.") var save: String?
     @Option(help: "Load a segment file instead of building.") var load: String?
     @Option(help: "Write recall against QPS as SVG.") var plot: String?
@@ -52,14 +53,23 @@ struct BenchAnn: ParsableCommand {
         config.save = save
         config.load = load
         config.limit = limit
+        config.exact = exact
         BLASRuntime.setThreads(threads)
         let bench = try AnnBenchmark(config: config)
         let (_, points) = try bench.run(
             onBuild: { b in
-                print(json ? b.json : "\(b.loaded ? "loaded" : "built") \(b.rows) rows in \(String(format: "%.2f", b.seconds)) s on \(b.threads) thread(s), \(b.indexBytes / 1_048_576) MiB, kernels \(Kernels.activeName), BLAS core \(BLASRuntime.coreName)")
+                print(
+                    json
+                        ? b.json
+                        : "\(b.loaded ? "loaded" : "built") \(b.rows) rows in \(String(format: "%.2f", b.seconds)) s on \(b.threads) thread(s), \(b.indexBytes / 1_048_576) MiB, kernels \(Kernels.activeName), BLAS core \(BLASRuntime.coreName)"
+                )
             },
             onPoint: { p in
-                print(json ? p.json : String(format: "ef %4d  recall@%d %.4f  %9.0f QPS  p50 %7.1f us  p99 %7.1f us", p.ef, k, p.recall, p.qps, p.p50us, p.p99us))
+                print(
+                    json ? p.json : String(format: "ef %4d  recall@%d %.4f  %9.0f QPS  p50 %7.1f us  p99 %7.1f us", p.ef, k, p.recall, p.qps, p.p50us, p.p99us))
+            },
+            onExact: { e in
+                print(json ? e.json : String(format: "exact search: %.0f QPS (%d queries in %.3f s, batched)", e.qps, e.queries, e.seconds))
             })
         if let plot {
             let svg = RecallPlot.svg([.init(name: "kura", points: points.map { ($0.recall, $0.qps) })], title: "recall@\(k) vs QPS")

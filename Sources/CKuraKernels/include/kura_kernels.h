@@ -49,6 +49,13 @@ const ck_kernels *ck_kernels_for(ck_isa isa);
 /// Makes `isa` the active set; returns 0, or -1 when it is not available (nothing changes).
 int ck_select(ck_isa isa);
 
+/// Selects by name (`scalar`, `avx2`, `avx512`, `neon`), or the best the CPU has when `name` is NULL or
+/// empty. An unknown or unsupported name selects scalar and returns -1; otherwise returns 0.
+/// This is what `KURA_KERNELS` does at start-up.
+int ck_select_name(const char *name);
+/// The instruction set with this name, or -1.
+int ck_isa_named(const char *name);
+
 /// Conversions between f32 and IEEE binary16 (round to nearest even, with NaN and infinity kept).
 void ck_f32_to_f16(const float *src, uint16_t *dst, size_t n);
 void ck_f16_to_f32(const uint16_t *src, float *dst, size_t n);

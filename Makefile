@@ -1,0 +1,45 @@
+# Kura: `make test` and `make run` are the two commands that must work on a fresh machine.
+
+SWIFT      ?= swift
+SHARED     ?= $(abspath ../shared)
+DOCS384    ?= $(SHARED)/datasets/docs384
+RESULTS    ?= Benchmarks/results
+KURA       := .build/release/kura
+APT        := libopenblas-dev libcurl4-openssl-dev libsqlite3-dev
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+ANN_ARGS   := --base $(DOCS384)/base.f16.npy --queries $(DOCS384)/dev.queries.fvecs --truth $(DOCS384)/dev.gt.ivecs
+
+.PHONY: deps build test lint bench run clean
+
+## Installs the Debian packages Kura builds against, when any is missing.
+deps:
+	@missing=""; for p in $(APT); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release
+
+## The whole suite, built optimised: the recall tests index real vectors and the kernels are C intrinsics.
+test: deps lint
+	$(SWIFT) test -c release
+
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests Package.swift
+
+## Kura against hnswlib, faiss-cpu and usearch on docs384: writes $(RESULTS)/ann-docs384.{md,svg}.
+bench: build
+	@mkdir -p $(RESULTS)
+	$(KURA) bench ann $(ANN_ARGS) --threads 1 --exact --json | tee $(RESULTS)/kura-1t.jsonl
+	$(KURA) bench ann $(ANN_ARGS) --threads 2 --ef 64 --json | tee $(RESULTS)/kura-2t.jsonl
+	Benchmarks/peers/run.sh $(ANN_ARGS) --threads 1 --kura-json $(RESULTS)/kura-1t.jsonl \
+	  --kura-json-2t $(RESULTS)/kura-2t.jsonl --out $(RESULTS)
+
+## Until the server exists: the ANN benchmark on the shared dataset, with a recall/QPS plot.
+run: build
+	@mkdir -p $(RESULTS)
+	$(KURA) bench ann $(ANN_ARGS) --plot $(RESULTS)/kura-ann.svg
+
+clean:
+	rm -rf .build

@@ -1,0 +1,171 @@
+import Dispatch
+import Foundation
+import KuraCore
+import Synchronization
+import Testing
+
+@testable import KuraIndex
+
+struct HNSWBehaviourTests {
+    let d = 32
+
+    @Test func deletedRowsAreNeverReturned() throws {
+        let data = TestData.random(4000, d, seed: 21)
+        let index = try TestData.index(data, dimension: d)
+        var rng = TestData.Rng(s: 5)
+        var deleted = Set<UInt32>()
+        while deleted.count < 1200 { deleted.insert(UInt32(rng.below(4000))) }
+        for r in deleted { #expect(index.delete(row: r)) }
+        #expect(!index.delete(row: deleted.first!), "a second delete reports nothing to do")
+        #expect(!index.delete(row: 99_999))
+        #expect(index.deletedCount == 1200)
+        let queries = TestData.random(100, d, seed: 22)
+        var live = Bitset(capacity: 4000)
+        for r in 0..<4000 where !deleted.contains(UInt32(r)) { live.insert(r) }
+        for i in 0..<100 {
+            let q = TestData.row(queries, i, d)
+            let found = try index.search(q, k: 10, ef: 64)
+            #expect(found.count == 10)
+            #expect(found.allSatisfy { !deleted.contains($0.row) })
+            // Deleting the closest rows, including ones the walk must pass through, still leaves k results.
+            let exact = try index.search(q, k: 10, filter: .rows(live), strategy: .exact)
+            #expect(exact.allSatisfy { !deleted.contains($0.row) })
+        }
+        // Deleted rows stay deleted across a segment round trip.
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kura-del-\(UInt32.random(in: 0...UInt32.max)).kseg").path
+        defer { unlink(path) }
+        try SegmentWriter.write(index, to: path)
+        let seg = try Segment(path: path)
+        #expect(seg.deletedCount == 1200)
+        for i in 0..<20 { #expect(try seg.search(TestData.row(queries, i, d), k: 10).allSatisfy { !deleted.contains($0.row) }) }
+    }
+
+    @Test(arguments: [0.01, 0.10], [FilterStrategy.automatic, .graph])
+    func filteredSearchReturnsOnlyAllowedRows(selectivity: Double, strategy: FilterStrategy) throws {
+        let n = 10_000
+        let data = TestData.random(n, d, seed: 31)
+        let index = try TestData.index(data, dimension: d)
+        var rng = TestData.Rng(s: 32)
+        var allowed = Bitset(capacity: n)
+        while Double(allowed.count) < selectivity * Double(n) { allowed.insert(rng.below(n)) }
+        let queries = TestData.random(50, d, seed: 33)
+        var found: [[Neighbor]] = []
+        var truth: [[Neighbor]] = []
+        for i in 0..<50 {
+            let q = TestData.row(queries, i, d)
+            let f = try index.search(q, k: 10, ef: 64, filter: .rows(allowed), strategy: strategy)
+            #expect(f.count == 10)
+            #expect(f.allSatisfy { allowed.contains(Int($0.row)) })
+            found.append(f)
+            truth.append(try index.search(q, k: 10, filter: .rows(allowed), strategy: .exact))
+        }
+        let recall = TestData.recall(found, truth, k: 10)
+        #expect(recall >= 0.9, "selectivity \(selectivity) \(strategy): recall \(recall)")
+        // A predicate filter gives the same rows as the equivalent bitset.
+        let bits = allowed
+        let q0 = TestData.row(queries, 0, d)
+        let viaPredicate = try index.search(q0, k: 10, ef: 64, filter: .predicate { bits.contains(Int($0)) }, strategy: .exact)
+        #expect(viaPredicate.map(\.row) == truth[0].map(\.row))
+    }
+
+    @Test func exactSearchMatchesBruteForce() throws {
+        let n = 700
+        for metric in Metric.allCases {
+            let data = TestData.random(n, d, seed: 41)
+            let index = try TestData.index(data, dimension: d, metric: metric)
+            let queries = TestData.random(5, d, seed: 42)
+            let got = try index.exactSearch(queries, k: 5)
+            for i in 0..<5 {
+                var q = TestData.row(queries, i, d)
+                if metric == .cosine { q.withUnsafeMutableBufferPointer { Vectors.normalize($0) } }
+                let scored = (0..<n).map { r -> (Int, Float) in
+                    let v = index.vector(ofRow: UInt32(r))
+                    let dot = zip(q, v).reduce(0) { $0 + $1.0 * $1.1 }
+                    let l2 = zip(q, v).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+                    return (r, metric == .l2 ? l2 : metric == .cosine ? 1 - dot : -dot)
+                }.sorted { $0.1 < $1.1 }
+                #expect(got[i].map { Int($0.row) } == scored.prefix(5).map(\.0), "\(metric)")
+                for (g, s) in zip(got[i], scored) { #expect(abs(g.distance - s.1) < 1e-3) }
+            }
+        }
+    }
+
+    @Test func concurrentSearchesDuringInserts() throws {
+        let n = 6000
+        let data = TestData.random(n, d, seed: 51)
+        let index = try HNSWIndex(dimension: d, metric: .cosine, parameters: HNSWParameters(m: 12, efConstruction: 64), capacity: n)
+        try data.withUnsafeBufferPointer {
+            _ = try index.insert(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<(500 * d)]), ids: (0..<500).map { UInt64($0) })
+        }
+        let queries = TestData.random(64, d, seed: 52)
+        let failures = Atomic<Int>(0)
+        let searches = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            if worker < 2 {
+                for i in Swift.stride(from: 500 + worker, to: n, by: 2) {
+                    do { try index.insert(TestData.row(data, i, d), id: UInt64(i)) } catch { failures.add(1, ordering: .relaxed) }
+                }
+            } else {
+                var i = 0
+                while index.count < n || i < 200 {
+                    let q = TestData.row(queries, i % 64, d)
+                    do {
+                        let r = try index.search(q, k: 5, ef: 32)
+                        if r.isEmpty || r.contains(where: { Int($0.row) >= index.count }) { failures.add(1, ordering: .relaxed) }
+                    } catch { failures.add(1, ordering: .relaxed) }
+                    searches.add(1, ordering: .relaxed)
+                    i += 1
+                }
+            }
+        }
+        #expect(failures.load(ordering: .relaxed) == 0)
+        #expect(searches.load(ordering: .relaxed) >= 200)
+        #expect(index.count == n)
+        #expect(index.check().isEmpty, "\(index.check().prefix(5))")
+        let truth = try index.exactSearch(queries, k: 10)
+        let found = try (0..<64).map { try index.search(TestData.row(queries, $0, d), k: 10, ef: 100) }
+        #expect(TestData.recall(found, truth, k: 10) >= 0.9)
+    }
+
+    @Test func badInputGetsClearErrors() throws {
+        let index = try HNSWIndex(dimension: 4, metric: .cosine, capacity: 2)
+        #expect(throws: KuraError.self) { try index.insert([1, 2, 3], id: 0) }
+        #expect(throws: KuraError.self) { try index.insert([1, .nan, 3, 4], id: 0) }
+        #expect(try index.search([1, 0, 0, 0], k: 3).isEmpty, "an empty index finds nothing")
+        try index.insert([1, 0, 0, 0], id: 10)
+        try index.insert([0, 1, 0, 0], id: 11)
+        do {
+            try index.insert([0, 0, 1, 0], id: 12)
+            Issue.record("insert past capacity must fail")
+        } catch let e as KuraError {
+            #expect("\(e)".contains("full"))
+        }
+        #expect(index.count == 2)
+        #expect(throws: KuraError.self) { try index.search([1, 0], k: 1) }
+        #expect(throws: KuraError.self) { try index.search([1, 0, 0, 0], k: 0) }
+        #expect(throws: KuraError.self) { try HNSWIndex(dimension: 0, metric: .l2, capacity: 1) }
+        #expect(throws: KuraError.self) { try HNSWIndex(dimension: 4, metric: .l2, parameters: HNSWParameters(m: 1), capacity: 1) }
+        let hit = try index.search([0.1, 1, 0, 0], k: 1)
+        #expect(index.id(ofRow: hit[0].row) == 11)
+    }
+
+    @Test func integrityCheckFindsDamage() throws {
+        let data = TestData.random(500, d, seed: 61)
+        let index = try TestData.index(data, dimension: d)
+        #expect(index.check().isEmpty)
+        let list = index.links.mutableLinks(3, level: 0)!
+        list[1] = 9999  // beyond the stored rows
+        list[0] = UInt32(index.parameters.maxM0 + 5)
+        let problems = index.check()
+        #expect(problems.contains { $0.contains("row 3 level 0") && $0.contains("9999") })
+        #expect(problems.contains { $0.contains("links, at most") })
+    }
+
+    @Test func levelsAreGeometric() {
+        let p = HNSWParameters(m: 16)
+        let levels = (0..<100_000).map { p.level(ofRow: $0) }
+        let above0 = Double(levels.filter { $0 > 0 }.count) / 100_000
+        #expect(abs(above0 - 1.0 / 16) < 0.01, "fraction above level 0: \(above0)")
+        #expect(levels.max()! < 10)
+    }
+}
