@@ -9,7 +9,7 @@ APT        := libopenblas-dev libcurl4-openssl-dev libsqlite3-dev
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ANN_ARGS   := --base $(DOCS384)/base.f16.npy --queries $(DOCS384)/dev.queries.fvecs --truth $(DOCS384)/dev.gt.ivecs
 
-.PHONY: deps build test lint bench run clean
+.PHONY: deps build test lint bench kernels-check run clean
 
 ## Installs the Debian packages Kura builds against, when any is missing.
 deps:
@@ -35,6 +35,10 @@ bench: build
 	$(KURA) bench ann $(ANN_ARGS) --threads 2 --ef 64 --json | tee $(RESULTS)/kura-2t.jsonl
 	Benchmarks/peers/run.sh $(ANN_ARGS) --threads 1 --kura-json $(RESULTS)/kura-1t.jsonl \
 	  --kura-json-2t $(RESULTS)/kura-2t.jsonl --out $(RESULTS)
+
+## The C kernels on other CPUs: forced sets, no AVX-512 (valgrind), arm64 NEON (qemu).
+kernels-check:
+	Benchmarks/kernels/check.sh
 
 ## Until the server exists: the ANN benchmark on the shared dataset, with a recall/QPS plot.
 run: build

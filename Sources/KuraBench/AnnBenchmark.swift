@@ -66,7 +66,7 @@ public struct AnnBenchmark {
         }
         let truth = try groundTruth(index, queries)
         var points: [Point] = []
-        _ = try measure(index, queries, truth, ef: config.efs[0])  // warm caches and contexts
+        _ = try measure(index, queries, truth, ef: config.efs.max()!)  // touch every page the runs will need
         for ef in config.efs {
             let p = try measure(index, queries, truth, ef: ef)
             onPoint(p)

@@ -6,8 +6,8 @@ import KuraCore
 /// blocks that stay in cache, then a bounded heap per query. It is the oracle for recall and the
 /// path for small or heavily filtered collections.
 public enum ExactSearch {
-    static let rowBlock = 4096
-    static let queryBlock = 256
+    static let rowBlock = 2048
+    static let queryBlock = 512
 
     /// The `k` nearest rows of `base` (`rows` vectors, `rowStride` floats apart) for each query in
     /// `queries` (row-major, `dimension` floats each). Cosine assumes unit-length base rows, as an
@@ -49,9 +49,13 @@ public enum ExactSearch {
                         let s = scores + i * nb
                         var qn: Float = 0
                         if metric == .l2 { qn = kernels.dot_f32(qp.baseAddress! + (q0 + i) * dimension, qp.baseAddress! + (q0 + i) * dimension, dimension) }
-                        collect(&heaps[q0 + i], scores: s, count: nb, firstRow: r0, k: k) { j, dot in
-                            metric == .l2 ? norms[j] - 2 * dot + qn : -dot
+                        // Scores become distances in place (smaller is closer), then feed the heap.
+                        if metric == .l2 {
+                            for j in 0..<nb { s[j] = norms[j] - 2 * s[j] + qn }
+                        } else {
+                            for j in 0..<nb { s[j] = -s[j] }
                         }
+                        collect(&heaps[q0 + i], distances: s, count: nb, firstRow: r0, k: k)
                     }
                 }
             }
@@ -61,15 +65,17 @@ public enum ExactSearch {
         }
     }
 
+    /// Keeps the `k` smallest distances; almost every candidate fails the first comparison.
     @inline(__always)
-    private static func collect(_ heap: inout MaxHeap, scores: UnsafePointer<Float>, count: Int, firstRow: Int, k: Int, distance: (Int, Float) -> Float) {
-        for j in 0..<count {
-            let d = distance(j, scores[j])
+    private static func collect(_ heap: inout MaxHeap, distances: UnsafePointer<Float>, count: Int, firstRow: Int, k: Int) {
+        var worst = heap.count < k ? Float.infinity : heap.top.distance
+        for j in 0..<count where distances[j] < worst {
             if heap.count < k {
-                heap.push(d, UInt32(firstRow + j))
-            } else if d < heap.top.distance {
-                heap.replaceTop(d, UInt32(firstRow + j))
+                heap.push(distances[j], UInt32(firstRow + j))
+            } else {
+                heap.replaceTop(distances[j], UInt32(firstRow + j))
             }
+            worst = heap.count < k ? Float.infinity : heap.top.distance
         }
     }
 }
