@@ -117,7 +117,7 @@ def fmt(x, spec):
 
 
 def table(results, flat, kura):
-    rows = ["| library | QPS @ recall 0.95 | QPS @ recall 0.99 | build s | memory MB | Kura ÷ it @0.95 | Kura ÷ it @0.99 | Kura build ÷ it |",
+    rows = ["| library | QPS @ recall 0.95 | QPS @ recall 0.99 | build s | memory MB | Kura ÷ it @0.95 | Kura ÷ it @0.99 | its build s ÷ Kura's |",
             "|---|---|---|---|---|---|---|---|"]
     k95, k99 = qps_at(kura["points"], 0.95), qps_at(kura["points"], 0.99)
     for r in [kura] + results:
