@@ -23,15 +23,16 @@ let package = Package(
         .target(name: "KuraCore", swiftSettings: fast),
         .target(name: "KuraIndex", dependencies: ["KuraCore", "CKuraKernels", "COpenBLAS"], swiftSettings: fast),
         .target(name: "KuraBench", dependencies: ["KuraIndex"], swiftSettings: fast),
+        .target(name: "KuraTesting", path: "Sources/KuraTesting"),
         .executableTarget(
             name: "kura",
             dependencies: [
                 "KuraBench", "KuraIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], swiftSettings: fast),
-        .testTarget(name: "CKuraKernelsTests", dependencies: ["CKuraKernels"]),
+        .testTarget(name: "CKuraKernelsTests", dependencies: ["CKuraKernels", "KuraTesting"]),
         .testTarget(name: "KuraCoreTests", dependencies: ["KuraCore"]),
-        .testTarget(name: "KuraIndexTests", dependencies: ["KuraIndex", "KuraBench"]),
+        .testTarget(name: "KuraIndexTests", dependencies: ["KuraIndex", "KuraBench", "KuraTesting"]),
         .testTarget(name: "KuraBenchTests", dependencies: ["KuraBench"]),
     ]
 )

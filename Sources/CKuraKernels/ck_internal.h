@@ -45,72 +45,30 @@ static inline void ck_prefetch_row(const void *row, size_t bytes) {
     for (size_t i = 0; i < lines; i++) __builtin_prefetch(p + i * 64, 0, 3);
 }
 
-/// Defines the six batch kernels of one instruction set from its pair kernels.
-#define CK_DEFINE_BATCHES(SUFFIX, ATTR)                                                                     \
-    ATTR static void dot_f32_batch_##SUFFIX(const float *q, const void *base, size_t stride,              \
-                                            const float *scales, const uint32_t *ids, size_t count,       \
-                                            size_t n, float *out) {                                       \
-        (void)scales;                                                                                     \
-        const char *b = (const char *)base;                                                               \
-        for (size_t i = 0; i < count; i++) {                                                              \
-            if (i + CK_PREFETCH_AHEAD < count)                                                            \
-                ck_prefetch_row(b + (size_t)ids[i + CK_PREFETCH_AHEAD] * stride, n * 4);                  \
-            out[i] = dot_f32_##SUFFIX(q, (const float *)(b + (size_t)ids[i] * stride), n);                \
-        }                                                                                                 \
-    }                                                                                                     \
-    ATTR static void l2sq_f32_batch_##SUFFIX(const float *q, const void *base, size_t stride,             \
-                                             const float *scales, const uint32_t *ids, size_t count,      \
-                                             size_t n, float *out) {                                      \
-        (void)scales;                                                                                     \
-        const char *b = (const char *)base;                                                               \
-        for (size_t i = 0; i < count; i++) {                                                              \
-            if (i + CK_PREFETCH_AHEAD < count)                                                            \
-                ck_prefetch_row(b + (size_t)ids[i + CK_PREFETCH_AHEAD] * stride, n * 4);                  \
-            out[i] = l2sq_f32_##SUFFIX(q, (const float *)(b + (size_t)ids[i] * stride), n);               \
-        }                                                                                                 \
-    }                                                                                                     \
-    ATTR static void dot_f16_batch_##SUFFIX(const float *q, const void *base, size_t stride,              \
-                                            const float *scales, const uint32_t *ids, size_t count,       \
-                                            size_t n, float *out) {                                       \
-        (void)scales;                                                                                     \
-        const char *b = (const char *)base;                                                               \
-        for (size_t i = 0; i < count; i++) {                                                              \
-            if (i + CK_PREFETCH_AHEAD < count)                                                            \
-                ck_prefetch_row(b + (size_t)ids[i + CK_PREFETCH_AHEAD] * stride, n * 2);                  \
-            out[i] = dot_f16_##SUFFIX(q, (const uint16_t *)(b + (size_t)ids[i] * stride), n);             \
-        }                                                                                                 \
-    }                                                                                                     \
-    ATTR static void l2sq_f16_batch_##SUFFIX(const float *q, const void *base, size_t stride,             \
-                                             const float *scales, const uint32_t *ids, size_t count,      \
-                                             size_t n, float *out) {                                      \
-        (void)scales;                                                                                     \
-        const char *b = (const char *)base;                                                               \
-        for (size_t i = 0; i < count; i++) {                                                              \
-            if (i + CK_PREFETCH_AHEAD < count)                                                            \
-                ck_prefetch_row(b + (size_t)ids[i + CK_PREFETCH_AHEAD] * stride, n * 2);                  \
-            out[i] = l2sq_f16_##SUFFIX(q, (const uint16_t *)(b + (size_t)ids[i] * stride), n);            \
-        }                                                                                                 \
-    }                                                                                                     \
-    ATTR static void dot_i8_batch_##SUFFIX(const float *q, const void *base, size_t stride,               \
-                                           const float *scales, const uint32_t *ids, size_t count,        \
-                                           size_t n, float *out) {                                        \
-        const char *b = (const char *)base;                                                               \
-        for (size_t i = 0; i < count; i++) {                                                              \
-            if (i + CK_PREFETCH_AHEAD < count)                                                            \
-                ck_prefetch_row(b + (size_t)ids[i + CK_PREFETCH_AHEAD] * stride, n);                      \
-            out[i] = dot_i8_##SUFFIX(q, (const int8_t *)(b + (size_t)ids[i] * stride), scales[ids[i]], n); \
-        }                                                                                                 \
-    }                                                                                                     \
-    ATTR static void l2sq_i8_batch_##SUFFIX(const float *q, const void *base, size_t stride,              \
-                                            const float *scales, const uint32_t *ids, size_t count,       \
-                                            size_t n, float *out) {                                       \
-        const char *b = (const char *)base;                                                               \
-        for (size_t i = 0; i < count; i++) {                                                              \
-            if (i + CK_PREFETCH_AHEAD < count)                                                            \
-                ck_prefetch_row(b + (size_t)ids[i + CK_PREFETCH_AHEAD] * stride, n);                      \
-            out[i] = l2sq_i8_##SUFFIX(q, (const int8_t *)(b + (size_t)ids[i] * stride), scales[ids[i]], n); \
-        }                                                                                                 \
+/// Defines one batch kernel: NAME over rows of type T (ELEM bytes per component), each scored by CALL,
+/// in which `x` is the row and `i` its position in `ids`.
+#define CK_BATCH(NAME, SUFFIX, ATTR, T, ELEM, CALL)                                                     \
+    ATTR static void NAME##_batch_##SUFFIX(const float *q, const void *base, size_t stride,             \
+                                           const float *scales, const uint32_t *ids, size_t count,      \
+                                           size_t n, float *out) {                                      \
+        (void)scales;                                                                                   \
+        const char *b = (const char *)base;                                                             \
+        for (size_t i = 0; i < count; i++) {                                                            \
+            if (i + CK_PREFETCH_AHEAD < count)                                                          \
+                ck_prefetch_row(b + (size_t)ids[i + CK_PREFETCH_AHEAD] * stride, n * ELEM);             \
+            const T *x = (const T *)(b + (size_t)ids[i] * stride);                                      \
+            out[i] = CALL;                                                                              \
+        }                                                                                               \
     }
+
+/// Defines the six batch kernels of one instruction set from its pair kernels.
+#define CK_DEFINE_BATCHES(SUFFIX, ATTR)                                                                 \
+    CK_BATCH(dot_f32, SUFFIX, ATTR, float, 4, dot_f32_##SUFFIX(q, x, n))                                \
+    CK_BATCH(l2sq_f32, SUFFIX, ATTR, float, 4, l2sq_f32_##SUFFIX(q, x, n))                              \
+    CK_BATCH(dot_f16, SUFFIX, ATTR, uint16_t, 2, dot_f16_##SUFFIX(q, x, n))                             \
+    CK_BATCH(l2sq_f16, SUFFIX, ATTR, uint16_t, 2, l2sq_f16_##SUFFIX(q, x, n))                           \
+    CK_BATCH(dot_i8, SUFFIX, ATTR, int8_t, 1, dot_i8_##SUFFIX(q, x, scales[ids[i]], n))                 \
+    CK_BATCH(l2sq_i8, SUFFIX, ATTR, int8_t, 1, l2sq_i8_##SUFFIX(q, x, scales[ids[i]], n))
 
 #define CK_TABLE(SUFFIX, ISA, NAME)                                                                       \
     {ISA, NAME,                                                                                           \

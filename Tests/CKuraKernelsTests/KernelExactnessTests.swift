@@ -1,23 +1,11 @@
 import CKuraKernels
+import KuraTesting
 import Testing
 
 /// Every SIMD kernel against the scalar reference: bit-exact on integer-valued data (where any summation
 /// order is exact), for every dimension 1...1024 so that every tail length is covered, and within a
 /// tolerance on random data.
 struct KernelExactnessTests {
-    struct Rng {
-        var s: UInt64
-        mutating func next() -> UInt64 {
-            s &+= 0x9E37_79B9_7F4A_7C15
-            var z = s
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ r: ClosedRange<Int>) -> Int { r.lowerBound + Int(next() % UInt64(r.count)) }
-        mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 24) * 2 - 1 }
-    }
-
     static var scalar: ck_kernels { ck_kernels_for(CK_ISA_SCALAR)!.pointee }
     static var simd: [ck_kernels] {
         [CK_ISA_AVX2, CK_ISA_AVX512, CK_ISA_NEON].compactMap { ck_kernels_for($0)?.pointee }
@@ -30,7 +18,7 @@ struct KernelExactnessTests {
     }
 
     @Test func integerDataMatchesScalarExactly() {
-        var rng = Rng(s: 1)
+        var rng = SeededRandom(seed: 1)
         for k in Self.simd {
             for n in 1...1024 {
                 let q = (0..<n).map { _ in Float(rng.int(-8...8)) }
@@ -56,7 +44,7 @@ struct KernelExactnessTests {
     }
 
     @Test func randomDataMatchesWithinTolerance() {
-        var rng = Rng(s: 2)
+        var rng = SeededRandom(seed: 2)
         func close(_ a: Float, _ b: Float, _ scale: Float) -> Bool { abs(a - b) <= 1e-5 * max(scale, 1) }
         for k in Self.simd {
             for n in [1, 7, 16, 33, 100, 384, 768, 1000, 1024] {
@@ -93,26 +81,33 @@ struct KernelExactnessTests {
     }
 
     @Test func batchKernelsMatchPairKernels() {
-        var rng = Rng(s: 3)
+        var rng = SeededRandom(seed: 3)
         let n = 100, rows = 50, stride = 512
-        let base = UnsafeMutableRawPointer.allocate(byteCount: rows * stride, alignment: 64)
-        defer { base.deallocate() }
+        let f32 = UnsafeMutableRawPointer.allocate(byteCount: rows * stride, alignment: 64)
+        let f16 = UnsafeMutableRawPointer.allocate(byteCount: rows * stride, alignment: 64)
+        let i8 = UnsafeMutableRawPointer.allocate(byteCount: rows * stride, alignment: 64)
+        defer { for p in [f32, f16, i8] { p.deallocate() } }
         let q = (0..<n).map { _ in rng.unit() }
+        let scales = (0..<rows).map { _ in abs(rng.unit()) + 0.01 }
         for r in 0..<rows {
             let row = (0..<n).map { _ in rng.unit() }
-            (base + r * stride).copyMemory(from: row, byteCount: 4 * n)
+            (f32 + r * stride).copyMemory(from: row, byteCount: 4 * n)
+            ck_f32_to_f16(row, (f16 + r * stride).assumingMemoryBound(to: UInt16.self), n)
+            for i in 0..<n { (i8 + r * stride).storeBytes(of: Int8(rng.int(-127...127)), toByteOffset: i, as: Int8.self) }
         }
-        let ids: [UInt32] = [7, 3, 49, 0, 0, 12]
+        let ids: [UInt32] = [7, 3, 49, 0, 0, 12, 30, 31]
         for k in [Self.scalar] + Self.simd {
-            var out = [Float](repeating: 0, count: ids.count)
-            k.dot_f32_batch(q, base, stride, nil, ids, ids.count, n, &out)
-            for (i, id) in ids.enumerated() {
-                #expect(out[i] == k.dot_f32(q, (base + Int(id) * stride).assumingMemoryBound(to: Float.self), n))
+            func check(_ batch: ck_batch_fn, _ base: UnsafeMutableRawPointer, _ pair: (UnsafeRawPointer, UInt32) -> Float) {
+                var out = [Float](repeating: 0, count: ids.count)
+                batch(q, base, stride, scales, ids, ids.count, n, &out)
+                #expect(out == ids.map { pair(base + Int($0) * stride, $0) }, "\(String(cString: k.name))")
             }
-            k.l2sq_f32_batch(q, base, stride, nil, ids, ids.count, n, &out)
-            for (i, id) in ids.enumerated() {
-                #expect(out[i] == k.l2sq_f32(q, (base + Int(id) * stride).assumingMemoryBound(to: Float.self), n))
-            }
+            check(k.dot_f32_batch, f32) { p, _ in k.dot_f32(q, p.assumingMemoryBound(to: Float.self), n) }
+            check(k.l2sq_f32_batch, f32) { p, _ in k.l2sq_f32(q, p.assumingMemoryBound(to: Float.self), n) }
+            check(k.dot_f16_batch, f16) { p, _ in k.dot_f16(q, p.assumingMemoryBound(to: UInt16.self), n) }
+            check(k.l2sq_f16_batch, f16) { p, _ in k.l2sq_f16(q, p.assumingMemoryBound(to: UInt16.self), n) }
+            check(k.dot_i8_batch, i8) { k.dot_i8(q, $0.assumingMemoryBound(to: Int8.self), scales[Int($1)], n) }
+            check(k.l2sq_i8_batch, i8) { k.l2sq_i8(q, $0.assumingMemoryBound(to: Int8.self), scales[Int($1)], n) }
         }
     }
 

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import KuraCore
+import KuraTesting
 import Synchronization
 import Testing
 
@@ -12,7 +13,7 @@ struct HNSWBehaviourTests {
     @Test func deletedRowsAreNeverReturned() throws {
         let data = TestData.random(4000, d, seed: 21)
         let index = try TestData.index(data, dimension: d)
-        var rng = TestData.Rng(s: 5)
+        var rng = SeededRandom(seed: 5)
         var deleted = Set<UInt32>()
         while deleted.count < 1200 { deleted.insert(UInt32(rng.below(4000))) }
         for r in deleted { #expect(index.delete(row: r)) }
@@ -45,7 +46,7 @@ struct HNSWBehaviourTests {
         let n = 10_000
         let data = TestData.random(n, d, seed: 31)
         let index = try TestData.index(data, dimension: d)
-        var rng = TestData.Rng(s: 32)
+        var rng = SeededRandom(seed: 32)
         var allowed = Bitset(capacity: n)
         while Double(allowed.count) < selectivity * Double(n) { allowed.insert(rng.below(n)) }
         let queries = TestData.random(50, d, seed: 33)

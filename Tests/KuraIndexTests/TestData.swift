@@ -2,27 +2,12 @@ import Foundation
 import KuraBench
 import KuraCore
 import KuraIndex
+import KuraTesting
 
 /// Shared test data: seeded random vectors, and the real MiniLM vectors of shared/datasets/docs384.
 enum TestData {
-    struct Rng {
-        var s: UInt64
-        mutating func next() -> UInt64 {
-            s &+= 0x9E37_79B9_7F4A_7C15
-            var z = s
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 24) * 2 - 1 }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     /// `n` random vectors of dimension `d`, row-major.
-    static func random(_ n: Int, _ d: Int, seed: UInt64) -> [Float] {
-        var rng = Rng(s: seed)
-        return (0..<(n * d)).map { _ in rng.unit() }
-    }
+    static func random(_ n: Int, _ d: Int, seed: UInt64) -> [Float] { SeededRandom.vectors(n, d, seed: seed) }
 
     static func row(_ data: [Float], _ i: Int, _ d: Int) -> [Float] { Array(data[(i * d)..<((i + 1) * d)]) }
 
