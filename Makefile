@@ -5,7 +5,7 @@ SHARED     ?= $(abspath ../shared)
 DOCS384    ?= $(SHARED)/datasets/docs384
 RESULTS    ?= Benchmarks/results
 KURA       := .build/release/kura
-APT        := libopenblas-dev libcurl4-openssl-dev libsqlite3-dev
+APT        := libopenblas-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ANN_ARGS   := --base $(DOCS384)/base.f16.npy --queries $(DOCS384)/dev.queries.fvecs --truth $(DOCS384)/dev.gt.ivecs
 

@@ -13,26 +13,33 @@ let package = Package(
         .library(name: "KuraIndex", targets: ["KuraIndex"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(name: "CKuraKernels"),
         .systemLibrary(
             name: "COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "KuraCore", swiftSettings: fast),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "KuraCore", dependencies: ["COpenSSL"], swiftSettings: fast),
         .target(name: "KuraIndex", dependencies: ["KuraCore", "CKuraKernels", "COpenBLAS"], swiftSettings: fast),
+        .target(
+            name: "KuraStore",
+            dependencies: ["KuraIndex", "KuraCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: fast),
         .target(name: "KuraBench", dependencies: ["KuraIndex"], swiftSettings: fast),
         .target(name: "KuraTesting", path: "Sources/KuraTesting"),
         .executableTarget(
             name: "kura",
             dependencies: [
-                "KuraBench", "KuraIndex",
+                "KuraBench", "KuraIndex", "KuraStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], swiftSettings: fast),
         .testTarget(name: "CKuraKernelsTests", dependencies: ["CKuraKernels", "KuraTesting"]),
         .testTarget(name: "KuraCoreTests", dependencies: ["KuraCore"]),
         .testTarget(name: "KuraIndexTests", dependencies: ["KuraIndex", "KuraBench", "KuraTesting"]),
         .testTarget(name: "KuraBenchTests", dependencies: ["KuraBench"]),
+        .testTarget(name: "KuraStoreTests", dependencies: ["KuraStore", "KuraTesting"]),
     ]
 )

@@ -4,22 +4,23 @@
     import Darwin
 #endif
 
-/// Zeroed memory aligned to 64 bytes (a cache line and an AVX-512 register), freed on deinit.
+/// Zeroed memory aligned to at least 64 bytes (a cache line and an AVX-512 register), freed on deinit.
+/// Backed by an anonymous mapping, so pages cost memory only once they are written: a growing index can
+/// reserve room for its full capacity up front.
 final class AlignedBuffer: @unchecked Sendable {
     let raw: UnsafeMutableRawPointer
     let byteCount: Int
 
     init(byteCount: Int) {
         self.byteCount = max(byteCount, 64)
-        var p: UnsafeMutableRawPointer? = nil
-        guard posix_memalign(&p, 64, self.byteCount) == 0, let p else {
-            fatalError("out of memory allocating \(byteCount) bytes")
+        let p = mmap(nil, self.byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        guard let p, p != UnsafeMutableRawPointer(bitPattern: -1) else {
+            fatalError("out of memory mapping \(byteCount) bytes")
         }
-        memset(p, 0, self.byteCount)
         raw = p
     }
 
-    deinit { free(raw) }
+    deinit { munmap(raw, byteCount) }
 
     func typed<T>(_: T.Type) -> UnsafeMutablePointer<T> { raw.assumingMemoryBound(to: T.self) }
 }

@@ -127,17 +127,23 @@ extension HNSWIndex {
             (cur, curDist) = searcher.greedy(q, from: cur, distance: curDist, level: l, ctx)
             l -= 1
         }
+        // Search top-down, then link bottom-up: a reader that reaches the row on some level must find its
+        // lists on every level below already filled, or its descent would end at a dead end.
+        var chosen: [[MaxHeap.Entry]] = []
         for l in Swift.stride(from: min(level, topLevel), through: 0, by: -1) {
             searcher.searchLayer(q, entry: cur, entryDistance: curDist, ef: parameters.efConstruction, level: l, accept: .all, ctx)
             let found = ctx.results.drainAscending().filter { $0.row != row }
-            guard let closest = found.first else { continue }
-            let chosen = selectNeighbors(found, max: parameters.m, kernel)
-            addLinks(to: row, level: l, chosen, kernel)
-            for c in chosen {
+            chosen.append(selectNeighbors(found, max: parameters.m, kernel))
+            if let closest = found.first {
+                cur = closest.row
+                curDist = closest.distance
+            }
+        }
+        for (l, neighbours) in chosen.reversed().enumerated() {
+            addLinks(to: row, level: l, neighbours, kernel)
+            for c in neighbours {
                 addLinks(to: c.row, level: l, [MaxHeap.Entry(distance: c.distance, row: row)], kernel)
             }
-            cur = closest.row
-            curDist = closest.distance
         }
     }
 

@@ -13,7 +13,7 @@ struct IndexView<Links: GraphLinks> {
     let full: DistanceKernel
     let traversal: DistanceKernel
     let quantized: Bool
-    let tombstones: UnsafePointer<UInt64>?
+    var tombstones: UnsafePointer<UInt64>?
     let entry: UInt32?
     let maxLevel: Int
 

@@ -118,6 +118,36 @@ public final class Segment: @unchecked Sendable {
         try view.search(query, k: k, ef: ef ?? parameters.efSearch, filter: filter, strategy: strategy, pool: pool)
     }
 
+    /// A search that skips the rows in `tombstones` instead of the file's own (which the caller includes
+    /// when it wants them): a store keeps deletions made after sealing outside the immutable file.
+    public func search(
+        _ query: UnsafeBufferPointer<Float>, k: Int, ef: Int?, filter: RowFilter?, strategy: FilterStrategy, tombstones: Bitset
+    ) throws -> [Neighbor] {
+        precondition(tombstones.capacity >= count, "tombstones cover \(tombstones.capacity) of \(count) rows")
+        return try tombstones.words.withUnsafeBufferPointer { words in
+            var v = view
+            v.tombstones = words.baseAddress
+            return try v.search(query, k: k, ef: ef ?? parameters.efSearch, filter: filter, strategy: strategy, pool: pool)
+        }
+    }
+
+    /// The rows tombstoned in the file.
+    public var fileTombstones: Bitset {
+        guard let s = header.section(.tombstones), count > 0 else { return Bitset(capacity: count) }
+        let words = UnsafeBufferPointer(start: (base + s.offset).assumingMemoryBound(to: UInt64.self), count: (count + 63) / 64)
+        return Bitset(capacity: count, words: Array(words))
+    }
+
+    /// The stored (for cosine, normalised) f32 vector of `row`, read in place.
+    public func vector(ofRow row: UInt32) -> UnsafeBufferPointer<Float> {
+        UnsafeBufferPointer(start: view.full.f32Row(row), count: dimension)
+    }
+
+    /// The header's CRC-32C, which covers every section checksum: a fingerprint of the whole file.
+    public var headerChecksum: UInt32 {
+        UInt32(littleEndian: base.loadUnaligned(fromByteOffset: SegmentFormat.headerCRCOffset, as: UInt32.self))
+    }
+
     /// Recomputes every section checksum; returns one line per mismatch (empty when the file is intact).
     public func verify() -> [String] {
         header.sections.compactMap { s in

@@ -128,6 +128,39 @@ struct HNSWBehaviourTests {
         #expect(TestData.recall(found, truth, k: 10) >= 0.9)
     }
 
+    /// A row reachable on an upper level must already have its lower lists: readers racing a parallel
+    /// batch insert always get k results (a row linked top-down used to end descents at an empty list).
+    @Test func searchesDuringParallelBatchInsertsFindK() throws {
+        for round in 0..<12 {
+            let data = TestData.random(300, 16, seed: UInt64(round))
+            let index = try HNSWIndex(dimension: 16, metric: .cosine, parameters: HNSWParameters(m: 8, efConstruction: 64), capacity: 300)
+            try data.withUnsafeBufferPointer {
+                _ = try index.insert(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<(100 * 16)]), ids: (0..<100).map { UInt64($0) })
+            }
+            let short = Atomic<Int>(0)
+            let done = Atomic<Bool>(false)
+            DispatchQueue.concurrentPerform(iterations: 2) { worker in
+                if worker == 0 {
+                    for s in Swift.stride(from: 100, to: 300, by: 100) {
+                        _ = try? data.withUnsafeBufferPointer {
+                            try index.insert(
+                                contentsOf: UnsafeBufferPointer(rebasing: $0[(s * 16)..<((s + 100) * 16)]), ids: (s..<(s + 100)).map { UInt64($0) }, threads: 2)
+                        }
+                    }
+                    done.store(true, ordering: .releasing)
+                } else {
+                    var i = 0
+                    while !done.load(ordering: .acquiring) {
+                        if (try? index.search(TestData.row(data, i % 100, 16), k: 5).count) != 5 { short.add(1, ordering: .relaxed) }
+                        i += 1
+                    }
+                }
+            }
+            #expect(short.load(ordering: .relaxed) == 0, "round \(round)")
+            #expect(index.count == 300)
+        }
+    }
+
     @Test func badInputGetsClearErrors() throws {
         let index = try HNSWIndex(dimension: 4, metric: .cosine, capacity: 2)
         #expect(throws: KuraError.self) { try index.insert([1, 2, 3], id: 0) }

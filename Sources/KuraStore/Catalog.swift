@@ -1,0 +1,98 @@
+import GRDB
+import KuraCore
+
+/// The SQLite catalog (`catalog.sqlite` in the data directory, WAL mode, `synchronous=FULL` so that a
+/// committed batch survives power loss too). The schema grows only by named, append-only migrations:
+///
+/// - `collection`: name, dimension, metric, embedder id, index parameters, seal threshold.
+/// - `document`: external id (unique per collection), content hash, metadata JSON, timestamps.
+/// - `chunk`: document, ordinal, text, character offsets, token count, and where its vector lives:
+///   `segment_id`/`segment_row` once sealed, NULL while pending. `chunk_fts` (FTS5, porter) mirrors the text.
+/// - `segment`: the sealed files, with row count, size and header checksum.
+/// - `pending_vector`: vectors committed but not yet sealed; the growing graph is rebuilt from them.
+/// - `tombstone`: sealed rows whose chunk was deleted or replaced, filled by a trigger on chunk deletion.
+enum Catalog {
+    static func open(path: String) throws -> DatabasePool {
+        var config = Configuration()
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            let pool = try DatabasePool(path: path, configuration: config)
+            try migrator.migrate(pool)
+            return pool
+        } catch let e as DatabaseError {
+            throw KuraError.io(path: path, reason: "cannot open the catalog: \(e.message ?? "\(e)")")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-catalog") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE collection (
+                      id INTEGER PRIMARY KEY,
+                      name TEXT NOT NULL UNIQUE,
+                      dimension INTEGER NOT NULL,
+                      metric TEXT NOT NULL,
+                      embedder TEXT NOT NULL DEFAULT '',
+                      m INTEGER NOT NULL,
+                      ef_construction INTEGER NOT NULL,
+                      ef_search INTEGER NOT NULL,
+                      encoding TEXT NOT NULL,
+                      seal_threshold INTEGER NOT NULL,
+                      created_at REAL NOT NULL);
+                    CREATE TABLE document (
+                      id INTEGER PRIMARY KEY,
+                      collection_id INTEGER NOT NULL REFERENCES collection(id) ON DELETE CASCADE,
+                      external_id TEXT NOT NULL,
+                      content_hash TEXT NOT NULL,
+                      metadata TEXT NOT NULL DEFAULT '{}',
+                      created_at REAL NOT NULL,
+                      updated_at REAL NOT NULL,
+                      UNIQUE (collection_id, external_id));
+                    CREATE TABLE segment (
+                      id INTEGER PRIMARY KEY,
+                      collection_id INTEGER NOT NULL REFERENCES collection(id) ON DELETE CASCADE,
+                      file TEXT NOT NULL UNIQUE,
+                      rows INTEGER NOT NULL,
+                      bytes INTEGER NOT NULL,
+                      header_crc INTEGER NOT NULL,
+                      created_at REAL NOT NULL);
+                    CREATE TABLE chunk (
+                      id INTEGER PRIMARY KEY,
+                      collection_id INTEGER NOT NULL REFERENCES collection(id) ON DELETE CASCADE,
+                      document_id INTEGER NOT NULL REFERENCES document(id) ON DELETE CASCADE,
+                      ordinal INTEGER NOT NULL,
+                      text TEXT NOT NULL,
+                      start_offset INTEGER NOT NULL,
+                      end_offset INTEGER NOT NULL,
+                      token_count INTEGER NOT NULL,
+                      segment_id INTEGER REFERENCES segment(id),
+                      segment_row INTEGER);
+                    CREATE INDEX chunk_document ON chunk(document_id);
+                    CREATE INDEX chunk_segment ON chunk(segment_id, segment_row);
+                    CREATE TABLE pending_vector (
+                      chunk_id INTEGER PRIMARY KEY REFERENCES chunk(id) ON DELETE CASCADE,
+                      collection_id INTEGER NOT NULL,
+                      vector BLOB NOT NULL);
+                    CREATE INDEX pending_collection ON pending_vector(collection_id, chunk_id);
+                    CREATE TABLE tombstone (
+                      segment_id INTEGER NOT NULL REFERENCES segment(id) ON DELETE CASCADE,
+                      row INTEGER NOT NULL,
+                      PRIMARY KEY (segment_id, row)) WITHOUT ROWID;
+                    CREATE TRIGGER chunk_tombstone AFTER DELETE ON chunk WHEN old.segment_id IS NOT NULL
+                    BEGIN
+                      INSERT OR IGNORE INTO tombstone(segment_id, row) VALUES (old.segment_id, old.segment_row);
+                    END;
+                    """)
+            try db.create(virtualTable: "chunk_fts", using: FTS5()) { t in
+                t.synchronize(withTable: "chunk")
+                t.tokenizer = .porter()
+                t.column("text")
+            }
+        }
+        return m
+    }
+}

@@ -1,0 +1,55 @@
+import GRDB
+import KuraCore
+import KuraIndex
+
+/// A collection's settings, as stored in the catalog.
+public struct CollectionInfo: Sendable, Equatable {
+    public var id: Int64
+    public var name: String
+    public var dimension: Int
+    public var metric: Metric
+    public var embedder: String
+    public var parameters: HNSWParameters
+    /// The growing graph becomes a segment when it holds this many vectors.
+    public var sealThreshold: Int
+
+    public static let defaultSealThreshold = 50_000
+
+    /// Names are what users type in URLs and paths: letters, digits, `-`, `_`, `.`, not starting with `.`.
+    public static func validate(name: String) throws {
+        let ok =
+            !name.isEmpty && name.count <= 128 && !name.hasPrefix(".")
+            && name.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "-_.".unicodeScalars.contains($0) }
+        guard ok else {
+            throw KuraError.invalidArgument("invalid collection name '\(name)': use 1-128 letters, digits, '-', '_' or '.', not starting with '.'")
+        }
+    }
+
+    init(row: Row) throws {
+        id = row["id"]
+        name = row["name"]
+        dimension = row["dimension"]
+        let metricName: String = row["metric"]
+        let encodingName: String = row["encoding"]
+        guard let metric = Metric(name: metricName), let encoding = VectorEncoding(rawValue: encodingName) else {
+            throw KuraError.corruptFile(path: "catalog", reason: "collection \(name) has metric '\(metricName)' / encoding '\(encodingName)'")
+        }
+        self.metric = metric
+        embedder = row["embedder"]
+        parameters = HNSWParameters(m: row["m"], efConstruction: row["ef_construction"], efSearch: row["ef_search"], encoding: encoding)
+        sealThreshold = row["seal_threshold"]
+    }
+
+    public init(
+        id: Int64 = 0, name: String, dimension: Int, metric: Metric, embedder: String = "", parameters: HNSWParameters = HNSWParameters(),
+        sealThreshold: Int = defaultSealThreshold
+    ) {
+        self.id = id
+        self.name = name
+        self.dimension = dimension
+        self.metric = metric
+        self.embedder = embedder
+        self.parameters = parameters
+        self.sealThreshold = sealThreshold
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import GRDB
+import KuraCore
+import KuraIndex
+import Synchronization
+
+/// One search hit: a chunk and its distance (smaller is closer) and score (higher is better).
+public struct Hit: Sendable, Equatable {
+    public var chunkID: Int64
+    public var distance: Float
+    public var score: Float
+}
+
+/// What one upsert batch did.
+public struct UpsertResult: Sendable, Equatable {
+    /// Ids written (new or changed), in input order.
+    public var written: [String] = []
+    /// Ids whose content hash matched: nothing was changed.
+    public var unchanged: [String] = []
+}
+
+/// A collection of documents on disk: writes go to SQLite first (the durability point), then to an
+/// in-memory growing HNSW graph; full graphs are sealed into immutable segment files. Searches read a
+/// snapshot of segments plus the growing graph and merge their top-k.
+///
+/// One writer at a time (upserts, deletes, sealing, compaction take the writer lock); any number of
+/// readers, which never wait for it.
+public final class DocumentCollection: @unchecked Sendable {
+    public let info: CollectionInfo
+    let store: Store
+    let writer = NSLock()
+    let state: Mutex<Snapshot>
+    /// Chunk id → row of the growing graph; guarded by `writer`.
+    var growingRows: [Int64: UInt32] = [:]
+
+    init(store: Store, info: CollectionInfo) throws {
+        self.store = store
+        self.info = info
+        let segments = try Self.openSegments(store: store, info: info)
+        state = Mutex(Snapshot(segments: segments, growing: try Self.makeGrowing(info)))
+        try writer.withLock { try recoverPending() }
+    }
+
+    static func makeGrowing(_ info: CollectionInfo) throws -> HNSWIndex {
+        // Pages are reserved lazily: the capacity costs address space, and memory only as rows arrive.
+        try HNSWIndex(dimension: info.dimension, metric: info.metric, parameters: info.parameters, capacity: info.sealThreshold)
+    }
+
+    var snapshot: Snapshot { state.withLock { $0 } }
+
+    /// Maps every listed segment, checking headers (not checksums: `verify` does that), with its tombstones.
+    static func openSegments(store: Store, info: CollectionInfo) throws -> [LiveSegment] {
+        let rows = try store.db.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, file, rows FROM segment WHERE collection_id = ? ORDER BY id", arguments: [info.id])
+        }
+        let deleted = try store.db.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT t.segment_id, t.row FROM tombstone t JOIN segment s ON s.id = t.segment_id WHERE s.collection_id = ?",
+                arguments: [info.id])
+        }
+        var bySegment: [Int64: [Int]] = [:]
+        for r in deleted { bySegment[r[0], default: []].append(r[1]) }
+        return try rows.map { r in
+            let id: Int64 = r["id"]
+            let file: String = r["file"]
+            let seg = try Segment(path: "\(store.segmentsDirectory)/\(file)")
+            guard seg.count == r["rows"] as Int, seg.dimension == info.dimension else {
+                throw KuraError.corruptFile(
+                    path: file, reason: "holds \(seg.count) rows of dimension \(seg.dimension); the catalog says \(r["rows"] as Int) of \(info.dimension)")
+            }
+            return LiveSegment(id: id, segment: seg, tombstones: seg.fileTombstones).deleting(rows: bySegment[id] ?? [])
+        }
+    }
+
+    /// Rebuilds the growing graph from the vectors committed but not sealed.
+    private func recoverPending() throws {
+        let rows = try store.db.read { db in
+            try Row.fetchAll(db, sql: "SELECT chunk_id, vector FROM pending_vector WHERE collection_id = ? ORDER BY chunk_id", arguments: [info.id])
+        }
+        guard !rows.isEmpty else { return }
+        var ids: [Int64] = []
+        var flat: [Float] = []
+        flat.reserveCapacity(rows.count * info.dimension)
+        for r in rows {
+            let blob: Data = r["vector"]
+            guard blob.count == 4 * info.dimension else {
+                throw KuraError.corruptFile(path: "catalog", reason: "pending vector of chunk \(r["chunk_id"] as Int64) has \(blob.count) bytes")
+            }
+            blob.withUnsafeBytes { flat.append(contentsOf: $0.bindMemory(to: Float.self)) }
+            ids.append(r["chunk_id"])
+        }
+        try absorb(flat, chunkIDs: ids)
+    }
+
+    /// Inserts committed vectors into the growing graph, sealing each time it reaches the threshold.
+    /// Caller holds `writer`.
+    func absorb(_ vectors: [Float], chunkIDs: [Int64]) throws {
+        var done = 0
+        let d = info.dimension
+        while done < chunkIDs.count {
+            let growing = snapshot.growing
+            let n = min(growing.capacity - growing.count, chunkIDs.count - done)
+            let first = try vectors.withUnsafeBufferPointer { p in
+                try growing.insert(
+                    contentsOf: UnsafeBufferPointer(rebasing: p[(done * d)..<((done + n) * d)]),
+                    ids: chunkIDs[done..<(done + n)].map { UInt64($0) }, threads: ProcessInfo.processInfo.activeProcessorCount)
+            }
+            for i in 0..<n { growingRows[chunkIDs[done + i]] = first + UInt32(i) }
+            done += n
+            if growing.count >= info.sealThreshold { try seal() }
+        }
+    }
+
+    /// The `k` nearest chunks to `vector` over every segment and the growing graph.
+    public func search(_ vector: [Float], k: Int, ef: Int? = nil) throws -> [Hit] {
+        guard vector.count == info.dimension else {
+            throw KuraError.invalidArgument("query vector has dimension \(vector.count), the collection \(info.dimension)")
+        }
+        let snap = snapshot
+        var all: [(Int64, Float)] = []
+        try vector.withUnsafeBufferPointer { q in
+            for live in snap.segments where live.liveRows > 0 {
+                let hits = try live.segment.search(q, k: k, ef: ef, filter: nil, strategy: .automatic, tombstones: live.tombstones)
+                all += hits.map { (Int64(live.segment.id(ofRow: $0.row)), $0.distance) }
+            }
+            let hits = try snap.growing.search(q, k: k, ef: ef ?? info.parameters.efSearch)
+            all += hits.map { (Int64(snap.growing.id(ofRow: $0.row)), $0.distance) }
+        }
+        return all.sorted { $0.1 < $1.1 }.prefix(k).map { Hit(chunkID: $0.0, distance: $0.1, score: info.metric.score(distance: $0.1)) }
+    }
+}

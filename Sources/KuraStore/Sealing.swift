@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+import KuraCore
+import KuraIndex
+
+extension DocumentCollection {
+    /// Seals the growing graph into a segment file: write `*.kseg.tmp`, fsync, rename, fsync the directory,
+    /// then one transaction records the segment, points its chunks at their rows and drops their pending
+    /// vectors. A crash before the commit leaves an unlisted file, removed at the next open.
+    public func sealNow() throws {
+        try writer.withLock { try seal() }
+    }
+
+    /// Caller holds `writer`.
+    func seal() throws {
+        let growing = snapshot.growing
+        guard growing.count > 0 else { return }
+        let live = try writeSegment(growing) { db, segmentID in
+            let update = try db.cachedStatement(sql: "UPDATE chunk SET segment_id = ?, segment_row = ? WHERE id = ?")
+            let drop = try db.cachedStatement(sql: "DELETE FROM pending_vector WHERE chunk_id = ?")
+            for row in 0..<growing.count where !growing.isDeleted(row: UInt32(row)) {
+                let chunkID = Int64(growing.id(ofRow: UInt32(row)))
+                try update.execute(arguments: [segmentID, row, chunkID])
+                try drop.execute(arguments: [chunkID])
+            }
+        }
+        let fresh = try Self.makeGrowing(info)
+        growingRows = [:]
+        state.withLock { snap in
+            snap.segments.append(live)
+            snap.growing = fresh
+        }
+    }
+
+    /// Merges every segment into one without its tombstoned rows, after sealing the growing graph.
+    /// Searches go on meanwhile against the old snapshot; the new segment is swapped in atomically.
+    public func compact() throws {
+        writer.lock()
+        defer { writer.unlock() }
+        try seal()
+        let old = snapshot.segments
+        guard old.count > 1 || old.contains(where: { $0.tombstones.count > 0 }) else { return }
+        var vectors: [Float] = []
+        var chunkIDs: [UInt64] = []
+        for live in old {
+            for row in 0..<live.segment.count where !live.tombstones.contains(row) {
+                vectors += live.segment.vector(ofRow: UInt32(row))
+                chunkIDs.append(live.segment.id(ofRow: UInt32(row)))
+            }
+        }
+        let index = try HNSWIndex(dimension: info.dimension, metric: info.metric, parameters: info.parameters, capacity: max(chunkIDs.count, 1))
+        try vectors.withUnsafeBufferPointer {
+            _ = try index.insert(contentsOf: $0, ids: chunkIDs, threads: ProcessInfo.processInfo.activeProcessorCount)
+        }
+        let merged = try writeSegment(index) { db, segmentID in
+            let update = try db.cachedStatement(sql: "UPDATE chunk SET segment_id = ?, segment_row = ? WHERE id = ?")
+            for (row, chunkID) in chunkIDs.enumerated() { try update.execute(arguments: [segmentID, row, Int64(chunkID)]) }
+            for live in old { try db.execute(sql: "DELETE FROM segment WHERE id = ?", arguments: [live.id]) }
+        }
+        state.withLock { $0.segments = merged.segment.count > 0 ? [merged] : [] }
+        // Mapped files stay readable by searches still holding the old snapshot after unlink.
+        for live in old { unlink(live.segment.path) }
+    }
+
+    /// Writes `index` as a new segment file and records it, running `record` in the same transaction.
+    private func writeSegment(_ index: HNSWIndex, record: (Database, Int64) throws -> Void) throws -> LiveSegment {
+        let dir = store.segmentDirectory(info.id)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let name = "\(info.id)/\(UUID().uuidString.lowercased()).kseg"
+        let path = "\(store.segmentsDirectory)/\(name)"
+        try SegmentWriter.write(index, to: path)
+        do {
+            let segment = try Segment(path: path)
+            let id = try store.db.write { db -> Int64 in
+                try db.execute(
+                    sql: "INSERT INTO segment (collection_id, file, rows, bytes, header_crc, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [info.id, name, segment.count, segment.fileBytes, Int64(segment.headerChecksum), Date().timeIntervalSince1970])
+                let id = db.lastInsertedRowID
+                try record(db, id)
+                return id
+            }
+            return LiveSegment(id: id, segment: segment, tombstones: segment.fileTombstones)
+        } catch {
+            unlink(path)
+            throw error
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import GRDB
+import KuraCore
+import KuraIndex
+import Synchronization
+
+/// Kura's collections on disk: a data directory holding `catalog.sqlite` and `segments/<collection id>/`.
+///
+/// Opening removes files that the catalog does not list (left by a crash between writing a segment and
+/// recording it), so what is on disk always matches what was committed.
+public final class Store: Sendable {
+    public let directory: String
+    let db: DatabasePool
+    private let open = Mutex<[String: DocumentCollection]>([:])
+
+    /// Opens (creating if needed) the store in `directory`. With `recover` (the default) files the catalog
+    /// does not list are removed; `kura verify` opens without it, to report them instead.
+    public init(directory: String, recover: Bool = true) throws {
+        self.directory = directory
+        do {
+            try FileManager.default.createDirectory(atPath: directory + "/segments", withIntermediateDirectories: true)
+        } catch {
+            throw KuraError.io(path: directory, reason: "cannot create the data directory: \(error.localizedDescription)")
+        }
+        db = try Catalog.open(path: directory + "/catalog.sqlite")
+        if recover { try removeOrphans() }
+    }
+
+    var segmentsDirectory: String { directory + "/segments" }
+
+    func segmentDirectory(_ collectionID: Int64) -> String { "\(segmentsDirectory)/\(collectionID)" }
+
+    public func createCollection(_ info: CollectionInfo) throws -> CollectionInfo {
+        try CollectionInfo.validate(name: info.name)
+        guard (1...65_536).contains(info.dimension) else { throw KuraError.invalidArgument("dimension must be in 1...65536, got \(info.dimension)") }
+        try info.parameters.validate()
+        guard info.sealThreshold >= 1 else { throw KuraError.invalidArgument("the seal threshold must be at least 1") }
+        return try db.write { db in
+            if try Int.fetchOne(db, sql: "SELECT 1 FROM collection WHERE name = ?", arguments: [info.name]) != nil {
+                throw KuraError.invalidArgument("collection '\(info.name)' already exists")
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO collection (name, dimension, metric, embedder, m, ef_construction, ef_search, encoding, seal_threshold, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    info.name, info.dimension, info.metric.rawValue, info.embedder, info.parameters.m, info.parameters.efConstruction,
+                    info.parameters.efSearch, info.parameters.encoding.rawValue, info.sealThreshold, Date().timeIntervalSince1970,
+                ])
+            var created = info
+            created.id = db.lastInsertedRowID
+            return created
+        }
+    }
+
+    public func listCollections() throws -> [CollectionInfo] {
+        try db.read { db in try Row.fetchAll(db, sql: "SELECT * FROM collection ORDER BY name").map(CollectionInfo.init(row:)) }
+    }
+
+    func info(_ name: String) throws -> CollectionInfo {
+        try db.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM collection WHERE name = ?", arguments: [name]) else {
+                throw KuraError.notFound("no collection named '\(name)'")
+            }
+            return try CollectionInfo(row: row)
+        }
+    }
+
+    /// Opens a collection (once per store): maps its segments and rebuilds its growing graph.
+    public func collection(_ name: String) throws -> DocumentCollection {
+        if let c = open.withLock({ $0[name] }) { return c }
+        let c = try DocumentCollection(store: self, info: info(name))
+        return open.withLock { cache in
+            if let existing = cache[name] { return existing }
+            cache[name] = c
+            return c
+        }
+    }
+
+    public func deleteCollection(_ name: String) throws {
+        let info = try info(name)
+        _ = try db.write { db in try db.execute(sql: "DELETE FROM collection WHERE id = ?", arguments: [info.id]) }
+        open.withLock { $0[name] = nil }
+        try? FileManager.default.removeItem(atPath: segmentDirectory(info.id))
+    }
+
+    /// Deletes segment files and folders the catalog does not list, and leftover temporary files.
+    func removeOrphans() throws {
+        let listed = try db.read { db in Set(try String.fetchAll(db, sql: "SELECT file FROM segment")) }
+        let collections = try db.read { db in Set(try Int64.fetchAll(db, sql: "SELECT id FROM collection").map(String.init)) }
+        for dir in (try? FileManager.default.contentsOfDirectory(atPath: segmentsDirectory)) ?? [] {
+            let path = "\(segmentsDirectory)/\(dir)"
+            guard collections.contains(dir) else {
+                try? FileManager.default.removeItem(atPath: path)
+                continue
+            }
+            for file in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] where !listed.contains("\(dir)/\(file)") {
+                try? FileManager.default.removeItem(atPath: "\(path)/\(file)")
+            }
+        }
+    }
+
+    /// Files present on disk that the catalog does not list.
+    func orphanFiles() throws -> [String] {
+        let listed = try db.read { db in Set(try String.fetchAll(db, sql: "SELECT file FROM segment")) }
+        let collections = try db.read { db in Set(try Int64.fetchAll(db, sql: "SELECT id FROM collection").map(String.init)) }
+        var out: [String] = []
+        for dir in (try? FileManager.default.contentsOfDirectory(atPath: segmentsDirectory)) ?? [] {
+            guard collections.contains(dir) else {
+                out.append("segments/\(dir)/")
+                continue
+            }
+            for file in (try? FileManager.default.contentsOfDirectory(atPath: "\(segmentsDirectory)/\(dir)")) ?? [] where !listed.contains("\(dir)/\(file)") {
+                out.append("segments/\(dir)/\(file)")
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import GRDB
+import KuraCore
+import KuraIndex
+
+extension DocumentCollection {
+    /// A chunk removed by a write, and where its vector was.
+    struct Removed {
+        var chunkID: Int64
+        var segmentID: Int64?
+        var segmentRow: Int?
+    }
+
+    /// Upserts a batch in one transaction, the durability point: when this returns, the batch is on disk.
+    /// A record whose content hash is unchanged is skipped; a changed one has its chunks and vectors replaced.
+    /// Every record is checked before anything is written, so a bad record writes nothing.
+    public func upsert(_ records: [Record]) throws -> UpsertResult {
+        var seen = Set<String>()
+        for r in records {
+            guard !r.id.isEmpty else { throw KuraError.invalidArgument("a record has an empty id") }
+            guard seen.insert(r.id).inserted else { throw KuraError.invalidArgument("id '\(r.id)' appears twice in one batch") }
+            do {
+                try r.vector.withUnsafeBufferPointer { try Vectors.validate($0, dimension: info.dimension) }
+            } catch {
+                throw KuraError.invalidArgument("record '\(r.id)': \(error)")
+            }
+        }
+        writer.lock()
+        defer { writer.unlock() }
+        var result = UpsertResult()
+        var removed: [Removed] = []
+        var added: [(Int64, [Float])] = []
+        let now = Date().timeIntervalSince1970
+        try store.db.write { db in
+            for r in records {
+                let hash = r.contentHash
+                let existing = try Row.fetchOne(
+                    db, sql: "SELECT id, content_hash FROM document WHERE collection_id = ? AND external_id = ?", arguments: [info.id, r.id])
+                let docID: Int64
+                if let existing {
+                    if existing["content_hash"] == hash {
+                        result.unchanged.append(r.id)
+                        continue
+                    }
+                    docID = existing["id"]
+                    removed += try chunks(ofDocument: docID, db)
+                    try db.execute(sql: "DELETE FROM chunk WHERE document_id = ?", arguments: [docID])
+                    try db.cachedStatement(sql: "UPDATE document SET content_hash = ?, metadata = ?, updated_at = ? WHERE id = ?")
+                        .execute(arguments: [hash, r.metadata, now, docID])
+                } else {
+                    try db.cachedStatement(
+                        sql: "INSERT INTO document (collection_id, external_id, content_hash, metadata, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
+                    ).execute(arguments: [info.id, r.id, hash, r.metadata, now, now])
+                    docID = db.lastInsertedRowID
+                }
+                let length = r.text.count
+                let words = r.text.split(whereSeparator: \.isWhitespace).count
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO chunk (collection_id, document_id, ordinal, text, start_offset, end_offset, token_count)
+                        VALUES (?, ?, 0, ?, 0, ?, ?)
+                        """
+                ).execute(arguments: [info.id, docID, r.text, length, words])
+                let chunkID = db.lastInsertedRowID
+                try db.cachedStatement(sql: "INSERT INTO pending_vector (chunk_id, collection_id, vector) VALUES (?, ?, ?)")
+                    .execute(arguments: [chunkID, info.id, r.vector.withUnsafeBytes { Data($0) }])
+                added.append((chunkID, r.vector))
+                result.written.append(r.id)
+            }
+        }
+        try apply(removed: removed)
+        try absorb(added.flatMap(\.1), chunkIDs: added.map(\.0))
+        return result
+    }
+
+    /// Deletes documents by external id in one transaction; returns the ids that existed.
+    public func delete(ids: [String]) throws -> [String] {
+        writer.lock()
+        defer { writer.unlock() }
+        var removed: [Removed] = []
+        var found: [String] = []
+        try store.db.write { db in
+            for id in ids {
+                guard
+                    let docID = try Int64.fetchOne(
+                        db, sql: "SELECT id FROM document WHERE collection_id = ? AND external_id = ?", arguments: [info.id, id])
+                else { continue }
+                removed += try chunks(ofDocument: docID, db)
+                try db.execute(sql: "DELETE FROM document WHERE id = ?", arguments: [docID])
+                found.append(id)
+            }
+        }
+        try apply(removed: removed)
+        return found
+    }
+
+    private func chunks(ofDocument docID: Int64, _ db: Database) throws -> [Removed] {
+        try Row.fetchAll(db, sql: "SELECT id, segment_id, segment_row FROM chunk WHERE document_id = ?", arguments: [docID]).map {
+            Removed(chunkID: $0["id"], segmentID: $0["segment_id"], segmentRow: $0["segment_row"])
+        }
+    }
+
+    /// Mirrors committed deletions in memory: tombstones in segments, deletes in the growing graph.
+    private func apply(removed: [Removed]) throws {
+        guard !removed.isEmpty else { return }
+        var bySegment: [Int64: [Int]] = [:]
+        for r in removed {
+            if let s = r.segmentID, let row = r.segmentRow {
+                bySegment[s, default: []].append(row)
+            } else if let row = growingRows.removeValue(forKey: r.chunkID) {
+                snapshot.growing.delete(row: row)
+            }
+        }
+        guard !bySegment.isEmpty else { return }
+        state.withLock { snap in
+            snap.segments = snap.segments.map { live in bySegment[live.id].map { live.deleting(rows: $0) } ?? live }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import KuraCore
+import KuraIndex
+import KuraStore
+
+struct Collections: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create, list, inspect and delete collections.",
+        subcommands: [CollectionsCreate.self, CollectionsList.self, CollectionsStats.self, CollectionsDelete.self])
+}
+
+struct CollectionsCreate: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a collection.")
+    @OptionGroup var store: StoreOptions
+    @Argument(help: "Collection name: letters, digits, '-', '_', '.'.") var name: String
+    @Option(help: "Vector dimension.") var dimension: Int
+    @Option(help: "cosine, ip or l2.") var metric: String = "cosine"
+    @Option(help: "HNSW links per node.") var m: Int = 16
+    @Option(name: .customLong("ef-construction"), help: "HNSW build candidate list.") var efConstruction: Int = 200
+    @Option(name: .customLong("ef-search"), help: "Default search candidate list.") var efSearch: Int = 64
+    @Option(name: .customLong("seal-threshold"), help: "Vectors in the growing graph before it is sealed into a segment.")
+    var sealThreshold: Int = CollectionInfo.defaultSealThreshold
+
+    func validate() throws {
+        guard Metric(name: metric) != nil else { throw ValidationError("unknown metric '\(metric)'; use cosine, ip or l2") }
+        guard dimension > 0 else { throw ValidationError("--dimension must be positive") }
+        guard sealThreshold > 0 else { throw ValidationError("--seal-threshold must be positive") }
+    }
+
+    func run() throws {
+        let params = HNSWParameters(m: m, efConstruction: efConstruction, efSearch: efSearch)
+        let info = try store.open().createCollection(
+            CollectionInfo(name: name, dimension: dimension, metric: Metric(name: metric)!, parameters: params, sealThreshold: sealThreshold))
+        print("created collection \(info.name) (dimension \(info.dimension), \(info.metric.rawValue))")
+    }
+}
+
+struct CollectionsList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List collections.")
+    @OptionGroup var store: StoreOptions
+    @Flag(help: "One JSON array.") var json = false
+
+    func run() throws {
+        let all = try store.open().listCollections()
+        if json {
+            print(jsonLine(all.map { ["name": $0.name, "dimension": $0.dimension, "metric": $0.metric.rawValue] as [String: Any] }))
+        } else {
+            for c in all { print("\(c.name)\t\(c.dimension)\t\(c.metric.rawValue)") }
+        }
+    }
+}
+
+struct CollectionsStats: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Documents, chunks, vectors, segments and bytes of a collection.")
+    @OptionGroup var store: StoreOptions
+    @Argument var name: String
+    @Flag(help: "One JSON object.") var json = false
+
+    func run() throws {
+        let s = try store.open().collection(name).stats()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.outputFormatting = .sortedKeys
+            let data = try encoder.encode(s)
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print(
+                "documents \(s.documents)\nchunks \(s.chunks)\nvectors \(s.vectors) (\(s.pendingVectors) pending)\nsegments \(s.segments)\ntombstones \(s.tombstones)\nbytes \(s.bytes)"
+            )
+        }
+    }
+}
+
+struct CollectionsDelete: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete a collection and its files.")
+    @OptionGroup var store: StoreOptions
+    @Argument var name: String
+
+    func run() throws {
+        try store.open().deleteCollection(name)
+        print("deleted collection \(name)")
+    }
+}

@@ -1,0 +1,194 @@
+import Dispatch
+import Foundation
+import KuraCore
+import KuraIndex
+import KuraTesting
+import Synchronization
+import Testing
+
+@testable import KuraStore
+
+struct StoreTests {
+    let d = 8
+
+    /// The external id of the best hit for `vector`.
+    func top(_ c: DocumentCollection, _ vector: [Float]) throws -> String? {
+        guard let hit = try c.search(vector, k: 1, ef: 64).first else { return nil }
+        return try c.chunks([hit.chunkID])[hit.chunkID]?.documentID
+    }
+
+    @Test func upsertDeleteAndReopen() throws {
+        let dir = StoreFixtures.tempDir("upsert")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var store = try Store(directory: dir)
+        var c = try StoreFixtures.collection(store, dimension: d, sealThreshold: 5)
+        let recs = StoreFixtures.records(0..<12, dimension: d)
+        #expect(try c.upsert(recs).written.count == 12)
+        var s = try c.stats()
+        #expect(s.documents == 12 && s.chunks == 12 && s.vectors == 12 && s.segments == 2 && s.pendingVectors == 2)
+        for r in recs { #expect(try top(c, r.vector) == r.id) }
+
+        // Unchanged content is skipped; a changed document is replaced, sealed or pending.
+        let again = try c.upsert([recs[0], recs[11]])
+        #expect(again.unchanged == ["doc0", "doc11"] && again.written.isEmpty)
+        var moved = recs[0]
+        moved.vector = recs[5].vector.map { -$0 }
+        moved.text = "moved"
+        var movedPending = recs[11]
+        movedPending.vector = recs[7].vector.map { -$0 }
+        #expect(try c.upsert([moved, movedPending]).written == ["doc0", "doc11"])
+        #expect(try top(c, moved.vector) == "doc0")
+        #expect(try top(c, movedPending.vector) == "doc11")
+        #expect(try c.search(recs[0].vector, k: 12).count == 12, "12 documents, 12 live vectors")
+        s = try c.stats()
+        #expect(s.documents == 12 && s.vectors == 12 && s.tombstones >= 1)
+
+        // Deletes: gone from search and export.
+        #expect(try c.delete(ids: ["doc3", "doc11", "nope"]) == ["doc3", "doc11"])
+        for r in recs { #expect(try top(c, r.vector) != "doc3") }
+        #expect(try c.search(recs[3].vector, k: 20).count == 10)
+        let exported = try StoreFixtures.exportedIDs(c)
+        #expect(Set(exported) == Set((0..<12).filter { $0 != 3 && $0 != 11 }.map { "doc\($0)" }))
+        let problems = try store.verify()
+        #expect(problems.isEmpty, "\(problems)")
+
+        // Reopening rebuilds the same state from disk.
+        let before = try c.search(recs[1].vector, k: 5).map(\.chunkID)
+        store = try Store(directory: dir)
+        c = try store.collection("c")
+        #expect(try c.search(recs[1].vector, k: 5).map(\.chunkID) == before)
+        #expect(try c.stats() == (try Store(directory: dir).collection("c").stats()))
+        #expect(Set(try StoreFixtures.exportedIDs(c)) == Set(exported))
+
+        // Compaction merges into one segment and keeps every live vector.
+        try c.compact()
+        s = try c.stats()
+        #expect(s.segments == 1 && s.vectors == 10 && s.tombstones == 0 && s.pendingVectors == 0)
+        #expect(try c.search(recs[1].vector, k: 5).map(\.chunkID) == before)
+        let problemsAfter = try store.verify()
+        #expect(problemsAfter.isEmpty, "\(problemsAfter)")
+        var text = ""
+        try c.export { if $0.id == "doc0" { text = $0.text } }
+        #expect(text == "moved")
+    }
+
+    @Test func badInputWritesNothing() throws {
+        let dir = StoreFixtures.tempDir("bad")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try Store(directory: dir)
+        let c = try StoreFixtures.collection(store, dimension: d)
+        var recs = StoreFixtures.records(0..<4, dimension: d)
+        recs[2].vector = [1, 2]
+        #expect(throws: KuraError.self) { try c.upsert(recs) }
+        recs[2].vector = recs[1].vector.map { _ in Float.nan }
+        #expect(throws: KuraError.self) { try c.upsert(recs) }
+        #expect(throws: KuraError.self) { try c.upsert([recs[0], recs[0]]) }
+        #expect(try c.stats().documents == 0)
+        #expect(throws: KuraError.self) { try store.collection("missing") }
+        for bad in ["", "../x", ".hidden", "a/b", "white space"] {
+            #expect(throws: KuraError.self) { try store.createCollection(CollectionInfo(name: bad, dimension: 4, metric: .l2)) }
+        }
+        #expect(throws: KuraError.self) { try store.createCollection(CollectionInfo(name: "c", dimension: 4, metric: .l2)) }
+        #expect(throws: KuraError.self) { try c.search([1], k: 1) }
+        #expect(throws: KuraError.self) { try Record(jsonLine: "{\"id\":\"x\",\"text\":\"t\",\"vector\":[1,\"a\"]}") }
+        #expect(throws: KuraError.self) { try Record(jsonLine: "{\"id\":\"\",\"text\":\"t\",\"vector\":[1]}") }
+        #expect(throws: KuraError.self) { try Record(jsonLine: "not json") }
+        #expect(try Record(jsonLine: "{\"id\":\"x\",\"text\":\"t\",\"metadata\":{\"b\":1,\"a\":2},\"vector\":[1,2]}").metadata == "{\"a\":2,\"b\":1}")
+    }
+
+    @Test func recoveryRemovesOrphans() throws {
+        let dir = StoreFixtures.tempDir("orphans")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var store = try Store(directory: dir)
+        let c = try StoreFixtures.collection(store, dimension: d, sealThreshold: 4)
+        _ = try c.upsert(StoreFixtures.records(0..<10, dimension: d))
+        let segDir = store.segmentDirectory(c.info.id)
+        let listed = try FileManager.default.contentsOfDirectory(atPath: segDir)
+        #expect(listed.count == 2)
+        for junk in ["\(segDir)/lost.kseg", "\(segDir)/half.kseg.tmp"] { FileManager.default.createFile(atPath: junk, contents: Data([1, 2, 3])) }
+        try FileManager.default.createDirectory(atPath: "\(dir)/segments/999", withIntermediateDirectories: true)
+        #expect(try Store(directory: dir, recover: false).verify().count == 3)
+        store = try Store(directory: dir)
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: segDir)) == Set(listed))
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/segments/999"))
+        #expect(try store.verify().isEmpty)
+        #expect(try store.collection("c").stats().vectors == 10)
+    }
+
+    @Test func corruptSegmentIsReportedAndOthersStayUsable() throws {
+        let dir = StoreFixtures.tempDir("corrupt")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var store = try Store(directory: dir)
+        let a = try StoreFixtures.collection(store, name: "a", dimension: d, sealThreshold: 4)
+        let b = try StoreFixtures.collection(store, name: "b", dimension: d, sealThreshold: 4)
+        _ = try a.upsert(StoreFixtures.records(0..<8, dimension: d))
+        let recsB = StoreFixtures.records(0..<8, dimension: d, prefix: "b")
+        _ = try b.upsert(recsB)
+        let segDir = store.segmentDirectory(a.info.id)
+        let file = "\(segDir)/\(try FileManager.default.contentsOfDirectory(atPath: segDir).sorted()[0])"
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
+        bytes[30] ^= 0xFF
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        store = try Store(directory: dir)
+        do {
+            _ = try store.collection("a")
+            Issue.record("opening a collection with a corrupt segment must fail")
+        } catch let e as KuraError {
+            #expect("\(e)".contains("checksum"))
+        }
+        #expect(try top(store.collection("b"), recsB[2].vector) == "b2")
+        let problems = try store.verify()
+        #expect(problems.contains { $0.hasPrefix("a: segment") } && !problems.contains { $0.hasPrefix("b:") })
+    }
+
+    @Test func concurrentIngestAndSearch() throws {
+        let dir = StoreFixtures.tempDir("concurrent")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try Store(directory: dir)
+        let c = try StoreFixtures.collection(store, dimension: 16, sealThreshold: 300)
+        let recs = StoreFixtures.records(0..<2000, dimension: 16)
+        _ = try c.upsert(Array(recs[0..<100]))
+        let failures = Atomic<Int>(0)
+        let done = Atomic<Bool>(false)
+        let searches = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 3) { worker in
+            if worker == 0 {
+                for start in Swift.stride(from: 100, to: 2000, by: 100) {
+                    do { _ = try c.upsert(Array(recs[start..<(start + 100)])) } catch { failures.add(1, ordering: .relaxed) }
+                }
+                done.store(true, ordering: .releasing)
+            } else {
+                var i = 0
+                while !done.load(ordering: .acquiring) || i < 50 {
+                    do {
+                        let hits = try c.search(recs[i % 100].vector, k: 5)
+                        if hits.count != 5 { failures.add(1, ordering: .relaxed) }
+                    } catch { failures.add(1, ordering: .relaxed) }
+                    i += 1
+                    searches.add(1, ordering: .relaxed)
+                }
+            }
+        }
+        #expect(failures.load(ordering: .relaxed) == 0)
+        #expect(searches.load(ordering: .relaxed) >= 100)
+        let s = try c.stats()
+        #expect(s.vectors == 2000 && s.segments >= 6)
+        for r in recs[1900..<1910] { #expect(try top(c, r.vector) == r.id) }
+        #expect(try store.verify().isEmpty)
+    }
+
+    @Test func deletingACollectionRemovesItsFiles() throws {
+        let dir = StoreFixtures.tempDir("delete")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try Store(directory: dir)
+        let c = try StoreFixtures.collection(store, dimension: d, sealThreshold: 2)
+        _ = try c.upsert(StoreFixtures.records(0..<5, dimension: d))
+        let segDir = store.segmentDirectory(c.info.id)
+        #expect(FileManager.default.fileExists(atPath: segDir))
+        try store.deleteCollection("c")
+        #expect(!FileManager.default.fileExists(atPath: segDir))
+        #expect(try store.listCollections().isEmpty)
+        #expect(throws: KuraError.self) { try store.deleteCollection("c") }
+        #expect(try store.verify().isEmpty)
+    }
+}
