@@ -28,7 +28,7 @@ let package = Package(
             name: "KuraStore",
             dependencies: ["KuraIndex", "KuraCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: fast),
-        .target(name: "KuraBench", dependencies: ["KuraIndex"], swiftSettings: fast),
+        .target(name: "KuraBench", dependencies: ["KuraIndex", "KuraStore"], swiftSettings: fast),
         .target(name: "KuraTesting", path: "Sources/KuraTesting"),
         .executableTarget(
             name: "kura",

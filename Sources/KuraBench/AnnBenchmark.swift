@@ -5,7 +5,7 @@ import KuraIndex
 
 /// `kura bench ann`: builds (or loads) an index over a base file, then measures recall@k, QPS and
 /// per-query latency for each ef, one query at a time.
-public struct AnnBenchmark {
+public struct AnnBenchmark: Sendable {
     public struct Config: Sendable {
         public var base: String?
         public var queries: String
@@ -76,7 +76,7 @@ public struct AnnBenchmark {
             _ = try exactSearch(index, queries.prefix(10))
             let t0 = DispatchTime.now()
             _ = try exactSearch(index, queries)
-            onExact(Exact(seconds: seconds(since: t0), queries: queries.rows))
+            onExact(Exact(seconds: QueryTimer.seconds(since: t0), queries: queries.rows))
         }
         return (build, points)
     }
@@ -93,7 +93,7 @@ public struct AnnBenchmark {
         if let load = config.load {
             let t0 = DispatchTime.now()
             let seg = try Segment(path: load)
-            return (seg, Build(seconds: seconds(since: t0), threads: config.threads, indexBytes: seg.fileBytes, rows: seg.count, loaded: true))
+            return (seg, Build(seconds: QueryTimer.seconds(since: t0), threads: config.threads, indexBytes: seg.fileBytes, rows: seg.count, loaded: true))
         }
         var base = try VectorFiles.loadVectors(config.base!)
         if let limit = config.limit { base = base.prefix(limit) }
@@ -102,7 +102,7 @@ public struct AnnBenchmark {
         try base.data.withUnsafeBufferPointer {
             _ = try index.insert(contentsOf: $0, ids: (0..<base.rows).map { UInt64($0) }, threads: config.threads)
         }
-        let build = Build(seconds: seconds(since: t0), threads: config.threads, indexBytes: index.memoryBytes, rows: base.rows, loaded: false)
+        let build = Build(seconds: QueryTimer.seconds(since: t0), threads: config.threads, indexBytes: index.memoryBytes, rows: base.rows, loaded: false)
         if let save = config.save { try SegmentWriter.write(index, to: save) }
         return (index, build)
     }
@@ -120,51 +120,12 @@ public struct AnnBenchmark {
     }
 
     private func measure(_ index: any VectorSearchable, _ queries: VectorSet, _ truth: [[Int32]], ef: Int) throws -> Point {
-        let nq = queries.rows, d = queries.dimension, k = config.k
-        let latencies = UnsafeMutableBufferPointer<Double>.allocate(capacity: nq)
-        let found = UnsafeMutableBufferPointer<Int>.allocate(capacity: nq)
-        defer {
-            latencies.deallocate()
-            found.deallocate()
+        let m = try QueryTimer.run(queries: queries, truth: truth, k: config.k, threads: config.threads) { q in
+            try index.search(q, k: config.k, ef: ef, filter: nil, strategy: .automatic).map { index.id(ofRow: $0.row) }
         }
-        let failure = LockedError()
-        let threads = min(config.threads, nq)
-        let t0 = DispatchTime.now()
-        queries.data.withUnsafeBufferPointer { qs in
-            // Each worker writes only its own slots.
-            nonisolated(unsafe) let (q, lat, hits) = (qs, latencies, found)
-            DispatchQueue.concurrentPerform(iterations: threads) { t in
-                for i in Swift.stride(from: t, to: nq, by: threads) {
-                    let s = DispatchTime.now().uptimeNanoseconds
-                    do {
-                        let r = try index.search(UnsafeBufferPointer(rebasing: q[(i * d)..<((i + 1) * d)]), k: k, ef: ef, filter: nil, strategy: .automatic)
-                        lat[i] = Double(DispatchTime.now().uptimeNanoseconds - s) / 1000
-                        let want = Set(truth[i].prefix(k).map { UInt64($0) })
-                        hits[i] = r.reduce(0) { $0 + (want.contains(index.id(ofRow: $1.row)) ? 1 : 0) }
-                    } catch {
-                        failure.set(error)
-                        return
-                    }
-                }
-            }
-        }
-        let wall = seconds(since: t0)
-        if let e = failure.error { throw e }
-        let sorted = latencies.sorted()
-        return Point(
-            ef: ef, recall: Double(found.reduce(0, +)) / Double(nq * k), qps: Double(nq) / wall,
-            p50us: sorted[nq / 2], p99us: sorted[min(nq - 1, Int(Double(nq) * 0.99))])
+        return Point(ef: ef, recall: m.recall, qps: m.qps, p50us: m.p50us, p99us: m.p99us)
     }
 
-    private func seconds(since t0: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e9 }
-}
-
-/// The first error raised by any worker thread.
-final class LockedError: @unchecked Sendable {
-    private let lock = NSLock()
-    private var first: Error?
-    var error: Error? { lock.withLock { first } }
-    func set(_ e: Error) { lock.withLock { if first == nil { first = e } } }
 }
 
 extension AnnBenchmark.Build {

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import KuraBench
+import KuraCore
+import KuraIndex
+import KuraStore
+
+struct BenchStore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store",
+        abstract: "Ingest vectors into a fresh collection, then time opening it and searching it sealed against an in-memory index.")
+
+    @Option(help: "Base vectors: .npy or .fvecs.") var base: String
+    @Option(help: "Query vectors.") var queries: String
+    @Option(help: "Ground truth .ivecs.") var truth: String
+    @Option(name: .customLong("data-dir"), help: "An empty or new directory for the collection.") var dataDir: String
+    @Option(help: "Records per upsert transaction.") var batch: Int = 1000
+    @Option(name: .customLong("seal-threshold")) var sealThreshold: Int = CollectionInfo.defaultSealThreshold
+    @Option var m: Int = 16
+    @Option(name: .customLong("ef-construction")) var efConstruction: Int = 200
+    @Option var ef: Int = 64
+    @Option var limit: Int?
+
+    func validate() throws {
+        let existing = (try? FileManager.default.contentsOfDirectory(atPath: dataDir)) ?? []
+        guard existing.isEmpty else { throw ValidationError("--data-dir \(dataDir) must be empty or absent") }
+        guard batch > 0, sealThreshold > 0, ef > 0 else { throw ValidationError("--batch, --seal-threshold and --ef must be positive") }
+    }
+
+    func run() throws {
+        var config = StoreBenchmark.Config(base: base, queries: queries, truth: truth, directory: dataDir)
+        config.batch = batch
+        config.sealThreshold = sealThreshold
+        config.parameters = HNSWParameters(m: m, efConstruction: efConstruction)
+        config.ef = ef
+        config.limit = limit
+        try StoreBenchmark(config: config).run { emitLine($0) }
+    }
+}
