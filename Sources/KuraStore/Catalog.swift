@@ -16,6 +16,7 @@ enum Catalog {
         var config = Configuration()
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA cache_size = -16384")
         }
         do {
             let pool = try DatabasePool(path: path, configuration: config)
