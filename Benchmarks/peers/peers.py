@@ -64,6 +64,25 @@ def run_one(lib, a):
 
         def search(ef):
             idx.expansion_search = max(ef, a.k); return idx.search(Q, a.k, threads=a.threads).keys
+    elif lib == "hnswlib-load":
+        # Kura's open-a-sealed-collection figure has this as its peer: how long hnswlib takes to load a saved index.
+        import hnswlib, tempfile
+        idx = hnswlib.Index(space="ip", dim=d)
+        idx.init_index(max_elements=n, ef_construction=a.ef_construction, M=a.m)
+        idx.set_num_threads(a.threads)
+        idx.add_items(X, np.arange(n))
+        path = os.path.join(tempfile.mkdtemp(), "hnswlib.bin")
+        idx.save_index(path)
+        del idx
+        times = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            loaded = hnswlib.Index(space="ip", dim=d)
+            loaded.load_index(path, max_elements=n)
+            times.append((time.perf_counter() - t0) * 1000)
+            del loaded
+        os.remove(path)
+        return {"lib": lib, "load_ms_median": sorted(times)[2], "load_ms_min": min(times), "file_bytes": None}
     elif lib == "faiss-flat":
         import faiss
         faiss.omp_set_num_threads(a.threads)

@@ -71,20 +71,25 @@ public struct StoreBenchmark: Sendable {
         emit(json(["phase": "open", "ms_median": opens.sorted()[2], "ms_min": opens.min()!, "segments": stats.segments, "vectors": stats.vectors]))
 
         // Chunk ids follow insertion order in a fresh store: row i is chunk i + 1.
-        let sealed = try QueryTimer.run(queries: queries, truth: truth.map { $0.map { $0 + 1 } }, k: config.k, threads: 1) { q in
-            try opened.search(Array(q), k: config.k, ef: config.ef).map { UInt64($0.chunkID) }
+        let chunkTruth = truth.map { $0.map { $0 + 1 } }
+        func searchSealed(_ label: String) throws {
+            let m = try timed(queries, chunkTruth) { q in
+                try opened.search(Array(q), k: config.k, ef: config.ef).map { UInt64($0.chunkID) }
+            }
+            let segments = try opened.stats().segments
+            emit(json(["phase": "search", "index": label, "segments": segments, "ef": config.ef, "recall": m.recall, "qps": m.qps, "p50_us": m.p50us, "p99_us": m.p99us]))
         }
-        emit(
-            json([
-                "phase": "search", "index": "sealed", "ef": config.ef, "recall": sealed.recall, "qps": sealed.qps, "p50_us": sealed.p50us,
-                "p99_us": sealed.p99us,
-            ]))
+        try searchSealed("sealed")
+        let tc = DispatchTime.now()
+        try opened.compact()
+        emit(json(["phase": "compact", "seconds": QueryTimer.seconds(since: tc)]))
+        try searchSealed("compacted")
 
         let memory = try HNSWIndex(dimension: d, metric: config.metric, parameters: config.parameters, capacity: base.rows)
         try base.data.withUnsafeBufferPointer {
             _ = try memory.insert(contentsOf: $0, ids: (0..<base.rows).map { UInt64($0) }, threads: ProcessInfo.processInfo.activeProcessorCount)
         }
-        let inMemory = try QueryTimer.run(queries: queries, truth: truth, k: config.k, threads: 1) { q in
+        let inMemory = try timed(queries, truth) { q in
             try memory.search(q, k: config.k, ef: config.ef).map { memory.id(ofRow: $0.row) }
         }
         emit(
@@ -92,6 +97,14 @@ public struct StoreBenchmark: Sendable {
                 "phase": "search", "index": "memory", "ef": config.ef, "recall": inMemory.recall, "qps": inMemory.qps, "p50_us": inMemory.p50us,
                 "p99_us": inMemory.p99us,
             ]))
+    }
+
+    /// One untimed pass to fault in mapped pages and warm caches, then the timed pass.
+    private func timed(_ queries: VectorSet, _ truth: [[Int32]], _ search: @Sendable (UnsafeBufferPointer<Float>) throws -> [UInt64]) throws
+        -> QueryTimer.Measurement
+    {
+        _ = try QueryTimer.run(queries: queries, truth: truth, k: config.k, threads: 1, search: search)
+        return try QueryTimer.run(queries: queries, truth: truth, k: config.k, threads: 1, search: search)
     }
 
     private func json(_ o: [String: Any]) -> String {

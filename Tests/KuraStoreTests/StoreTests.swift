@@ -177,6 +177,41 @@ struct StoreTests {
         #expect(try store.verify().isEmpty)
     }
 
+    @Test func searchesRunDuringCompaction() throws {
+        let dir = StoreFixtures.tempDir("compact")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try Store(directory: dir)
+        let c = try StoreFixtures.collection(store, dimension: 16, sealThreshold: 200)
+        let recs = StoreFixtures.records(0..<1200, dimension: 16)
+        _ = try c.upsert(recs)
+        _ = try c.delete(ids: (0..<300).map { "doc\($0)" })
+        #expect(try c.stats().segments == 6)
+        let failures = Atomic<Int>(0)
+        let done = Atomic<Bool>(false)
+        DispatchQueue.concurrentPerform(iterations: 2) { worker in
+            if worker == 0 {
+                do { try c.compact() } catch { failures.add(1, ordering: .relaxed) }
+                done.store(true, ordering: .releasing)
+            } else {
+                var i = 300
+                while !done.load(ordering: .acquiring) || i < 400 {
+                    // Live documents keep being found, deleted ones never, before, during and after the swap.
+                    if let hit = try? c.search(recs[i].vector, k: 1).first, let doc = try? c.chunks([hit.chunkID])[hit.chunkID]?.documentID {
+                        if doc != "doc\(i)" { failures.add(1, ordering: .relaxed) }
+                    } else {
+                        failures.add(1, ordering: .relaxed)
+                    }
+                    i = i == 1199 ? 300 : i + 1
+                }
+            }
+        }
+        #expect(failures.load(ordering: .relaxed) == 0)
+        let s = try c.stats()
+        #expect(s.segments == 1 && s.vectors == 900 && s.tombstones == 0)
+        #expect(try store.verify().isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store.segmentDirectory(c.info.id)).count == 1)
+    }
+
     @Test func deletingACollectionRemovesItsFiles() throws {
         let dir = StoreFixtures.tempDir("delete")
         defer { try? FileManager.default.removeItem(atPath: dir) }
