@@ -9,7 +9,7 @@ APT        := libopenblas-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ANN_ARGS   := --base $(DOCS384)/base.f16.npy --queries $(DOCS384)/dev.queries.fvecs --truth $(DOCS384)/dev.gt.ivecs
 
-.PHONY: deps build test lint bench kernels-check run clean
+.PHONY: deps build test lint bench bench-store crash kernels-check run clean
 
 ## Installs the Debian packages Kura builds against, when any is missing.
 deps:
@@ -35,6 +35,14 @@ bench: build
 	$(KURA) bench ann $(ANN_ARGS) --threads 2 --ef 64 --json | tee $(RESULTS)/kura-2t.jsonl
 	Benchmarks/peers/run.sh $(ANN_ARGS) --threads 1 --kura-json $(RESULTS)/kura-1t.jsonl \
 	  --kura-json-2t $(RESULTS)/kura-2t.jsonl --out $(RESULTS)
+
+## Ingest, open and search of a sealed collection on docs384: writes $(RESULTS)/store-docs384.{jsonl,md}.
+bench-store: build
+	Benchmarks/store/run.sh
+
+## The long crash run (200 rounds of kill -9 during ingest and compaction); `make test` runs 20.
+crash:
+	Benchmarks/crash/run.sh 200
 
 ## The C kernels on other CPUs: forced sets, no AVX-512 (valgrind), arm64 NEON (qemu).
 kernels-check:

@@ -26,6 +26,6 @@ print(f"- open the sealed collection ({op['segments']} segments, {op['vectors']}
 print("\n| index | segments | ef | recall@10 | QPS | p50 µs | p99 µs | QPS ÷ in-memory |\n|---|---|---|---|---|---|---|---|")
 for label in ("sealed", "compacted", "memory"):
     r = get(phase="search", index=label)
-    print(f"| {label} | {r['segments']} | {r['ef']} | {r['recall']:.4f} | {r['qps']:.0f} | {r['p50_us']:.0f} | {r['p99_us']:.0f} | {r['qps'] / mem['qps']:.2f} |")
+    print(f"| {label} | {r.get('segments', 0)} | {r['ef']} | {r['recall']:.4f} | {r['qps']:.0f} | {r['p50_us']:.0f} | {r['p99_us']:.0f} | {r['qps'] / mem['qps']:.2f} |")
 PY
 cat "$out/store-docs384.md"
