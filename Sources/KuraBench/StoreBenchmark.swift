@@ -77,7 +77,11 @@ public struct StoreBenchmark: Sendable {
                 try opened.search(Array(q), k: config.k, ef: config.ef).map { UInt64($0.chunkID) }
             }
             let segments = try opened.stats().segments
-            emit(json(["phase": "search", "index": label, "segments": segments, "ef": config.ef, "recall": m.recall, "qps": m.qps, "p50_us": m.p50us, "p99_us": m.p99us]))
+            emit(
+                json([
+                    "phase": "search", "index": label, "segments": segments, "ef": config.ef, "recall": m.recall, "qps": m.qps, "p50_us": m.p50us,
+                    "p99_us": m.p99us,
+                ]))
         }
         try searchSealed("sealed")
         let tc = DispatchTime.now()
@@ -100,7 +104,9 @@ public struct StoreBenchmark: Sendable {
     }
 
     /// One untimed pass to fault in mapped pages and warm caches, then the timed pass.
-    private func timed(_ queries: VectorSet, _ truth: [[Int32]], _ search: @Sendable (UnsafeBufferPointer<Float>) throws -> [UInt64]) throws
+    private func timed(
+        _ queries: VectorSet, _ truth: [[Int32]], _ search: @Sendable (UnsafeBufferPointer<Float>) throws -> [UInt64]
+    ) throws
         -> QueryTimer.Measurement
     {
         _ = try QueryTimer.run(queries: queries, truth: truth, k: config.k, threads: 1, search: search)
