@@ -52,8 +52,9 @@ public struct StoreBenchmark: Sendable {
             let records = (start..<end).map { i in
                 Record(id: "r\(i)", text: "row \(i)", vector: Array(base.data[(i * d)..<((i + 1) * d)]))
             }
-            _ = try collection.upsert(records)
+            _ = try collection.upsert(records, wait: false)
         }
+        try collection.flush()
         let ingest = QueryTimer.seconds(since: t0)
         emit(json(["phase": "ingest", "vectors": base.rows, "seconds": ingest, "vectors_per_s": Double(base.rows) / ingest, "batch": config.batch]))
         try collection.sealNow()

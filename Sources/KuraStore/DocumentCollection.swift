@@ -24,21 +24,38 @@ public struct UpsertResult: Sendable, Equatable {
 /// snapshot of segments plus the growing graph and merge their top-k.
 ///
 /// One writer at a time (upserts, deletes, sealing, compaction take the writer lock); any number of
-/// readers, which never wait for it.
+/// readers, which never wait for it. Committed batches reach the graphs on a serial indexer queue, so
+/// the next batch's transaction overlaps this batch's graph insertion; `flush()` waits for the indexer.
 public final class DocumentCollection: @unchecked Sendable {
     public let info: CollectionInfo
     let store: Store
     let writer = NSLock()
     let state: Mutex<Snapshot>
-    /// Chunk id → row of the growing graph; guarded by `writer`.
+    /// Chunk id → row of the growing graph; touched only on `indexer` (and during init).
     var growingRows: [Int64: UInt32] = [:]
+    /// Applies committed batches to the graphs, in commit order.
+    let indexer = DispatchQueue(label: "kura.indexer")
+    /// Bounds the batches committed but not yet indexed.
+    let inFlight = DispatchSemaphore(value: 2)
+    /// The first indexing failure, reported by the next write or flush.
+    let indexFailure = Mutex<KuraError?>(nil)
 
     init(store: Store, info: CollectionInfo) throws {
         self.store = store
         self.info = info
         let segments = try Self.openSegments(store: store, info: info)
         state = Mutex(Snapshot(segments: segments, growing: try Self.makeGrowing(info)))
-        try writer.withLock { try recoverPending() }
+    }
+
+    /// Whether the growing graph holds the pending vectors; set on `indexer`, read by searches.
+    private let recovered = Atomic<Bool>(false)
+
+    /// Rebuilds the growing graph from the pending vectors the first time something needs it, so that
+    /// commands that never search (stats, export, verify) open in milliseconds. Runs on `indexer`.
+    func ensureRecovered() throws {
+        guard !recovered.load(ordering: .acquiring) else { return }
+        try recoverPending()
+        recovered.store(true, ordering: .releasing)
     }
 
     static func makeGrowing(_ info: CollectionInfo) throws -> HNSWIndex {
@@ -92,8 +109,51 @@ public final class DocumentCollection: @unchecked Sendable {
         try absorb(flat, chunkIDs: ids)
     }
 
+    /// Makes sure the growing graph holds every pending vector before a write commits more: recovery reads
+    /// the pending table, which must not yet hold the batches queued after it. Caller holds `writer`.
+    func recoverBeforeWriting() throws {
+        if !recovered.load(ordering: .acquiring) { try indexer.sync { try ensureRecovered() } }
+    }
+
+    /// Queues a committed batch for the graphs. Caller holds `writer`, so batches queue in commit order.
+    func index(removed: [Removed], added: [(Int64, [Float])]) throws {
+        try reportFailure()
+        inFlight.wait()
+        indexer.async { [self] in
+            defer { inFlight.signal() }
+            do {
+                try apply(removed: removed)
+                try absorb(added.flatMap(\.1), chunkIDs: added.map(\.0))
+            } catch {
+                indexFailure.withLock { $0 = $0 ?? ((error as? KuraError) ?? .io(path: store.directory, reason: "\(error)")) }
+            }
+        }
+    }
+
+    /// Waits until every committed batch is searchable; throws if indexing one failed (the batch is safe on
+    /// disk and is indexed again when the collection is next opened).
+    public func flush() throws {
+        indexer.sync {}
+        try reportFailure()
+    }
+
+    private func reportFailure() throws {
+        if let e = indexFailure.withLock({ $0 }) { throw e }
+    }
+
+    /// Runs `body` with the writer lock held and the indexer drained and paused.
+    func exclusively<T>(_ body: () throws -> T) throws -> T {
+        writer.lock()
+        defer { writer.unlock() }
+        try flush()
+        return try indexer.sync {
+            try ensureRecovered()
+            return try body()
+        }
+    }
+
     /// Inserts committed vectors into the growing graph, sealing each time it reaches the threshold.
-    /// Caller holds `writer`.
+    /// Runs on `indexer` (or during init).
     func absorb(_ vectors: [Float], chunkIDs: [Int64]) throws {
         var done = 0
         let d = info.dimension
@@ -116,6 +176,7 @@ public final class DocumentCollection: @unchecked Sendable {
         guard vector.count == info.dimension else {
             throw KuraError.invalidArgument("query vector has dimension \(vector.count), the collection \(info.dimension)")
         }
+        if !recovered.load(ordering: .acquiring) { try indexer.sync { try ensureRecovered() } }
         let snap = snapshot
         var all: [(Int64, Float)] = []
         try vector.withUnsafeBufferPointer { q in

@@ -8,22 +8,30 @@ extension DocumentCollection {
     /// then one transaction records the segment, points its chunks at their rows and drops their pending
     /// vectors. A crash before the commit leaves an unlisted file, removed at the next open.
     public func sealNow() throws {
-        try writer.withLock { try seal() }
+        try exclusively { try seal() }
     }
 
-    /// Caller holds `writer`.
+    /// Runs on `indexer`. A chunk deleted by a transaction that committed after the graph took its row has
+    /// no chunk to point at the new segment: its row is tombstoned in the same transaction.
     func seal() throws {
         let growing = snapshot.growing
         guard growing.count > 0 else { return }
-        let live = try writeSegment(growing) { db, segmentID in
+        var gone: [Int] = []
+        let written = try writeSegment(growing) { db, segmentID in
             let update = try db.cachedStatement(sql: "UPDATE chunk SET segment_id = ?, segment_row = ? WHERE id = ?")
             let drop = try db.cachedStatement(sql: "DELETE FROM pending_vector WHERE chunk_id = ?")
+            let bury = try db.cachedStatement(sql: "INSERT OR IGNORE INTO tombstone (segment_id, row) VALUES (?, ?)")
             for row in 0..<growing.count where !growing.isDeleted(row: UInt32(row)) {
                 let chunkID = Int64(growing.id(ofRow: UInt32(row)))
                 try update.execute(arguments: [segmentID, row, chunkID])
+                if db.changesCount == 0 {
+                    try bury.execute(arguments: [segmentID, row])
+                    gone.append(row)
+                }
                 try drop.execute(arguments: [chunkID])
             }
         }
+        let live = written.deleting(rows: gone)
         let fresh = try Self.makeGrowing(info)
         growingRows = [:]
         state.withLock { snap in
@@ -35,8 +43,10 @@ extension DocumentCollection {
     /// Merges every segment into one without its tombstoned rows, after sealing the growing graph.
     /// Searches go on meanwhile against the old snapshot; the new segment is swapped in atomically.
     public func compact() throws {
-        writer.lock()
-        defer { writer.unlock() }
+        try exclusively { try compactNow() }
+    }
+
+    private func compactNow() throws {
         try seal()
         let old = snapshot.segments
         guard old.count > 1 || old.contains(where: { $0.tombstones.count > 0 }) else { return }

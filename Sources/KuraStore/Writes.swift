@@ -13,8 +13,10 @@ extension DocumentCollection {
 
     /// Upserts a batch in one transaction, the durability point: when this returns, the batch is on disk.
     /// A record whose content hash is unchanged is skipped; a changed one has its chunks and vectors replaced.
-    /// Every record is checked before anything is written, so a bad record writes nothing.
-    public func upsert(_ records: [Record]) throws -> UpsertResult {
+    /// Every record is checked before anything is written, so a bad record writes nothing. With `wait`
+    /// (the default) the batch is also searchable on return; without, bulk loads overlap the next
+    /// transaction with this batch's graph insertion (call `flush()` at the end).
+    public func upsert(_ records: [Record], wait: Bool = true) throws -> UpsertResult {
         var seen = Set<String>()
         for r in records {
             guard !r.id.isEmpty else { throw KuraError.invalidArgument("a record has an empty id") }
@@ -27,6 +29,7 @@ extension DocumentCollection {
         }
         writer.lock()
         defer { writer.unlock() }
+        try recoverBeforeWriting()
         var result = UpsertResult()
         var removed: [Removed] = []
         var added: [(Int64, [Float])] = []
@@ -35,7 +38,8 @@ extension DocumentCollection {
             for r in records {
                 let hash = r.contentHash
                 let existing = try Row.fetchOne(
-                    db, sql: "SELECT id, content_hash FROM document WHERE collection_id = ? AND external_id = ?", arguments: [info.id, r.id])
+                    db.cachedStatement(sql: "SELECT id, content_hash FROM document WHERE collection_id = ? AND external_id = ?"),
+                    arguments: [info.id, r.id])
                 let docID: Int64
                 if let existing {
                     if existing["content_hash"] == hash {
@@ -68,15 +72,17 @@ extension DocumentCollection {
                 result.written.append(r.id)
             }
         }
-        try apply(removed: removed)
-        try absorb(added.flatMap(\.1), chunkIDs: added.map(\.0))
+        try index(removed: removed, added: added)
+        if wait { try flush() }
         return result
     }
 
-    /// Deletes documents by external id in one transaction; returns the ids that existed.
+    /// Deletes documents by external id in one transaction; returns the ids that existed. They are gone
+    /// from search results when this returns.
     public func delete(ids: [String]) throws -> [String] {
         writer.lock()
         defer { writer.unlock() }
+        try recoverBeforeWriting()
         var removed: [Removed] = []
         var found: [String] = []
         try store.db.write { db in
@@ -90,7 +96,8 @@ extension DocumentCollection {
                 found.append(id)
             }
         }
-        try apply(removed: removed)
+        try index(removed: removed, added: [])
+        try flush()
         return found
     }
 
@@ -101,7 +108,8 @@ extension DocumentCollection {
     }
 
     /// Mirrors committed deletions in memory: tombstones in segments, deletes in the growing graph.
-    private func apply(removed: [Removed]) throws {
+    /// Runs on `indexer`.
+    func apply(removed: [Removed]) throws {
         guard !removed.isEmpty else { return }
         var bySegment: [Int64: [Int]] = [:]
         for r in removed {

@@ -28,7 +28,7 @@ struct Ingest: ParsableCommand {
         var written = 0, unchanged = 0
         func commit() throws {
             guard !pending.isEmpty else { return }
-            let r = try target.upsert(pending)
+            let r = try target.upsert(pending, wait: false)
             written += r.written.count
             unchanged += r.unchanged.count
             if json { emitLine(jsonLine(["event": "committed", "ids": r.written + r.unchanged])) }
@@ -43,6 +43,7 @@ struct Ingest: ParsableCommand {
             if pending.count == batch { try commit() }
         }
         try commit()
+        try target.flush()
         if json {
             emitLine(jsonLine(["event": "done", "written": written, "unchanged": unchanged]))
         } else {

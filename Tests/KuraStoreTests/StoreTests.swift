@@ -212,6 +212,45 @@ struct StoreTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: store.segmentDirectory(c.info.id)).count == 1)
     }
 
+    /// Batches are indexed after they commit; a delete that commits while its rows are being sealed must
+    /// still tombstone them, whichever transaction wins.
+    @Test func deletesRacingAQueuedSealStayDeleted() throws {
+        let dir = StoreFixtures.tempDir("race")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try Store(directory: dir)
+        let c = try StoreFixtures.collection(store, dimension: d, sealThreshold: 40)
+        var live = 0
+        for round in 0..<12 {
+            let recs = StoreFixtures.records(0..<40, dimension: d, prefix: "r\(round)-", seed: UInt64(round + 10))
+            _ = try c.upsert(recs, wait: false)
+            let gone = (0..<4).map { recs[$0 * 7].id }
+            #expect(try c.delete(ids: gone) == gone)
+            live += 36
+            for r in recs { #expect(try top(c, r.vector).map { !gone.contains($0) } ?? false, "round \(round)") }
+        }
+        try c.flush()
+        #expect(try c.stats().vectors == live)
+        let problems = try store.verify()
+        #expect(problems.isEmpty, "\(problems)")
+    }
+
+    @Test func pendingVectorsAreIndexedOnFirstUse() throws {
+        let dir = StoreFixtures.tempDir("lazy")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let recs = StoreFixtures.records(0..<30, dimension: d)
+        do {
+            let store = try Store(directory: dir)
+            _ = try StoreFixtures.collection(store, dimension: d, sealThreshold: 1000).upsert(recs)
+        }
+        // A new process: stats and export need no graph; the first search or write builds it.
+        let c = try Store(directory: dir).collection("c")
+        let s = try c.stats()
+        #expect(s.pendingVectors == 30 && s.segments == 0 && s.vectors == 30)
+        #expect(try top(c, recs[17].vector) == "doc17")
+        _ = try c.upsert(StoreFixtures.records(30..<31, dimension: d))
+        #expect(try c.search(recs[0].vector, k: 100).count == 31)
+    }
+
     @Test func deletingACollectionRemovesItsFiles() throws {
         let dir = StoreFixtures.tempDir("delete")
         defer { try? FileManager.default.removeItem(atPath: dir) }
