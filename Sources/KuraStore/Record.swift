@@ -16,26 +16,40 @@ public struct Record: Sendable, Equatable {
         self.vector = vector
     }
 
+    private struct Line: Decodable {
+        var id: String?
+        var text: String?
+        var metadata: JSONValue?
+        var vector: [Float]?
+    }
+
     /// Parses one JSON line. Errors say which field is wrong.
     public init(jsonLine: Substring) throws {
-        guard let data = jsonLine.data(using: .utf8),
-            let obj = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as? [String: Any]
-        else { throw KuraError.invalidArgument("not a JSON object") }
-        guard let id = obj["id"] as? String, !id.isEmpty else { throw KuraError.invalidArgument("\"id\" must be a non-empty string") }
-        guard let text = obj["text"] as? String else { throw KuraError.invalidArgument("\"text\" must be a string") }
-        let meta = obj["metadata"] ?? [String: Any]()
-        guard meta is [String: Any] else { throw KuraError.invalidArgument("\"metadata\" must be an object") }
-        guard let raw = obj["vector"] as? [Any], !raw.isEmpty else { throw KuraError.invalidArgument("\"vector\" must be a non-empty array of numbers") }
-        var vector: [Float] = []
-        vector.reserveCapacity(raw.count)
-        for v in raw {
-            // JSON booleans arrive as NSNumber too, with the objCType of a char.
-            guard let n = v as? NSNumber, String(cString: n.objCType) != "c" else {
-                throw KuraError.invalidArgument("\"vector\" must hold only numbers")
+        let line: Line
+        do {
+            line = try JSONDecoder().decode(Line.self, from: Data(jsonLine.utf8))
+        } catch DecodingError.typeMismatch(_, let context), DecodingError.dataCorrupted(let context) {
+            let field = context.codingPath.first?.stringValue
+            switch field {
+            case "vector"?: throw KuraError.invalidArgument("\"vector\" must hold only numbers")
+            case let f?: throw KuraError.invalidArgument("\"\(f)\" has the wrong type")
+            case nil: throw KuraError.invalidArgument("not a JSON object")
             }
-            vector.append(n.floatValue)
+        } catch {
+            throw KuraError.invalidArgument("not a JSON object")
         }
-        self.init(id: id, text: text, metadata: try Self.canonical(meta), vector: vector)
+        guard let id = line.id, !id.isEmpty else { throw KuraError.invalidArgument("\"id\" must be a non-empty string") }
+        guard let text = line.text else { throw KuraError.invalidArgument("\"text\" must be a string") }
+        guard let vector = line.vector, !vector.isEmpty else { throw KuraError.invalidArgument("\"vector\" must be a non-empty array of numbers") }
+        let metadata = line.metadata ?? .object([:])
+        guard case .object = metadata else { throw KuraError.invalidArgument("\"metadata\" must be an object") }
+        self.init(id: id, text: text, metadata: try Self.canonical(metadata), vector: vector)
+    }
+
+    static func canonical(_ value: JSONValue) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
     static func canonical(_ object: Any) throws -> String {
