@@ -7,11 +7,13 @@ import Synchronization
 /// Kura's collections on disk: a data directory holding `catalog.sqlite` and `segments/<collection id>/`.
 ///
 /// Opening removes files that the catalog does not list (left by a crash between writing a segment and
-/// recording it), so what is on disk always matches what was committed.
+/// recording it), so what is on disk always matches what was committed. One process at a time owns a
+/// data directory (an exclusive lock on `kura.lock`): a second one would take the files another is
+/// writing for orphans.
 public final class Store: Sendable {
     public let directory: String
     let db: DatabasePool
-    private let open = Mutex<[String: DocumentCollection]>([:])
+    private let opened = Mutex<[String: DocumentCollection]>([:])
 
     /// Opens (creating if needed) the store in `directory`. With `recover` (the default) files the catalog
     /// does not list are removed; `kura verify` opens without it, to report them instead.
@@ -22,9 +24,17 @@ public final class Store: Sendable {
         } catch {
             throw KuraError.io(path: directory, reason: "cannot create the data directory: \(error.localizedDescription)")
         }
-        db = try Catalog.open(path: directory + "/catalog.sqlite")
-        if recover { try removeOrphans() }
+        try DirectoryLock.acquire(directory)
+        do {
+            db = try Catalog.open(path: directory + "/catalog.sqlite")
+            if recover { try removeOrphans() }
+        } catch {
+            DirectoryLock.release(directory)
+            throw error
+        }
     }
+
+    deinit { DirectoryLock.release(directory) }
 
     var segmentsDirectory: String { directory + "/segments" }
 
@@ -69,9 +79,9 @@ public final class Store: Sendable {
 
     /// Opens a collection (once per store): maps its segments and rebuilds its growing graph.
     public func collection(_ name: String) throws -> DocumentCollection {
-        if let c = open.withLock({ $0[name] }) { return c }
+        if let c = opened.withLock({ $0[name] }) { return c }
         let c = try DocumentCollection(store: self, info: info(name))
-        return open.withLock { cache in
+        return opened.withLock { cache in
             if let existing = cache[name] { return existing }
             cache[name] = c
             return c
@@ -81,7 +91,7 @@ public final class Store: Sendable {
     public func deleteCollection(_ name: String) throws {
         let info = try info(name)
         _ = try db.write { db in try db.execute(sql: "DELETE FROM collection WHERE id = ?", arguments: [info.id]) }
-        open.withLock { $0[name] = nil }
+        opened.withLock { $0[name] = nil }
         try? FileManager.default.removeItem(atPath: segmentDirectory(info.id))
     }
 

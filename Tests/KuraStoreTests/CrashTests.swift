@@ -24,14 +24,15 @@ struct CrashTests {
         var output: String
     }
 
-    /// Runs `kura args`; with `killAfter`, sends SIGKILL after that many seconds.
-    static func run(_ args: [String], killAfter: Double? = nil) throws -> Run {
+    /// Runs `kura args`; with `killAfter`, sends SIGKILL after that many seconds. With `stderr`, its
+    /// standard error is kept too.
+    static func run(_ args: [String], killAfter: Double? = nil, stderr: Bool = false) throws -> Run {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: kura!)
         p.arguments = args
         let out = Pipe()
         p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
+        p.standardError = stderr ? out : FileHandle.nullDevice
         try p.run()
         if let killAfter {
             Thread.sleep(forTimeInterval: killAfter)

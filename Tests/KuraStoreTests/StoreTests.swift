@@ -251,6 +251,23 @@ struct StoreTests {
         #expect(try c.search(recs[0].vector, k: 100).count == 31)
     }
 
+    @Test func anotherProcessIsRefusedTheDataDirectory() throws {
+        guard let kura = CrashTests.kura else {
+            Issue.record("the kura executable was not built beside the tests")
+            return
+        }
+        let dir = StoreFixtures.tempDir("lock")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var store: Store? = try Store(directory: dir)
+        _ = try Store(directory: dir)  // the same process may open it again
+        let busy = try CrashTests.run(["collections", "list", "--data-dir", dir], stderr: true)
+        #expect(busy.status != 0 && busy.output.contains("in use by another Kura process"), "\(busy.output)")
+        #expect(store != nil)
+        store = nil
+        #expect(try CrashTests.run(["collections", "list", "--data-dir", dir]).status == 0)
+        _ = kura
+    }
+
     @Test func deletingACollectionRemovesItsFiles() throws {
         let dir = StoreFixtures.tempDir("delete")
         defer { try? FileManager.default.removeItem(atPath: dir) }
