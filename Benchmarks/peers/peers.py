@@ -88,7 +88,9 @@ def run_one(lib, a):
         faiss.omp_set_num_threads(a.threads)
         idx = faiss.IndexFlatIP(d); idx.add(X)
         idx.search(Q[:10], a.k)
-        t0 = time.perf_counter(); _, I = idx.search(Q, a.k); s = time.perf_counter() - t0
+        s = float("inf")
+        for _ in range(3):  # best of three, as Kura's --exact
+            t0 = time.perf_counter(); _, I = idx.search(Q, a.k); s = min(s, time.perf_counter() - t0)
         return {"lib": lib, "exact_qps": len(Q) / s, "recall": recall(I, T, a.k)}
     else:
         raise SystemExit(f"unknown library {lib}")

@@ -74,9 +74,13 @@ public struct AnnBenchmark: Sendable {
         }
         if config.exact {
             _ = try exactSearch(index, queries.prefix(10))
-            let t0 = DispatchTime.now()
-            _ = try exactSearch(index, queries)
-            onExact(Exact(seconds: QueryTimer.seconds(since: t0), queries: queries.rows))
+            var best = Double.infinity  // best of three: one batch is short enough for noise to matter
+            for _ in 0..<3 {
+                let t0 = DispatchTime.now()
+                _ = try exactSearch(index, queries)
+                best = min(best, QueryTimer.seconds(since: t0))
+            }
+            onExact(Exact(seconds: best, queries: queries.rows))
         }
         return (build, points)
     }
