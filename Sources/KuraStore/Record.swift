@@ -52,16 +52,11 @@ public struct Record: Sendable, Equatable {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    static func canonical(_ object: Any) throws -> String {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self)
-    }
-
     /// The JSON line `kura export` writes: id, text, metadata.
     public var exportLine: String {
-        let meta = (try? JSONSerialization.jsonObject(with: Data(metadata.utf8))) ?? [String: Any]()
-        let obj: [String: Any] = ["id": id, "text": text, "metadata": meta]
-        return (try? Self.canonical(obj)) ?? "{}"
+        let meta = (try? JSONDecoder().decode(JSONValue.self, from: Data(metadata.utf8))) ?? .object([:])
+        let line = JSONValue.object(["id": .string(id), "text": .string(text), "metadata": meta])
+        return (try? Self.canonical(line)) ?? "{}"
     }
 
     /// Identifies the content: text, metadata and vector. An upsert with the same hash changes nothing.

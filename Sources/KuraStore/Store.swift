@@ -97,21 +97,11 @@ public final class Store: Sendable {
 
     /// Deletes segment files and folders the catalog does not list, and leftover temporary files.
     func removeOrphans() throws {
-        let listed = try db.read { db in Set(try String.fetchAll(db, sql: "SELECT file FROM segment")) }
-        let collections = try db.read { db in Set(try Int64.fetchAll(db, sql: "SELECT id FROM collection").map(String.init)) }
-        for dir in (try? FileManager.default.contentsOfDirectory(atPath: segmentsDirectory)) ?? [] {
-            let path = "\(segmentsDirectory)/\(dir)"
-            guard collections.contains(dir) else {
-                try? FileManager.default.removeItem(atPath: path)
-                continue
-            }
-            for file in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] where !listed.contains("\(dir)/\(file)") {
-                try? FileManager.default.removeItem(atPath: "\(path)/\(file)")
-            }
-        }
+        for orphan in try orphanFiles() { try? FileManager.default.removeItem(atPath: "\(directory)/\(orphan)") }
     }
 
-    /// Files present on disk that the catalog does not list.
+    /// Paths, relative to the data directory, that the catalog does not list: segment files, and folders
+    /// of collections that no longer exist.
     func orphanFiles() throws -> [String] {
         let listed = try db.read { db in Set(try String.fetchAll(db, sql: "SELECT file FROM segment")) }
         let collections = try db.read { db in Set(try Int64.fetchAll(db, sql: "SELECT id FROM collection").map(String.init)) }
