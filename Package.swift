@@ -21,6 +21,7 @@ let package = Package(
         .systemLibrary(
             name: "COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "KuraCore", dependencies: ["COpenSSL"], swiftSettings: fast),
         .target(name: "KuraIndex", dependencies: ["KuraCore", "CKuraKernels", "COpenBLAS"], swiftSettings: fast),
@@ -28,18 +29,21 @@ let package = Package(
             name: "KuraStore",
             dependencies: ["KuraIndex", "KuraCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: fast),
+        .target(name: "KuraHTTPClient", dependencies: ["KuraCore", "CCurl"], swiftSettings: fast),
+        .target(name: "KuraEmbed", dependencies: ["KuraCore", "KuraHTTPClient", "CKuraKernels", "COpenBLAS"], swiftSettings: fast),
         .target(name: "KuraBench", dependencies: ["KuraIndex", "KuraStore"], swiftSettings: fast),
         .target(name: "KuraTesting", path: "Sources/KuraTesting"),
         .executableTarget(
             name: "kura",
             dependencies: [
-                "KuraBench", "KuraIndex", "KuraStore",
+                "KuraBench", "KuraEmbed", "KuraIndex", "KuraStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], swiftSettings: fast),
         .testTarget(name: "CKuraKernelsTests", dependencies: ["CKuraKernels", "KuraTesting"]),
         .testTarget(name: "KuraCoreTests", dependencies: ["KuraCore"]),
         .testTarget(name: "KuraIndexTests", dependencies: ["KuraIndex", "KuraBench", "KuraTesting"]),
         .testTarget(name: "KuraBenchTests", dependencies: ["KuraBench"]),
+        .testTarget(name: "KuraEmbedTests", dependencies: ["KuraEmbed", "CKuraKernels"]),
         .testTarget(name: "KuraStoreTests", dependencies: ["KuraStore", "KuraTesting"]),
     ]
 )

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kura_nn.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -1,0 +1,39 @@
+// Element-wise pieces of a transformer forward pass, for the native embedder: the matrix products go
+// to OpenBLAS, and these loops are what is left. Each runs over rows of a row-major matrix.
+//
+// The same C body is compiled for AVX-512, AVX2 and the baseline, and picked by the active kernel set
+// (KURA_KERNELS applies). erf and exp are polynomial approximations accurate to a few float ulps, so
+// the GELU is the exact erf form, not the tanh approximation.
+#ifndef KURA_NN_H
+#define KURA_NN_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// erf(x) to about 2 ulp (rational approximation on [-4, 4], ±1 outside).
+float ck_erf(float x);
+/// exp(x) to about 2 ulp for x in [-87, 88]; 0 below, +inf-free above (clamped).
+float ck_exp(float x);
+
+/// v = x + bias (per column), then x = 0.5 * v * (1 + erf(v / sqrt 2)), in place over `rows` rows.
+void ck_gelu_bias(float *x, const float *bias, size_t rows, size_t cols);
+
+/// Row-wise softmax of `rows` rows of `cols` values, `ld` floats apart, in place.
+void ck_softmax_rows(float *s, size_t rows, size_t cols, size_t ld);
+
+/// x = LayerNorm(x + bias + residual) * gamma + beta, row by row; `bias` (one row) and `residual`
+/// (a matrix like x) may be NULL. Folding the bias in here saves a pass over the matrix.
+void ck_layernorm_rows(float *x, const float *bias, const float *residual, const float *gamma, const float *beta,
+                       size_t rows, size_t dim, float eps);
+
+/// Copies `bias` into each of `rows` rows of `y` (`cols` wide), so a following sgemm with beta = 1 adds it.
+void ck_fill_rows(float *y, const float *bias, size_t rows, size_t cols);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,166 @@
+// The embedder's element-wise loops. One branch-free body per operation, inlined into a wrapper per
+// instruction set so the compiler vectorises it for that set; dispatch follows ck_active().
+#include "ck_internal.h"
+#include "kura_nn.h"
+#include <string.h>
+
+#define CK_INLINE static inline __attribute__((always_inline))
+
+// erf on [-4, 4] as x * P(x^2) / Q(x^2); erf(±4) rounds to ±1 in float.
+CK_INLINE float erf_body(float x) {
+    x = x < -4.0f ? -4.0f : (x > 4.0f ? 4.0f : x);
+    float x2 = x * x;
+    float p = -2.72614225801306e-10f;
+    p = p * x2 + 2.77068142495902e-08f;
+    p = p * x2 + -2.10102402082508e-06f;
+    p = p * x2 + -5.69250639462346e-05f;
+    p = p * x2 + -7.34990630326855e-04f;
+    p = p * x2 + -2.95459980854025e-03f;
+    p = p * x2 + -1.60960333262415e-02f;
+    float q = -1.45660718464996e-05f;
+    q = q * x2 + -2.13374055278905e-04f;
+    q = q * x2 + -1.68282697438203e-03f;
+    q = q * x2 + -7.37332916720468e-03f;
+    q = q * x2 + -1.42647390514189e-02f;
+    return x * p / q;
+}
+
+// exp by range reduction x = n ln2 + r, a degree-6 polynomial for e^r, and 2^n built in the exponent bits.
+CK_INLINE float exp_body(float x) {
+    x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
+    float t = x * 1.44269504088896341f + 12582912.0f; // 1.5 * 2^23 rounds to nearest integer
+    float n = t - 12582912.0f;
+    float r = x - n * 0.693359375f + n * 2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    float y = p * r * r + r + 1.0f;
+    int bits = ((int)n + 127) << 23;
+    float scale;
+    memcpy(&scale, &bits, 4);
+    return y * scale;
+}
+
+// Reductions keep CK_LANES partial results so the compiler can vectorise them without reassociating.
+#define CK_LANES 16
+
+CK_INLINE float lane_sum(const float *v, size_t n) {
+    float acc[CK_LANES] = {0};
+    size_t j = 0;
+    for (; j + CK_LANES <= n; j += CK_LANES)
+        for (size_t l = 0; l < CK_LANES; l++) acc[l] += v[j + l];
+    float s = 0.0f;
+    for (; j < n; j++) s += v[j];
+    for (size_t l = 0; l < CK_LANES; l++) s += acc[l];
+    return s;
+}
+
+CK_INLINE float lane_max(const float *v, size_t n) {
+    float acc[CK_LANES];
+    for (size_t l = 0; l < CK_LANES; l++) acc[l] = v[0];
+    size_t j = 0;
+    for (; j + CK_LANES <= n; j += CK_LANES)
+        for (size_t l = 0; l < CK_LANES; l++) acc[l] = v[j + l] > acc[l] ? v[j + l] : acc[l];
+    float m = v[0];
+    for (; j < n; j++) m = v[j] > m ? v[j] : m;
+    for (size_t l = 0; l < CK_LANES; l++) m = acc[l] > m ? acc[l] : m;
+    return m;
+}
+
+CK_INLINE float lane_sq_dev(const float *v, size_t n, float mean) {
+    float acc[CK_LANES] = {0};
+    size_t j = 0;
+    for (; j + CK_LANES <= n; j += CK_LANES)
+        for (size_t l = 0; l < CK_LANES; l++) {
+            float d = v[j + l] - mean;
+            acc[l] += d * d;
+        }
+    float s = 0.0f;
+    for (; j < n; j++) s += (v[j] - mean) * (v[j] - mean);
+    for (size_t l = 0; l < CK_LANES; l++) s += acc[l];
+    return s;
+}
+
+CK_INLINE void gelu_body(float *x, const float *bias, size_t rows, size_t cols) {
+    for (size_t r = 0; r < rows; r++) {
+        float *row = x + r * cols;
+        for (size_t j = 0; j < cols; j++) {
+            float v = row[j] + bias[j];
+            row[j] = 0.5f * v * (1.0f + erf_body(v * 0.70710678118654752f));
+        }
+    }
+}
+
+CK_INLINE void softmax_body(float *s, size_t rows, size_t cols, size_t ld) {
+    for (size_t r = 0; r < rows; r++) {
+        float *row = s + r * ld;
+        float m = lane_max(row, cols);
+        for (size_t j = 0; j < cols; j++) row[j] = exp_body(row[j] - m);
+        float inv = 1.0f / lane_sum(row, cols);
+        for (size_t j = 0; j < cols; j++) row[j] *= inv;
+    }
+}
+
+CK_INLINE void layernorm_body(float *x, const float *bias, const float *res, const float *g, const float *b, size_t rows,
+                              size_t dim, float eps) {
+    for (size_t r = 0; r < rows; r++) {
+        float *row = x + r * dim;
+        if (bias)
+            for (size_t j = 0; j < dim; j++) row[j] += bias[j];
+        if (res) {
+            const float *rr = res + r * dim;
+            for (size_t j = 0; j < dim; j++) row[j] += rr[j];
+        }
+        float mean = lane_sum(row, dim) / (float)dim;
+        float inv = 1.0f / sqrtf(lane_sq_dev(row, dim, mean) / (float)dim + eps);
+        for (size_t j = 0; j < dim; j++) row[j] = (row[j] - mean) * inv * g[j] + b[j];
+    }
+}
+
+#define CK_NN_VARIANT(suffix, attr)                                                                              \
+    attr static void gelu_##suffix(float *x, const float *bias, size_t rows, size_t cols) {                       \
+        gelu_body(x, bias, rows, cols);                                                                          \
+    }                                                                                                            \
+    attr static void softmax_##suffix(float *s, size_t rows, size_t cols, size_t ld) {                            \
+        softmax_body(s, rows, cols, ld);                                                                         \
+    }                                                                                                            \
+    attr static void layernorm_##suffix(float *x, const float *bias, const float *res, const float *g,            \
+                                        const float *b, size_t rows, size_t dim, float eps) {                    \
+        layernorm_body(x, bias, res, g, b, rows, dim, eps);                                                      \
+    }
+
+CK_NN_VARIANT(base, )
+#if defined(__x86_64__)
+CK_NN_VARIANT(avx2, __attribute__((target("avx2,fma"))))
+CK_NN_VARIANT(avx512, __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma"))))
+#define CK_NN_DISPATCH(fn, ...)                                                                                  \
+    switch (ck_active()->isa) {                                                                                  \
+    case CK_ISA_AVX512: fn##_avx512(__VA_ARGS__); return;                                                        \
+    case CK_ISA_AVX2: fn##_avx2(__VA_ARGS__); return;                                                            \
+    default: fn##_base(__VA_ARGS__); return;                                                                     \
+    }
+#else
+#define CK_NN_DISPATCH(fn, ...) fn##_base(__VA_ARGS__)
+#endif
+
+float ck_erf(float x) { return erf_body(x); }
+float ck_exp(float x) { return exp_body(x); }
+
+void ck_gelu_bias(float *x, const float *bias, size_t rows, size_t cols) { CK_NN_DISPATCH(gelu, x, bias, rows, cols); }
+
+void ck_softmax_rows(float *s, size_t rows, size_t cols, size_t ld) {
+    if (cols == 0) return;
+    CK_NN_DISPATCH(softmax, s, rows, cols, ld);
+}
+
+void ck_layernorm_rows(float *x, const float *bias, const float *residual, const float *gamma, const float *beta,
+                       size_t rows, size_t dim, float eps) {
+    CK_NN_DISPATCH(layernorm, x, bias, residual, gamma, beta, rows, dim, eps);
+}
+
+void ck_fill_rows(float *y, const float *bias, size_t rows, size_t cols) {
+    for (size_t r = 0; r < rows; r++) memcpy(y + r * cols, bias, cols * sizeof(float));
+}

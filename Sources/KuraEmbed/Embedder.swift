@@ -1,0 +1,33 @@
+/// Turns text into vectors. Every provider returns one vector per input, in input order, and throws
+/// rather than return a partial result, so a failed batch writes nothing.
+public protocol Embedder: Sendable {
+    /// Recorded with a collection, so queries are embedded the way its documents were.
+    var id: String { get }
+    var dimension: Int { get }
+    /// Counts tokens as this embedder sees them; the chunker and context budgets use it.
+    var tokenCounter: any TokenCounter { get }
+    func embed(_ texts: [String]) throws -> [[Float]]
+}
+
+/// A token count for embedders without a tokenizer of their own: words and punctuation marks, which is
+/// within a few percent of WordPiece on English prose.
+public struct WordTokenCounter: TokenCounter {
+    public init() {}
+
+    public func countTokens(_ text: String) -> Int {
+        var n = 0
+        var inWord = false
+        for u in text.unicodeScalars {
+            if u.properties.isWhitespace {
+                inWord = false
+            } else if u.properties.isAlphabetic || u.properties.numericType != nil {
+                if !inWord { n += 1 }
+                inWord = true
+            } else {
+                n += 1
+                inWord = false
+            }
+        }
+        return n
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import KuraCore
+
+/// Which embedder to build, and with what; the CLI and the server fill it from options and environment.
+public struct EmbedderSettings: Sendable {
+    public enum Kind: String, CaseIterable, Sendable {
+        case minilm, openai, hash
+    }
+
+    public var kind: Kind = .minilm
+    /// The native model's folder.
+    public var modelDirectory = URL(fileURLWithPath: MiniLMEmbedder.defaultModelDirectory)
+    /// The OpenAI-compatible server's base URL (`http://host:port`, with or without `/v1`).
+    public var url: String?
+    /// The `model` field sent to that server.
+    public var model: String?
+    public var apiKey: String?
+    /// The hashing embedder's width, or the dimension a remote server must return.
+    public var dimension: Int?
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    public init() {}
+
+    public func make() throws -> any Embedder {
+        switch kind {
+        case .minilm:
+            return try MiniLMEmbedder(modelDirectory: modelDirectory, threads: threads)
+        case .hash:
+            return HashEmbedder(dimension: dimension ?? 384)
+        case .openai:
+            guard let url, !url.isEmpty else { throw KuraError.invalidArgument("the openai embedder needs a server URL (--embed-url)") }
+            return try RemoteEmbedder(
+                configuration: RemoteEmbedder.Configuration(baseURL: url, model: model ?? "", apiKey: apiKey, dimension: dimension))
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import KuraCore
+
+/// The fields of a BERT `config.json` the forward pass needs.
+public struct BertConfig: Sendable, Equatable {
+    public var vocabSize = 30522
+    public var hidden = 384
+    public var layers = 6
+    public var heads = 12
+    public var intermediate = 1536
+    public var maxPositions = 512
+    public var typeVocabSize = 2
+    public var layerNormEps: Float = 1e-12
+
+    public init() {}
+
+    public init(url: URL) throws {
+        guard let data = try? Data(contentsOf: url), let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw KuraError.corruptFile(path: url.path, reason: "cannot read the model config")
+        }
+        vocabSize = o["vocab_size"] as? Int ?? vocabSize
+        hidden = o["hidden_size"] as? Int ?? hidden
+        layers = o["num_hidden_layers"] as? Int ?? layers
+        heads = o["num_attention_heads"] as? Int ?? heads
+        intermediate = o["intermediate_size"] as? Int ?? intermediate
+        maxPositions = o["max_position_embeddings"] as? Int ?? maxPositions
+        typeVocabSize = o["type_vocab_size"] as? Int ?? typeVocabSize
+        layerNormEps = (o["layer_norm_eps"] as? Double).map(Float.init) ?? layerNormEps
+        if let act = o["hidden_act"] as? String, act != "gelu" {
+            throw KuraError.corruptFile(path: url.path, reason: "activation \(act) is not supported (only exact gelu)")
+        }
+        guard hidden % heads == 0 else { throw KuraError.corruptFile(path: url.path, reason: "hidden size \(hidden) is not a multiple of \(heads) heads") }
+    }
+
+    public var headDim: Int { hidden / heads }
+}

@@ -1,0 +1,40 @@
+import KuraCore
+
+/// The weights of a BERT encoder in the layout the forward pass multiplies with: PyTorch's (out, in)
+/// matrices as stored, used transposed by sgemm; query, key and value stacked into one (3h, h) matrix.
+struct BertWeights: Sendable {
+    struct Layer: Sendable {
+        var qkv: [Float], qkvBias: [Float]
+        var attnOut: [Float], attnOutBias: [Float]
+        var ln1Gamma: [Float], ln1Beta: [Float]
+        var up: [Float], upBias: [Float]
+        var down: [Float], downBias: [Float]
+        var ln2Gamma: [Float], ln2Beta: [Float]
+    }
+
+    var word: [Float], position: [Float], tokenType: [Float]
+    var embGamma: [Float], embBeta: [Float]
+    var layers: [Layer]
+
+    init(_ f: SafeTensors, config c: BertConfig) throws {
+        let h = c.hidden
+        word = try f.floats("embeddings.word_embeddings.weight", shape: [c.vocabSize, h])
+        position = try f.floats("embeddings.position_embeddings.weight", shape: [c.maxPositions, h])
+        tokenType = try f.floats("embeddings.token_type_embeddings.weight", shape: [c.typeVocabSize, h])
+        embGamma = try f.floats("embeddings.LayerNorm.weight", shape: [h])
+        embBeta = try f.floats("embeddings.LayerNorm.bias", shape: [h])
+        layers = try (0..<c.layers).map { i in
+            let p = "encoder.layer.\(i)."
+            func w(_ n: String, _ shape: [Int]) throws -> [Float] { try f.floats(p + n, shape: shape) }
+            let qkv = try ["query", "key", "value"].flatMap { try w("attention.self.\($0).weight", [h, h]) }
+            let qkvBias = try ["query", "key", "value"].flatMap { try w("attention.self.\($0).bias", [h]) }
+            return Layer(
+                qkv: qkv, qkvBias: qkvBias,
+                attnOut: try w("attention.output.dense.weight", [h, h]), attnOutBias: try w("attention.output.dense.bias", [h]),
+                ln1Gamma: try w("attention.output.LayerNorm.weight", [h]), ln1Beta: try w("attention.output.LayerNorm.bias", [h]),
+                up: try w("intermediate.dense.weight", [c.intermediate, h]), upBias: try w("intermediate.dense.bias", [c.intermediate]),
+                down: try w("output.dense.weight", [h, c.intermediate]), downBias: try w("output.dense.bias", [h]),
+                ln2Gamma: try w("output.LayerNorm.weight", [h]), ln2Beta: try w("output.LayerNorm.bias", [h]))
+        }
+    }
+}

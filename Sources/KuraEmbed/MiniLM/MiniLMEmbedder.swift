@@ -1,0 +1,97 @@
+import COpenBLAS
+import Dispatch
+import Foundation
+import KuraCore
+import Synchronization
+
+/// all-MiniLM-L6-v2 in process: its WordPiece tokenizer and BERT encoder, read from a model folder
+/// holding `model.safetensors`, `config.json` and `vocab.txt` (plus `tokenizer.json` for settings).
+///
+/// Parallel over batches, one OpenBLAS thread per worker: small sgemms scale better side by side than
+/// split inside the library.
+public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
+    public static let defaultModelDirectory = "models/all-MiniLM-L6-v2"
+    /// Texts per forward pass: large enough for efficient sgemm, small enough to spread over threads.
+    public static let batchSize = 16
+
+    public let tokenizer: WordPieceTokenizer
+    public let threads: Int
+    public var id: String { "minilm:all-MiniLM-L6-v2" }
+    public var dimension: Int { encoder.config.hidden }
+    public var tokenCounter: any TokenCounter { tokenizer }
+    let encoder: BertEncoder
+    private let workspaces = Mutex<[BertEncoder.Workspace]>([])
+
+    /// The folder from `--model-dir`, else `$KURA_MODEL_DIR`, else `models/all-MiniLM-L6-v2`.
+    public static func modelDirectory(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        URL(fileURLWithPath: option ?? environment["KURA_MODEL_DIR"] ?? defaultModelDirectory)
+    }
+
+    public init(modelDirectory dir: URL, threads: Int = ProcessInfo.processInfo.activeProcessorCount, maxLength: Int = 256) throws {
+        let weightsPath = dir.appendingPathComponent("model.safetensors").path
+        guard FileManager.default.fileExists(atPath: weightsPath) else {
+            throw KuraError.notFound("no model at \(dir.path) (model.safetensors is missing); run `make model` or pass --model-dir")
+        }
+        let config = try BertConfig(url: dir.appendingPathComponent("config.json"))
+        tokenizer = try WordPieceTokenizer(modelDirectory: dir, maxLength: min(maxLength, config.maxPositions))
+        encoder = BertEncoder(config: config, weights: try BertWeights(SafeTensors(path: weightsPath), config: config))
+        guard tokenizer.vocabularySize == config.vocabSize else {
+            throw KuraError.corruptFile(path: dir.path, reason: "vocab.txt has \(tokenizer.vocabularySize) tokens, the model \(config.vocabSize)")
+        }
+        self.threads = max(1, threads)
+        openblas_set_num_threads(1)
+    }
+
+    public func embed(_ texts: [String]) throws -> [[Float]] {
+        forEachBatch(texts.count) { range in texts[range].map(tokenizer.encode) }
+    }
+
+    /// Embeds token id sequences, each with [CLS] ... [SEP].
+    public func embed(tokenIds: [[Int32]]) -> [[Float]] {
+        forEachBatch(tokenIds.count) { range in Array(tokenIds[range]) }
+    }
+
+    /// Runs `batchSize` inputs per forward pass, the batches spread over the worker threads; each
+    /// worker tokenises its own batch.
+    private func forEachBatch(_ n: Int, _ sequences: (Range<Int>) -> [[Int32]]) -> [[Float]] {
+        let h = dimension
+        guard n > 0 else { return [] }
+        let flat = UnsafeMutablePointer<Float>.allocate(capacity: n * h)
+        defer { flat.deallocate() }
+        let batches = (n + Self.batchSize - 1) / Self.batchSize
+        let next = Atomic<Int>(0)
+        let out = UncheckedPointer(flat)
+        withoutActuallyEscaping(sequences) { sequences in
+            let work = UncheckedClosure(sequences)
+            DispatchQueue.concurrentPerform(iterations: min(threads, batches)) { _ in
+                let ws = takeWorkspace()
+                defer { putWorkspace(ws) }
+                while true {
+                    let b = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard b < batches else { break }
+                    let lo = b * Self.batchSize, hi = min(n, lo + Self.batchSize)
+                    encoder.embed(work.body(lo..<hi), into: out.pointer + lo * h, workspace: ws)
+                }
+            }
+        }
+        return (0..<n).map { Array(UnsafeBufferPointer(start: flat + $0 * h, count: h)) }
+    }
+
+    private func takeWorkspace() -> BertEncoder.Workspace {
+        workspaces.withLock { $0.popLast() } ?? BertEncoder.Workspace()
+    }
+
+    private func putWorkspace(_ ws: BertEncoder.Workspace) { workspaces.withLock { $0.append(ws) } }
+}
+
+/// A batch source shared by worker threads; it only reads the caller's inputs.
+private struct UncheckedClosure: @unchecked Sendable {
+    let body: (Range<Int>) -> [[Int32]]
+    init(_ body: @escaping (Range<Int>) -> [[Int32]]) { self.body = body }
+}
+
+/// A pointer handed to worker threads that write disjoint rows.
+struct UncheckedPointer: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    init(_ p: UnsafeMutablePointer<Float>) { pointer = p }
+}

@@ -1,0 +1,59 @@
+import CKuraKernels
+import Foundation
+import Testing
+
+/// The polynomial erf and exp against libm, and each instruction set's GELU / softmax / LayerNorm
+/// against the scalar build: the forward pass must not depend on the CPU beyond rounding.
+@Suite(.serialized) struct NNKernelTests {
+    @Test func erfIsWithinAFewUlpsOfLibm() {
+        var worst: Float = 0
+        var x: Float = -6
+        while x <= 6 {
+            worst = max(worst, abs(ck_erf(x) - erff(x)))
+            x += 0.0007
+        }
+        #expect(worst < 4e-7, "max |erf error| \(worst)")
+    }
+
+    @Test func expIsWithinAFewUlpsOfLibm() {
+        var worst: Float = 0
+        var x: Float = -80
+        while x <= 80 {
+            let want = expf(x)
+            worst = max(worst, abs(ck_exp(x) - want) / want)
+            x += 0.0013
+        }
+        #expect(worst < 5e-7, "max relative exp error \(worst)")
+        #expect(ck_exp(-1e30) == ck_exp(-87))
+    }
+
+    @Test func instructionSetsAgree() {
+        var rng = SystemRandomNumberGenerator()
+        let n = 1000
+        let input = (0..<n).map { _ in Float.random(in: -8...8, using: &rng) }
+        let gamma = (0..<100).map { _ in Float.random(in: 0.5...1.5, using: &rng) }
+        let beta = (0..<100).map { _ in Float.random(in: -1...1, using: &rng) }
+        func run() -> [Float] {
+            var g = input
+            ck_gelu_bias(&g, beta, 10, 100)
+            var s = input
+            ck_softmax_rows(&s, 10, 97, 100)
+            var l = input
+            ck_layernorm_rows(&l, beta, input, gamma, beta, 10, 100, 1e-12)
+            return g + s + l
+        }
+        let original = ck_active()!.pointee.isa
+        defer { _ = ck_select(original) }
+        _ = ck_select(CK_ISA_SCALAR)
+        let reference = run()
+        for isa in [CK_ISA_AVX2, CK_ISA_AVX512, CK_ISA_NEON] where ck_select(isa) == 0 {
+            let got = run()
+            let worst = zip(got, reference).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
+            #expect(worst < 1e-5, "isa \(isa.rawValue): max difference \(worst)")
+        }
+        // GELU's known values.
+        var v: [Float] = [0, 1, -1, 3]
+        ck_gelu_bias(&v, [0, 0, 0, 0], 1, 4)
+        #expect(abs(v[1] - 0.841_344_7) < 1e-6 && abs(v[2] + 0.158_655_3) < 1e-6 && v[0] == 0 && abs(v[3] - 2.995_950) < 1e-5)
+    }
+}
