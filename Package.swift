@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "KuraHTTPClient", dependencies: ["KuraCore", "CCurl"], swiftSettings: fast),
         .target(name: "KuraEmbed", dependencies: ["KuraCore", "KuraHTTPClient", "CKuraKernels", "COpenBLAS"], swiftSettings: fast),
         .target(name: "KuraBench", dependencies: ["KuraIndex", "KuraStore"], swiftSettings: fast),
-        .target(name: "KuraTesting", path: "Sources/KuraTesting"),
+        .target(name: "KuraTesting", dependencies: ["KuraHTTPClient"], path: "Sources/KuraTesting"),
         .executableTarget(
             name: "kura",
             dependencies: [
@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "KuraCoreTests", dependencies: ["KuraCore"]),
         .testTarget(name: "KuraIndexTests", dependencies: ["KuraIndex", "KuraBench", "KuraTesting"]),
         .testTarget(name: "KuraBenchTests", dependencies: ["KuraBench"]),
-        .testTarget(name: "KuraEmbedTests", dependencies: ["KuraEmbed", "CKuraKernels"]),
+        .testTarget(name: "KuraEmbedTests", dependencies: ["KuraEmbed", "KuraHTTPClient", "CKuraKernels", "KuraTesting"]),
         .testTarget(name: "KuraStoreTests", dependencies: ["KuraStore", "KuraTesting"]),
     ]
 )
