@@ -31,12 +31,13 @@ let package = Package(
             swiftSettings: fast),
         .target(name: "KuraHTTPClient", dependencies: ["KuraCore", "CCurl"], swiftSettings: fast),
         .target(name: "KuraEmbed", dependencies: ["KuraCore", "KuraHTTPClient", "CKuraKernels", "COpenBLAS"], swiftSettings: fast),
+        .target(name: "KuraIngest", dependencies: ["KuraCore", "KuraEmbed", "KuraStore"], swiftSettings: fast),
         .target(name: "KuraBench", dependencies: ["KuraIndex", "KuraStore"], swiftSettings: fast),
         .target(name: "KuraTesting", dependencies: ["KuraHTTPClient"], path: "Sources/KuraTesting"),
         .executableTarget(
             name: "kura",
             dependencies: [
-                "KuraBench", "KuraEmbed", "KuraIndex", "KuraStore",
+                "KuraBench", "KuraEmbed", "KuraIndex", "KuraIngest", "KuraStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], swiftSettings: fast),
         .testTarget(name: "CKuraKernelsTests", dependencies: ["CKuraKernels", "KuraTesting"]),
@@ -44,6 +45,7 @@ let package = Package(
         .testTarget(name: "KuraIndexTests", dependencies: ["KuraIndex", "KuraBench", "KuraTesting"]),
         .testTarget(name: "KuraBenchTests", dependencies: ["KuraBench"]),
         .testTarget(name: "KuraEmbedTests", dependencies: ["KuraEmbed", "KuraHTTPClient", "CKuraKernels", "KuraTesting"]),
+        .testTarget(name: "KuraIngestTests", dependencies: ["KuraIngest", "KuraEmbed", "KuraStore", "KuraTesting"]),
         .testTarget(name: "KuraStoreTests", dependencies: ["KuraStore", "KuraTesting"]),
     ]
 )

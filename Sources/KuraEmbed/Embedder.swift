@@ -6,7 +6,16 @@ public protocol Embedder: Sendable {
     var dimension: Int { get }
     /// Counts tokens as this embedder sees them; the chunker and context budgets use it.
     var tokenCounter: any TokenCounter { get }
+    /// The most tokens one input can carry before the embedder truncates it; nil when unknown.
+    var maxTokens: Int? { get }
     func embed(_ texts: [String]) throws -> [[Float]]
+    /// The dimension, asking a remote server when it is not known yet.
+    func resolvedDimension() throws -> Int
+}
+
+extension Embedder {
+    public var maxTokens: Int? { nil }
+    public func resolvedDimension() throws -> Int { dimension }
 }
 
 /// A token count for embedders without a tokenizer of their own: words and punctuation marks, which is

@@ -6,7 +6,8 @@ import KuraCore
 ///
 /// - `collection`: name, dimension, metric, embedder id, index parameters, seal threshold.
 /// - `document`: external id (unique per collection), content hash, metadata JSON, timestamps.
-/// - `chunk`: document, ordinal, text, character offsets, token count, and where its vector lives:
+/// - `chunk`: document, ordinal, text, offsets (Unicode scalars), token count, metadata (v2: e.g. the
+///   markdown heading path), and where its vector lives:
 ///   `segment_id`/`segment_row` once sealed, NULL while pending. `chunk_fts` (FTS5, porter) mirrors the text.
 /// - `segment`: the sealed files, with row count, size and header checksum.
 /// - `pending_vector`: vectors committed but not yet sealed; the growing graph is rebuilt from them.
@@ -93,6 +94,10 @@ enum Catalog {
                 t.tokenizer = .porter()
                 t.column("text")
             }
+        }
+        // Chunk-level facts, such as the markdown heading path a chunk sits under.
+        m.registerMigration("v2-chunk-metadata") { db in
+            try db.execute(sql: "ALTER TABLE chunk ADD COLUMN metadata TEXT NOT NULL DEFAULT '{}'")
         }
         return m
     }

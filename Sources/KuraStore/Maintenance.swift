@@ -77,8 +77,9 @@ extension DocumentCollection {
                 for p in parts {
                     let chunk: String = p["text"]
                     let start: Int = p["start_offset"]
-                    text += chunk.dropFirst(max(0, end - start))  // overlapping chunks repeat what came before
-                    end = max(end, start + chunk.count)
+                    // Offsets count Unicode scalars; overlapping chunks repeat what came before.
+                    text.unicodeScalars.append(contentsOf: chunk.unicodeScalars.dropFirst(max(0, end - start)))
+                    end = max(end, start + chunk.unicodeScalars.count)
                 }
                 try emit(Record(id: d["external_id"], text: text, metadata: d["metadata"], vector: []))
             }

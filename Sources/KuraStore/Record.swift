@@ -1,19 +1,67 @@
 import Foundation
 import KuraCore
 
-/// One document with its vector, as `kura ingest --vectors` reads it: `{"id","text","metadata","vector"}`.
+/// One document and its chunks, each with a vector. `kura ingest --vectors` reads single-chunk records
+/// `{"id","text","metadata","vector"}`; file ingestion makes one chunk per piece of the chunker.
 public struct Record: Sendable, Equatable {
+    /// A span of the document with its vector. Offsets count Unicode scalars (code points), so a
+    /// client slicing the document text by them gets the chunk back.
+    public struct Chunk: Sendable, Equatable {
+        public var text: String
+        public var start: Int
+        public var end: Int
+        public var tokenCount: Int
+        /// A JSON object (canonical text) of chunk-level facts, such as the markdown heading path.
+        public var metadata: String
+        public var vector: [Float]
+
+        public init(text: String, start: Int, end: Int, tokenCount: Int, metadata: String = "{}", vector: [Float]) {
+            self.text = text
+            self.start = start
+            self.end = end
+            self.tokenCount = tokenCount
+            self.metadata = metadata
+            self.vector = vector
+        }
+    }
+
     public var id: String
     public var text: String
     /// A JSON object, as canonical JSON text (sorted keys).
     public var metadata: String
-    public var vector: [Float]
+    public var chunks: [Chunk]
+    /// Identifies the content; an upsert with the stored hash changes nothing.
+    public var contentHash: String
 
+    /// A document that is one chunk; its hash covers text, metadata and vector.
     public init(id: String, text: String, metadata: String = "{}", vector: [Float]) {
+        let words = text.split(whereSeparator: \.isWhitespace).count
+        let chunk = Chunk(text: text, start: 0, end: text.unicodeScalars.count, tokenCount: words, vector: vector)
+        self.init(id: id, text: text, metadata: metadata, chunks: [chunk], contentHash: Self.hash(text: text, metadata: metadata, vector: vector))
+    }
+
+    /// A chunked document; `contentHash` is the caller's (see `Record.hash`), computed before embedding
+    /// so unchanged documents are never embedded again.
+    public init(id: String, text: String, metadata: String, chunks: [Chunk], contentHash: String) {
         self.id = id
         self.text = text
         self.metadata = metadata
-        self.vector = vector
+        self.chunks = chunks
+        self.contentHash = contentHash
+    }
+
+    /// The vector of the first chunk.
+    public var vector: [Float] { chunks.first?.vector ?? [] }
+
+    /// SHA-256 over text, metadata, and whatever else decides the vectors (embedder, chunking settings).
+    public static func hash(text: String, metadata: String, settings: String) -> String {
+        ContentHash.sha256(Array(text.utf8) + [0] + Array(metadata.utf8) + [0] + Array(settings.utf8))
+    }
+
+    static func hash(text: String, metadata: String, vector: [Float]) -> String {
+        var bytes = Array(text.utf8) + [0] + Array(metadata.utf8) + [0]
+        vector.withUnsafeBytes { bytes += $0 }
+        return ContentHash.sha256(bytes)
     }
 
     private struct Line: Decodable {
@@ -46,7 +94,7 @@ public struct Record: Sendable, Equatable {
         self.init(id: id, text: text, metadata: try Self.canonical(metadata), vector: vector)
     }
 
-    static func canonical(_ value: JSONValue) throws -> String {
+    public static func canonical(_ value: JSONValue) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
@@ -57,12 +105,5 @@ public struct Record: Sendable, Equatable {
         let meta = (try? JSONDecoder().decode(JSONValue.self, from: Data(metadata.utf8))) ?? .object([:])
         let line = JSONValue.object(["id": .string(id), "text": .string(text), "metadata": meta])
         return (try? Self.canonical(line)) ?? "{}"
-    }
-
-    /// Identifies the content: text, metadata and vector. An upsert with the same hash changes nothing.
-    var contentHash: String {
-        var bytes = Array(text.utf8) + [0] + Array(metadata.utf8) + [0]
-        vector.withUnsafeBytes { bytes += $0 }
-        return ContentHash.sha256(bytes)
     }
 }

@@ -21,10 +21,13 @@ extension DocumentCollection {
         for r in records {
             guard !r.id.isEmpty else { throw KuraError.invalidArgument("a record has an empty id") }
             guard seen.insert(r.id).inserted else { throw KuraError.invalidArgument("id '\(r.id)' appears twice in one batch") }
-            do {
-                try r.vector.withUnsafeBufferPointer { try Vectors.validate($0, dimension: info.dimension) }
-            } catch {
-                throw KuraError.invalidArgument("record '\(r.id)': \(error)")
+            guard !r.chunks.isEmpty else { throw KuraError.invalidArgument("record '\(r.id)' has no chunks") }
+            for c in r.chunks {
+                do {
+                    try c.vector.withUnsafeBufferPointer { try Vectors.validate($0, dimension: info.dimension) }
+                } catch {
+                    throw KuraError.invalidArgument("record '\(r.id)': \(error)")
+                }
             }
         }
         writer.lock()
@@ -57,24 +60,35 @@ extension DocumentCollection {
                     ).execute(arguments: [info.id, r.id, hash, r.metadata, now, now])
                     docID = db.lastInsertedRowID
                 }
-                let length = r.text.count
-                let words = r.text.split(whereSeparator: \.isWhitespace).count
-                try db.cachedStatement(
-                    sql: """
-                        INSERT INTO chunk (collection_id, document_id, ordinal, text, start_offset, end_offset, token_count)
-                        VALUES (?, ?, 0, ?, 0, ?, ?)
-                        """
-                ).execute(arguments: [info.id, docID, r.text, length, words])
-                let chunkID = db.lastInsertedRowID
-                try db.cachedStatement(sql: "INSERT INTO pending_vector (chunk_id, collection_id, vector) VALUES (?, ?, ?)")
-                    .execute(arguments: [chunkID, info.id, r.vector.withUnsafeBytes { Data($0) }])
-                added.append((chunkID, r.vector))
+                for (ordinal, c) in r.chunks.enumerated() {
+                    try db.cachedStatement(
+                        sql: """
+                            INSERT INTO chunk (collection_id, document_id, ordinal, text, start_offset, end_offset, token_count, metadata)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                            """
+                    ).execute(arguments: [info.id, docID, ordinal, c.text, c.start, c.end, c.tokenCount, c.metadata])
+                    let chunkID = db.lastInsertedRowID
+                    try db.cachedStatement(sql: "INSERT INTO pending_vector (chunk_id, collection_id, vector) VALUES (?, ?, ?)")
+                        .execute(arguments: [chunkID, info.id, c.vector.withUnsafeBytes { Data($0) }])
+                    added.append((chunkID, c.vector))
+                }
                 result.written.append(r.id)
             }
         }
         try index(removed: removed, added: added)
         if wait { try flush() }
         return result
+    }
+
+    /// The ids among `hashes` whose stored content hash is the one given: re-ingesting them would change
+    /// nothing, so callers skip embedding them.
+    public func unchanged(_ hashes: [String: String]) throws -> Set<String> {
+        try store.db.read { db in
+            var out = Set<String>()
+            let statement = try db.cachedStatement(sql: "SELECT content_hash FROM document WHERE collection_id = ? AND external_id = ?")
+            for (id, hash) in hashes where try String.fetchOne(statement, arguments: [info.id, id]) == hash { out.insert(id) }
+            return out
+        }
     }
 
     /// Deletes documents by external id in one transaction; returns the ids that existed. They are gone

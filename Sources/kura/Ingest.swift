@@ -1,29 +1,64 @@
 import ArgumentParser
 import Foundation
 import KuraCore
+import KuraEmbed
+import KuraIngest
 import KuraStore
 
 struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Load documents into a collection: pre-embedded JSONL records with --vectors.",
-        discussion: "Each line is {\"id\", \"text\", \"metadata\", \"vector\"}. Every batch is one transaction; with --json a line "
-            + "{\"event\":\"committed\",\"ids\":[...]} is printed once it is on disk.")
+        abstract: "Load files or folders into a collection: chunked and embedded, or pre-embedded JSONL with --vectors.",
+        discussion: """
+            Reads .txt, .md, .rst, .html, .jsonl ({"id","text","metadata"}) and source code; folders are walked recursively. \
+            The collection is created if needed. Unchanged documents are skipped, so a re-run resumes an interrupted one. \
+            With --vectors, each line is {"id","text","metadata","vector"}. Every batch is one transaction; with --json a line \
+            {"event":"committed","ids":[...]} is printed once it is on disk.
+            """)
     @OptionGroup var store: StoreOptions
-    @Argument(help: "A .jsonl file.") var file: String
+    @OptionGroup var embedding: EmbedderOptions
+    @Argument(help: "Files or folders.") var paths: [String]
     @Option(help: "Target collection.") var collection: String
-    @Flag(help: "Records carry their own vectors.") var vectors = false
-    @Option(help: "Records per transaction.") var batch: Int = 256
-    @Flag(help: "Print one JSON line per committed batch.") var json = false
+    @Flag(help: "Records carry their own vectors (JSONL).") var vectors = false
+    @Option(help: "Records per transaction (with --vectors).") var batch: Int = 256
+    @Option(name: .customLong("chunk-tokens"), help: "Most tokens per chunk.") var chunkTokens: Int = 256
+    @Option(help: "Tokens repeated from the previous chunk.") var overlap: Int = 32
+    @Option(help: "Only files matching this pattern (name, or relative path if it has '/'; ** spans folders).") var glob: String?
+    @Flag(help: "Print JSON lines: committed batches, failures, and a summary.") var json = false
 
     func validate() throws {
-        guard vectors else {
-            throw ValidationError("embedding raw text is not available yet; give pre-embedded records with --vectors")
-        }
         guard batch > 0 else { throw ValidationError("--batch must be positive") }
+        guard chunkTokens >= 16 else { throw ValidationError("--chunk-tokens must be at least 16") }
+        guard overlap >= 0, overlap < chunkTokens / 2 else { throw ValidationError("--overlap must be at least 0 and under half of --chunk-tokens") }
+        guard !paths.isEmpty else { throw ValidationError("give at least one file or folder") }
     }
 
     func run() throws {
-        let target = try store.open().collection(collection)
+        let store = try self.store.open()
+        if vectors {
+            let target = try store.collection(collection)
+            for path in paths { try VectorIngest(target: target, batch: batch, json: json).run(path) }
+            return
+        }
+        let embedder = try embedding.make()
+        let target = try EmbeddedCollection.open(store, name: collection, embedder: embedder)
+        var options = IngestPipeline.Options()
+        options.chunkTokens = chunkTokens
+        options.overlap = overlap
+        options.glob = glob
+        let reporter = IngestReporter(json: json)
+        let summary = try IngestPipeline(collection: target, embedder: embedder, options: options).run(paths: paths, reporter.handle)
+        reporter.finish(summary, collection: collection)
+        if summary.failedFiles > 0 { throw ExitCode(1) }
+    }
+}
+
+/// `kura ingest --vectors`: pre-embedded JSONL records, one transaction per `batch`.
+struct VectorIngest {
+    let target: DocumentCollection
+    let batch: Int
+    let json: Bool
+
+    func run(_ file: String) throws {
         var pending: [Record] = []
         var written = 0, unchanged = 0
         func commit() throws {
@@ -47,7 +82,7 @@ struct Ingest: ParsableCommand {
         if json {
             emitLine(jsonLine(["event": "done", "written": written, "unchanged": unchanged]))
         } else {
-            print("ingested \(written) record(s) into \(collection), \(unchanged) unchanged")
+            print("ingested \(written) record(s) into \(target.info.name), \(unchanged) unchanged")
         }
     }
 }

@@ -31,11 +31,8 @@ struct StoreTests {
         // Unchanged content is skipped; a changed document is replaced, sealed or pending.
         let again = try c.upsert([recs[0], recs[11]])
         #expect(again.unchanged == ["doc0", "doc11"] && again.written.isEmpty)
-        var moved = recs[0]
-        moved.vector = recs[5].vector.map { -$0 }
-        moved.text = "moved"
-        var movedPending = recs[11]
-        movedPending.vector = recs[7].vector.map { -$0 }
+        let moved = Record(id: recs[0].id, text: "moved", metadata: recs[0].metadata, vector: recs[5].vector.map { -$0 })
+        let movedPending = Record(id: recs[11].id, text: recs[11].text, metadata: recs[11].metadata, vector: recs[7].vector.map { -$0 })
         #expect(try c.upsert([moved, movedPending]).written == ["doc0", "doc11"])
         #expect(try top(c, moved.vector) == "doc0")
         #expect(try top(c, movedPending.vector) == "doc11")
@@ -78,9 +75,9 @@ struct StoreTests {
         let store = try Store(directory: dir)
         let c = try StoreFixtures.collection(store, dimension: d)
         var recs = StoreFixtures.records(0..<4, dimension: d)
-        recs[2].vector = [1, 2]
+        recs[2] = Record(id: recs[2].id, text: recs[2].text, vector: [1, 2])
         #expect(throws: KuraError.self) { try c.upsert(recs) }
-        recs[2].vector = recs[1].vector.map { _ in Float.nan }
+        recs[2] = Record(id: recs[2].id, text: recs[2].text, vector: recs[1].vector.map { _ in Float.nan })
         #expect(throws: KuraError.self) { try c.upsert(recs) }
         #expect(throws: KuraError.self) { try c.upsert([recs[0], recs[0]]) }
         #expect(try c.stats().documents == 0)

@@ -19,6 +19,8 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
     public var id: String { "minilm:all-MiniLM-L6-v2" }
     public var dimension: Int { encoder.config.hidden }
     public var tokenCounter: any TokenCounter { tokenizer }
+    /// Word pieces per input; [CLS] and [SEP] take the last two of the model's positions.
+    public var maxTokens: Int? { tokenizer.maxLength - 2 }
     let encoder: BertEncoder
     private let workspaces = Mutex<[BertEncoder.Workspace]>([])
 

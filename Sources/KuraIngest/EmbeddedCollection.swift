@@ -1,0 +1,24 @@
+import KuraCore
+import KuraEmbed
+import KuraStore
+
+/// Opens the collection an embedder writes into, creating it with the embedder's dimension if it does
+/// not exist, and refusing one built with another embedder (its vectors would not be comparable).
+public enum EmbeddedCollection {
+    public static func open(_ store: Store, name: String, embedder: any Embedder) throws -> DocumentCollection {
+        if try store.listCollections().contains(where: { $0.name == name }) {
+            let c = try store.collection(name)
+            if !c.info.embedder.isEmpty && c.info.embedder != embedder.id {
+                throw KuraError.invalidArgument(
+                    "collection '\(name)' was built with embedder \(c.info.embedder), not \(embedder.id); use that embedder or another collection")
+            }
+            if c.info.dimension != embedder.dimension && embedder.dimension > 0 {
+                throw KuraError.invalidArgument("collection '\(name)' has dimension \(c.info.dimension); embedder \(embedder.id) gives \(embedder.dimension)")
+            }
+            return c
+        }
+        let dimension = try embedder.resolvedDimension()
+        _ = try store.createCollection(CollectionInfo(name: name, dimension: dimension, metric: .cosine, embedder: embedder.id))
+        return try store.collection(name)
+    }
+}

@@ -1,0 +1,141 @@
+import Dispatch
+import Foundation
+import KuraCore
+import KuraEmbed
+import KuraStore
+
+/// Files to chunks to vectors to the store, batch by batch: load, skip documents whose content hash is
+/// unchanged (so nothing unchanged is embedded twice and an interrupted run resumes where it stopped),
+/// chunk, embed, and upsert each batch in one transaction. A file that fails to load is reported and
+/// skipped; an embedding or storage failure stops the run with nothing of that batch written.
+public final class IngestPipeline {
+    public struct Options: Sendable {
+        public var chunkTokens = 256
+        public var overlap = 32
+        public var glob: String?
+        /// Chunks embedded and committed together.
+        public var batchChunks = 256
+        public init() {}
+    }
+
+    public enum Event {
+        /// A batch is durable: these document ids were written or found unchanged.
+        case committed(ids: [String])
+        case failed(path: String, message: String)
+        case progress(Progress)
+    }
+
+    public struct Progress: Sendable {
+        public var filesDone = 0, filesTotal = 0
+        public var documents = 0, chunks = 0, tokens = 0
+        public var seconds = 0.0
+        public var chunksPerSecond: Double { seconds > 0 ? Double(chunks) / seconds : 0 }
+        /// Seconds left, from the share of files done.
+        public var eta: Double? { filesDone > 0 && filesDone < filesTotal ? seconds * Double(filesTotal - filesDone) / Double(filesDone) : nil }
+    }
+
+    public struct Summary: Sendable {
+        public var files = 0, failedFiles = 0
+        public var documents = 0, written = 0, unchanged = 0
+        public var chunks = 0, tokens = 0
+        public var seconds = 0.0, embedSeconds = 0.0
+        public var failures: [(path: String, message: String)] = []
+    }
+
+    let collection: DocumentCollection
+    let embedder: any Embedder
+    let options: Options
+    let chunker: Chunker
+    private var summary = Summary()
+    private var progress = Progress()
+    private var batch: [(doc: SourceDocument, hash: String)] = []
+    private var batchChunks = 0
+    private let started = DispatchTime.now().uptimeNanoseconds
+
+    public init(collection: DocumentCollection, embedder: any Embedder, options: Options = Options()) {
+        self.collection = collection
+        self.embedder = embedder
+        self.options = options
+        let limit = min(options.chunkTokens, embedder.maxTokens ?? .max)
+        chunker = Chunker(maxTokens: limit, overlap: options.overlap, counter: embedder.tokenCounter)
+    }
+
+    /// What decides the vectors besides the text: documents hashed with other settings are re-embedded.
+    var settings: String { "\(embedder.id)|chunk=\(chunker.maxTokens)|overlap=\(chunker.overlap)" }
+
+    public func run(paths: [String], _ onEvent: (Event) -> Void) throws -> Summary {
+        let files = try SourceFiles.list(paths, glob: options.glob)
+        progress.filesTotal = files.count
+        summary.files = files.count
+        for file in files {
+            do {
+                for doc in try DocumentLoader.load(path: file.path, id: file.id) { try add(doc, onEvent) }
+            } catch let e as KuraError where !isFatal(e) {
+                summary.failedFiles += 1
+                summary.failures.append((file.path, "\(e)"))
+                onEvent(.failed(path: file.path, message: "\(e)"))
+            }
+            progress.filesDone += 1
+            progress.seconds = elapsed
+            onEvent(.progress(progress))
+        }
+        try commit(onEvent)
+        try collection.flush()
+        summary.seconds = elapsed
+        return summary
+    }
+
+    /// Load errors (bad UTF-8, bad JSONL, unreadable) concern one file; anything else stops the run.
+    private func isFatal(_ e: KuraError) -> Bool {
+        if case .invalidArgument = e { return false }
+        if case .io = e { return false }
+        return true
+    }
+
+    private var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
+
+    private func add(_ doc: SourceDocument, _ onEvent: (Event) -> Void) throws {
+        if batch.contains(where: { $0.doc.id == doc.id }) { try commit(onEvent) }
+        batch.append((doc, Record.hash(text: doc.text, metadata: doc.metadata, settings: settings)))
+        batchChunks += max(1, doc.text.utf8.count / (chunker.maxTokens * 4))
+        if batchChunks >= options.batchChunks { try commit(onEvent) }
+    }
+
+    private func commit(_ onEvent: (Event) -> Void) throws {
+        guard !batch.isEmpty else { return }
+        defer {
+            batch.removeAll()
+            batchChunks = 0
+        }
+        let hashes = Dictionary(batch.map { ($0.doc.id, $0.hash) }, uniquingKeysWith: { a, _ in a })
+        let unchanged = try collection.unchanged(hashes)
+        let fresh = batch.filter { !unchanged.contains($0.doc.id) }
+        let pieces = fresh.map { chunker.chunk($0.doc.text, format: $0.doc.format) }
+        let texts = pieces.flatMap { $0.map(\.embedText) }
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let vectors = try embedder.embed(texts)
+        summary.embedSeconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        guard vectors.count == texts.count else { throw KuraError.invalidArgument("the embedder returned \(vectors.count) vectors for \(texts.count) chunks") }
+        var records: [Record] = []
+        var next = 0
+        for (item, chunks) in zip(fresh, pieces) {
+            let rc = try chunks.map { c -> Record.Chunk in
+                defer { next += 1 }
+                let meta: JSONValue = c.headings.isEmpty ? .object([:]) : .object(["headings": .array(c.headings.map { .string($0) })])
+                return Record.Chunk(
+                    text: c.text, start: c.start, end: c.end, tokenCount: c.tokenCount, metadata: try Record.canonical(meta), vector: vectors[next])
+            }
+            records.append(Record(id: item.doc.id, text: item.doc.text, metadata: item.doc.metadata, chunks: rc, contentHash: item.hash))
+            summary.chunks += rc.count
+            summary.tokens += chunks.reduce(0) { $0 + $1.tokenCount }
+        }
+        if !records.isEmpty { _ = try collection.upsert(records, wait: false) }
+        summary.documents += batch.count
+        summary.written += records.count
+        summary.unchanged += unchanged.count
+        progress.documents = summary.documents
+        progress.chunks = summary.chunks
+        progress.tokens = summary.tokens
+        onEvent(.committed(ids: batch.map(\.doc.id)))
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import KuraCore
+
+/// The files an ingest run reads: each path argument is a file or a directory walked recursively
+/// (hidden entries skipped), filtered by a glob and by the formats Kura reads, in sorted order.
+public enum SourceFiles {
+    public struct Entry: Equatable, Sendable {
+        public var path: String
+        /// The document id: the path relative to the directory argument, or the file argument as given.
+        public var id: String
+    }
+
+    /// A glob without '/' matches the file name; with '/', the id (relative path); `**` spans folders.
+    public static func list(_ paths: [String], glob: String?) throws -> [Entry] {
+        var out: [Entry] = []
+        let fm = FileManager.default
+        for arg in paths {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: arg, isDirectory: &isDir) else { throw KuraError.notFound("\(arg): no such file or directory") }
+            if !isDir.boolValue {
+                out.append(Entry(path: arg, id: normalized(arg)))
+                continue
+            }
+            guard let walker = fm.enumerator(atPath: arg) else { throw KuraError.io(path: arg, reason: "cannot list the directory") }
+            var found: [Entry] = []
+            while let rel = walker.nextObject() as? String {
+                if rel.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+                let full = (arg as NSString).appendingPathComponent(rel)
+                var sub: ObjCBool = false
+                guard fm.fileExists(atPath: full, isDirectory: &sub), !sub.boolValue, DocumentLoader.supports(rel) else { continue }
+                if let glob, !matches(glob, rel) { continue }
+                found.append(Entry(path: full, id: rel))
+            }
+            out += found.sorted { $0.id < $1.id }
+        }
+        return out
+    }
+
+    static func normalized(_ path: String) -> String {
+        var p = path
+        while p.hasPrefix("./") { p.removeFirst(2) }
+        return p
+    }
+
+    static func matches(_ glob: String, _ relativePath: String) -> Bool {
+        let subject = glob.contains("/") ? relativePath : (relativePath as NSString).lastPathComponent
+        return match(Array(glob.unicodeScalars), 0, Array(subject.unicodeScalars), 0)
+    }
+
+    /// `*` matches within a path segment, `**` across segments, `?` one character, `[abc]` a set.
+    static func match(_ p: [Unicode.Scalar], _ i: Int, _ s: [Unicode.Scalar], _ j: Int) -> Bool {
+        if i == p.count { return j == s.count }
+        switch p[i] {
+        case "*":
+            let double = i + 1 < p.count && p[i + 1] == "*"
+            var next = double ? i + 2 : i + 1
+            if double, next < p.count, p[next] == "/" { next += 1 }
+            var k = j
+            while true {
+                if match(p, next, s, k) { return true }
+                if k == s.count || (!double && s[k] == "/") { return false }
+                k += 1
+            }
+        case "?":
+            return j < s.count && s[j] != "/" && match(p, i + 1, s, j + 1)
+        case "[":
+            guard let close = p[(i + 1)...].firstIndex(of: "]"), j < s.count else { return false }
+            let set = p[(i + 1)..<close]
+            let negate = set.first == "!" || set.first == "^"
+            let members = negate ? set.dropFirst() : set[...]
+            var hit = false
+            var k = members.startIndex
+            while k < members.endIndex {
+                if k + 2 < members.endIndex, members[k + 1] == "-" {
+                    if (members[k].value...members[k + 2].value).contains(s[j].value) { hit = true }
+                    k += 3
+                } else {
+                    if members[k] == s[j] { hit = true }
+                    k += 1
+                }
+            }
+            return hit != negate && match(p, close + 1, s, j + 1)
+        default:
+            return j < s.count && p[i] == s[j] && match(p, i + 1, s, j + 1)
+        }
+    }
+}

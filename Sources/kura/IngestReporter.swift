@@ -1,0 +1,65 @@
+import Foundation
+import KuraIngest
+
+/// How `kura ingest` shows progress: a bar redrawn on a terminal, plain lines otherwise, JSON with --json.
+final class IngestReporter {
+    let json: Bool
+    let terminal = isatty(STDERR_FILENO) != 0
+    private var lastLine = 0.0
+
+    init(json: Bool) { self.json = json }
+
+    func handle(_ event: IngestPipeline.Event) {
+        switch event {
+        case .committed(let ids):
+            if json { emitLine(jsonLine(["event": "committed", "ids": ids])) }
+        case .failed(let path, let message):
+            if json {
+                emitLine(jsonLine(["event": "failed", "path": path, "message": message]))
+            } else {
+                if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+            }
+        case .progress(let p):
+            guard !json else { return }
+            if terminal {
+                FileHandle.standardError.write(Data(("\r\u{1B}[K" + bar(p)).utf8))
+            } else if p.seconds - lastLine >= 10 || p.filesDone == p.filesTotal {
+                lastLine = p.seconds
+                print(String(format: "%d/%d files, %d chunks, %.1f chunks/s", p.filesDone, p.filesTotal, p.chunks, p.chunksPerSecond))
+                fflush(nil)
+            }
+        }
+    }
+
+    func bar(_ p: IngestPipeline.Progress) -> String {
+        let width = 24
+        let done = p.filesTotal > 0 ? width * p.filesDone / p.filesTotal : width
+        let eta = p.eta.map { String(format: " ETA %dm%02ds", Int($0) / 60, Int($0) % 60) } ?? ""
+        return "[" + String(repeating: "=", count: done) + String(repeating: " ", count: width - done) + "] "
+            + String(format: "%d/%d files  %d chunks  %.1f chunks/s", p.filesDone, p.filesTotal, p.chunks, p.chunksPerSecond) + eta
+    }
+
+    func finish(_ s: IngestPipeline.Summary, collection: String) {
+        let share = s.seconds > 0 ? s.embedSeconds / s.seconds : 0
+        if json {
+            emitLine(
+                jsonLine([
+                    "event": "done", "files": s.files, "failed_files": s.failedFiles, "documents": s.documents, "written": s.written,
+                    "unchanged": s.unchanged, "chunks": s.chunks, "tokens": s.tokens, "seconds": s.seconds, "embed_seconds": s.embedSeconds,
+                ]))
+            return
+        }
+        if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        print(
+            String(
+                format: "ingested %d file(s) into %@: %d document(s) (%d written, %d unchanged), %d chunks, %d tokens in %.1f s "
+                    + "(%.1f chunks/s, %.0f tokens/s; embedding %.0f%% of the time)",
+                s.files, collection, s.documents, s.written, s.unchanged, s.chunks, s.tokens, s.seconds, Double(s.chunks) / max(s.seconds, 1e-9),
+                Double(s.tokens) / max(s.seconds, 1e-9), share * 100))
+        if s.failedFiles > 0 {
+            print("\(s.failedFiles) file(s) failed:")
+            for f in s.failures { print("  \(f.path): \(f.message)") }
+        }
+    }
+}
