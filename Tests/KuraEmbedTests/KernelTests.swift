@@ -56,4 +56,30 @@ import Testing
         ck_gelu_bias(&v, [0, 0, 0, 0], 1, 4)
         #expect(abs(v[1] - 0.841_344_7) < 1e-6 && abs(v[2] + 0.158_655_3) < 1e-6 && v[0] == 0 && abs(v[3] - 2.995_950) < 1e-5)
     }
+
+    @Test(arguments: [1, 3, 64, 65, 130])
+    func attentionMatchesANaiveReference(n: Int) {
+        var rng = SystemRandomNumberGenerator()
+        let ld = 3 * 32 + 5
+        let qkv = (0..<(n * ld)).map { _ in Float.random(in: -2...2, using: &rng) }
+        var out = [Float](repeating: .nan, count: n * 40)
+        var scratch = [Float](repeating: 0, count: ck_attention32_scratch(n))
+        let scale: Float = 0.17
+        qkv.withUnsafeBufferPointer { p in
+            let b = p.baseAddress!
+            ck_attention32(b, b + 32, b + 64, ld, n, scale, &out, 40, &scratch)
+        }
+        var worst: Float = 0
+        for i in 0..<n {
+            let scores = (0..<n).map { j in (0..<32).reduce(Float(0)) { $0 + qkv[i * ld + $1] * qkv[j * ld + 32 + $1] } * scale }
+            let m = scores.max()!
+            let e = scores.map { expf($0 - m) }
+            let sum = e.reduce(0, +)
+            for c in 0..<32 {
+                let want = (0..<n).reduce(Float(0)) { $0 + e[$1] / sum * qkv[$1 * ld + 64 + c] }
+                worst = max(worst, abs(out[i * 40 + c] - want))
+            }
+        }
+        #expect(worst < 1e-5, "max difference \(worst)")
+    }
 }

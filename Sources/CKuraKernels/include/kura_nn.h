@@ -29,6 +29,14 @@ void ck_softmax_rows(float *s, size_t rows, size_t cols, size_t ld);
 void ck_layernorm_rows(float *x, const float *bias, const float *residual, const float *gamma, const float *beta,
                        size_t rows, size_t dim, float eps);
 
+/// Scaled dot-product attention of one head of width 32 over one sequence of `n` tokens:
+/// out = softmax(scale · Q Kᵀ) V, row by row. Q, K and V rows are `ld` floats apart (they can be
+/// column blocks of one packed QKV matrix); output rows are `ldo` apart. `scratch` holds at least
+/// ck_attention32_scratch(n) floats.
+void ck_attention32(const float *q, const float *k, const float *v, size_t ld, size_t n, float scale, float *out, size_t ldo,
+                    float *scratch);
+size_t ck_attention32_scratch(size_t n);
+
 /// Copies `bias` into each of `rows` rows of `y` (`cols` wide), so a following sgemm with beta = 1 adds it.
 void ck_fill_rows(float *y, const float *bias, size_t rows, size_t cols);
 

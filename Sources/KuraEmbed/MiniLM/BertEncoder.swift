@@ -31,9 +31,10 @@ struct BertEncoder: Sendable {
                 qkv = .allocate(capacity: capacity * 3 * c.hidden)
                 mid = .allocate(capacity: capacity * c.intermediate)
             }
-            if longest * longest > scoreCapacity {
+            let need = max(longest * longest, ck_attention32_scratch(longest))
+            if need > scoreCapacity {
                 scores.deallocate()
-                scoreCapacity = longest * longest
+                scoreCapacity = need
                 scores = .allocate(capacity: scoreCapacity)
             }
         }
@@ -118,6 +119,10 @@ struct BertEncoder: Sendable {
             let n32 = Int32(n)
             for head in 0..<config.heads {
                 let q = ws.qkv + row * 3 * h + head * d
+                if d == 32 {
+                    ck_attention32(q, q + h, q + 2 * h, 3 * h, n, scale, ws.ctx + row * h + head * d, h, ws.scores)
+                    continue
+                }
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n32, n32, Int32(d), scale, q, ld, q + h, ld, 0, ws.scores, n32)
                 ck_softmax_rows(ws.scores, n, n, n)
                 cblas_sgemm(
