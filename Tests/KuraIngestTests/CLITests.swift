@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+/// `kura embed` and `kura ingest` as scripts run them: output formats, exit status and messages.
+@Suite struct CLITests {
+    static var kura: String? {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("kura").path,
+            root.appendingPathComponent(".build/release/kura").path, root.appendingPathComponent(".build/debug/kura").path,
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static func run(_ args: [String], stdin: String = "") throws -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try #require(kura, "build kura first"))
+        p.arguments = args
+        let input = Pipe(), out = Pipe(), err = Pipe()
+        p.standardInput = input
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    @Test func embedWritesOneLinePerInputInOrder() throws {
+        let r = try Self.run(["embed", "--embedder", "hash"], stdin: "{\"id\":\"b\",\"text\":\"two\"}\n{\"id\":7,\"text\":\"one\"}\n")
+        #expect(r.status == 0)
+        let lines = r.out.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(lines.count == 2)
+        #expect(lines[0]?["id"] as? String == "b" && lines[1]?["id"] as? Int == 7)
+        #expect((lines[0]?["embedding"] as? [Double])?.count == 384)
+        let bad = try Self.run(["embed", "--embedder", "hash"], stdin: "{\"id\":1}\n")
+        #expect(bad.status != 0 && bad.err.contains("stdin:1"))
+    }
+
+    @Test func ingestReportsBadFilesAndExitsNonZero() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kura-cli-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/docs", withIntermediateDirectories: true)
+        try "Pods run containers.".write(toFile: dir + "/docs/a.txt", atomically: true, encoding: .utf8)
+        try Data([0x41, 0xFF]).write(to: URL(fileURLWithPath: dir + "/docs/b.txt"))
+        let args = ["ingest", dir + "/docs", "--collection", "c", "--embedder", "hash", "--data-dir", dir + "/data", "--json"]
+        let r = try Self.run(args)
+        #expect(r.status == 1)
+        let events = r.out.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(events.contains { $0["event"] as? String == "committed" && ($0["ids"] as? [String]) == ["a.txt"] })
+        #expect(events.contains { $0["event"] as? String == "failed" && ($0["message"] as? String ?? "").contains("UTF-8") })
+        #expect(events.last?["event"] as? String == "done" && events.last?["written"] as? Int == 1)
+
+        let again = try Self.run(args)
+        #expect((again.out.split(separator: "\n").last.map(String.init) ?? "").contains("\"unchanged\":1"))
+
+        let unknown = try Self.run(["ingest", dir + "/docs", "--collection", "c", "--embedder", "bogus"])
+        #expect(unknown.status != 0 && unknown.err.contains("unknown embedder"))
+        let other = try Self.run(["ingest", dir + "/docs", "--collection", "c", "--embedder", "hash", "--embed-dimension", "8", "--data-dir", dir + "/data"])
+        #expect(other.status != 0 && other.err.contains("hash:384"))
+    }
+}
