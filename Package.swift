@@ -32,12 +32,13 @@ let package = Package(
         .target(name: "KuraHTTPClient", dependencies: ["KuraCore", "CCurl"], swiftSettings: fast),
         .target(name: "KuraEmbed", dependencies: ["KuraCore", "KuraHTTPClient", "CKuraKernels", "COpenBLAS"], swiftSettings: fast),
         .target(name: "KuraIngest", dependencies: ["KuraCore", "KuraEmbed", "KuraStore"], swiftSettings: fast),
+        .target(name: "KuraRetrieval", dependencies: ["KuraCore", "KuraEmbed", "KuraStore"], swiftSettings: fast),
         .target(name: "KuraBench", dependencies: ["KuraIndex", "KuraStore"], swiftSettings: fast),
         .target(name: "KuraTesting", dependencies: ["KuraHTTPClient"], path: "Sources/KuraTesting"),
         .executableTarget(
             name: "kura",
             dependencies: [
-                "KuraBench", "KuraEmbed", "KuraIndex", "KuraIngest", "KuraStore",
+                "KuraBench", "KuraEmbed", "KuraIndex", "KuraIngest", "KuraRetrieval", "KuraStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], swiftSettings: fast),
         .testTarget(name: "CKuraKernelsTests", dependencies: ["CKuraKernels", "KuraTesting"]),
@@ -46,6 +47,7 @@ let package = Package(
         .testTarget(name: "KuraBenchTests", dependencies: ["KuraBench"]),
         .testTarget(name: "KuraEmbedTests", dependencies: ["KuraEmbed", "KuraHTTPClient", "CKuraKernels", "KuraTesting"]),
         .testTarget(name: "KuraIngestTests", dependencies: ["KuraIngest", "KuraEmbed", "KuraStore", "KuraTesting"]),
+        .testTarget(name: "KuraRetrievalTests", dependencies: ["KuraRetrieval", "KuraIngest", "KuraEmbed", "KuraStore"]),
         .testTarget(name: "KuraStoreTests", dependencies: ["KuraStore", "KuraTesting"]),
     ]
 )

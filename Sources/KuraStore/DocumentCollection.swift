@@ -171,8 +171,10 @@ public final class DocumentCollection: @unchecked Sendable {
         }
     }
 
-    /// The `k` nearest chunks to `vector` over every segment and the growing graph.
-    public func search(_ vector: [Float], k: Int, ef: Int? = nil) throws -> [Hit] {
+    /// The `k` nearest chunks to `vector` over every segment and the growing graph; with `allowed`, only
+    /// those chunks. The filter applies inside each graph walk, and a segment with few allowed rows is
+    /// scanned exactly, so a selective filter still returns k hits when k exist.
+    public func search(_ vector: [Float], k: Int, ef: Int? = nil, allowed: Set<Int64>? = nil) throws -> [Hit] {
         guard vector.count == info.dimension else {
             throw KuraError.invalidArgument("query vector has dimension \(vector.count), the collection \(info.dimension)")
         }
@@ -181,12 +183,26 @@ public final class DocumentCollection: @unchecked Sendable {
         var all: [(Int64, Float)] = []
         try vector.withUnsafeBufferPointer { q in
             for live in snap.segments where live.liveRows > 0 {
-                let hits = try live.segment.search(q, k: k, ef: ef, filter: nil, strategy: .automatic, tombstones: live.tombstones)
+                var filter: RowFilter?
+                if let allowed {
+                    let rows = Self.rows(of: live.segment, in: allowed)
+                    if rows.isEmpty { continue }
+                    filter = .rows(Bitset(capacity: live.segment.count, rows: rows))
+                }
+                let hits = try live.segment.search(q, k: k, ef: ef, filter: filter, strategy: .automatic, tombstones: live.tombstones)
                 all += hits.map { (Int64(live.segment.id(ofRow: $0.row)), $0.distance) }
             }
-            let hits = try snap.growing.search(q, k: k, ef: ef ?? info.parameters.efSearch)
+            var filter: RowFilter?
+            if let allowed {
+                filter = .rows(Bitset(capacity: snap.growing.count, rows: Self.rows(of: snap.growing, in: allowed)))
+            }
+            let hits = try snap.growing.search(q, k: k, ef: ef ?? info.parameters.efSearch, filter: filter)
             all += hits.map { (Int64(snap.growing.id(ofRow: $0.row)), $0.distance) }
         }
         return all.sorted { $0.1 < $1.1 }.prefix(k).map { Hit(chunkID: $0.0, distance: $0.1, score: info.metric.score(distance: $0.1)) }
+    }
+
+    private static func rows(of index: some VectorSearchable, in allowed: Set<Int64>) -> [UInt32] {
+        (0..<UInt32(index.count)).filter { allowed.contains(Int64(index.id(ofRow: $0))) }
     }
 }

@@ -1,0 +1,101 @@
+import Foundation
+import KuraCore
+import KuraEmbed
+import KuraStore
+
+/// The query side over one collection: dense (HNSW), lexical (FTS5 bm25) and hybrid (reciprocal rank
+/// fusion of the two), with metadata filters applied inside each search.
+public struct Retriever: Sendable {
+    public enum Mode: String, Sendable, CaseIterable {
+        case dense, lexical, hybrid
+    }
+
+    public struct Query: Sendable {
+        public var text: String?
+        public var vector: [Float]?
+        public var k = 10
+        /// Default: hybrid for text, dense for a vector.
+        public var mode: Mode?
+        public var filter: MetadataFilter?
+        public var ef: Int?
+        /// Reciprocal rank fusion constant: a hit at rank r adds 1 / (rrfK + r).
+        public var rrfK = 60.0
+
+        public init(text: String? = nil, vector: [Float]? = nil, k: Int = 10) {
+            self.text = text
+            self.vector = vector
+            self.k = k
+        }
+    }
+
+    public struct Result: Sendable, Equatable {
+        public var chunkID: Int64
+        public var documentID: String
+        public var text: String
+        /// Higher is better: cosine similarity (dense), -bm25 (lexical), fused RRF score (hybrid).
+        public var score: Double
+        /// The document's metadata, a JSON object as text.
+        public var metadata: String
+        public var start: Int
+        public var end: Int
+    }
+
+    public let collection: DocumentCollection
+    public let embedder: (any Embedder)?
+
+    public init(collection: DocumentCollection, embedder: (any Embedder)?) {
+        self.collection = collection
+        self.embedder = embedder
+    }
+
+    public func search(_ q: Query) throws -> [Result] {
+        guard q.k > 0, q.k <= 1000 else { throw KuraError.invalidArgument("k must be between 1 and 1000") }
+        guard q.text != nil || q.vector != nil else { throw KuraError.invalidArgument("give a query text or a vector") }
+        let mode = q.mode ?? (q.text != nil ? .hybrid : .dense)
+        if mode != .dense && q.text == nil { throw KuraError.invalidArgument("\(mode.rawValue) search needs a query text") }
+        let hits: [(Int64, Double)]
+        switch mode {
+        case .dense:
+            hits = try dense(q, k: q.k).map { ($0.chunkID, Double($0.score)) }
+        case .lexical:
+            hits = try collection.lexicalSearch(q.text!, k: q.k, filter: q.filter).map { ($0.chunkID, Double($0.score)) }
+        case .hybrid:
+            let depth = max(q.k * 4, 50)
+            hits = Self.fuse([try dense(q, k: depth).map(\.chunkID), try collection.lexicalSearch(q.text!, k: depth, filter: q.filter).map(\.chunkID)], k: q.rrfK)
+                .prefix(q.k).map { $0 }
+        }
+        let stored = try collection.chunks(hits.map(\.0))
+        return hits.compactMap { id, score in
+            stored[id].map {
+                Result(chunkID: id, documentID: $0.documentID, text: $0.text, score: score, metadata: $0.metadata, start: $0.start, end: $0.end)
+            }
+        }
+    }
+
+    private func dense(_ q: Query, k: Int) throws -> [Hit] {
+        let vector: [Float]
+        if let v = q.vector {
+            vector = v
+        } else {
+            guard let embedder else { throw KuraError.invalidArgument("no embedder is configured to embed the query; send a vector") }
+            vector = try embedder.embed([q.text!])[0]
+        }
+        let allowed = try q.filter.map { try collection.chunkIDs(matching: $0) }
+        return try collection.search(vector, k: k, ef: q.ef.map { max($0, k) }, allowed: allowed)
+    }
+
+    /// Reciprocal rank fusion: each list adds 1 / (k + rank) (rank from 1) to an item; best first, ties
+    /// broken by first appearance.
+    public static func fuse(_ lists: [[Int64]], k: Double = 60) -> [(Int64, Double)] {
+        var score: [Int64: Double] = [:]
+        var order: [Int64] = []
+        for list in lists {
+            for (rank, id) in list.enumerated() {
+                if score[id] == nil { order.append(id) }
+                score[id, default: 0] += 1 / (k + Double(rank + 1))
+            }
+        }
+        let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+        return order.map { ($0, score[$0]!) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : position[$0.0]! < position[$1.0]! }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import KuraCore
+import KuraEmbed
+import KuraIngest
+import KuraStore
+import Testing
+
+@testable import KuraRetrieval
+
+@Suite struct RetrieverTests {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kura-retrieval-\(UUID().uuidString)").path
+    let embedder = HashEmbedder(dimension: 64)
+
+    /// 60 documents: a topic word, a team, a numeric year; doc 7 alone mentions "zeppelin".
+    func collection() throws -> DocumentCollection {
+        let store = try Store(directory: dir)
+        let c = try EmbeddedCollection.open(store, name: "t", embedder: embedder)
+        let topics = ["pods", "nodes", "services", "volumes"]
+        let records = try (0..<60).map { i -> Record in
+            let text = "document \(i) about \(topics[i % 4]) and more \(topics[i % 4])" + (i == 7 ? " zeppelin" : "")
+            let meta = try Record.canonical(.object(["team": .string(i % 3 == 0 ? "red" : "blue"), "year": .number(Double(2000 + i)), "n": .object(["deep": .bool(i % 2 == 0)])]))
+            return Record(id: "d\(i)", text: text, metadata: meta, vector: embedder.vector(text))
+        }
+        _ = try c.upsert(records)
+        return c
+    }
+
+    func filter(_ json: String) throws -> MetadataFilter {
+        try MetadataFilter(json: JSONDecoder().decode(JSONValue.self, from: Data(json.utf8)))
+    }
+
+    @Test func filtersSelectInsideTheSearch() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = Retriever(collection: try collection(), embedder: embedder)
+        func ids(_ f: String, mode: Retriever.Mode = .dense, k: Int = 100) throws -> Set<String> {
+            var q = Retriever.Query(text: "about pods", k: k)
+            q.mode = mode
+            q.filter = try filter(f)
+            return Set(try r.search(q).map(\.documentID))
+        }
+        #expect(try ids(#"{"team":"red"}"#) == Set((0..<60).filter { $0 % 3 == 0 }.map { "d\($0)" }))
+        #expect(try ids(#"{"year":{"$gte":2050}}"#) == Set((50..<60).map { "d\($0)" }))
+        #expect(try ids(#"{"year":{"$gt":2010,"$lt":2013}}"#) == ["d11", "d12"])
+        #expect(try ids(#"{"$and":[{"team":"red"},{"year":{"$in":[2003,2004,2006]}}]}"#) == ["d3", "d6"])
+        #expect(try ids(#"{"n.deep":true,"year":{"$lte":2003}}"#) == ["d0", "d2"])
+        #expect(try ids(#"{"team":"green"}"#).isEmpty)
+        #expect(try ids(#"{"team":"red"}"#, mode: .lexical).allSatisfy { Int($0.dropFirst())! % 3 == 0 })
+        // A selective filter still fills k.
+        #expect(try ids(#"{"year":{"$in":[2001,2005,2009,2013]}}"#, k: 4).count == 4)
+        for bad in [#"{"$or":[]}"#, #"{"year":{"$gt":"x"}}"#, #"{"a b":1}"#, #"[1]"#, #"{"year":{"$in":5}}"#] {
+            #expect(throws: KuraError.self, "\(bad)") { try filter(bad) }
+        }
+    }
+
+    @Test func modesAndFusion() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = Retriever(collection: try collection(), embedder: embedder)
+        var q = Retriever.Query(text: "zeppelin", k: 3)
+        q.mode = .lexical
+        #expect(try r.search(q).map(\.documentID) == ["d7"])
+        q.mode = .hybrid
+        let hybrid = try r.search(q)
+        #expect(hybrid.first?.documentID == "d7" && hybrid.count == 3)
+        #expect(zip(hybrid, hybrid.dropFirst()).allSatisfy { $0.score >= $1.score })
+        q.mode = .dense
+        q.text = nil
+        q.vector = embedder.vector("document 12 about pods and more pods")
+        #expect(try r.search(q).first?.documentID == "d12")
+        #expect(throws: KuraError.self) { try r.search(Retriever.Query(k: 3)) }
+
+        let fused = Retriever.fuse([[1, 2, 3], [3, 4]], k: 60)
+        #expect(fused.map(\.0) == [3, 1, 2, 4])
+        #expect(abs(fused[0].1 - (1.0 / 63 + 1.0 / 61)) < 1e-12)
+    }
+
+    @Test func contextFitsTheBudgetWithCitations() {
+        func result(_ id: Int64, _ doc: String, _ start: Int, _ text: String, _ score: Double) -> Retriever.Result {
+            Retriever.Result(chunkID: id, documentID: doc, text: text, score: score, metadata: "{}", start: start, end: start + text.unicodeScalars.count)
+        }
+        let a1 = result(1, "a", 0, "alpha beta gamma ", 0.5)
+        let a2 = result(2, "a", 11, "gamma delta epsilon", 0.9)  // overlaps a1 by "gamma "
+        let b = result(3, "b", 0, String(repeating: "word ", count: 200), 0.7)
+        let c = result(4, "c", 0, "short", 0.1)
+        let assembler = ContextAssembler(counter: WordTokenCounter())
+        let ctx = assembler.assemble([a1, b, a2, c], budget: 60)
+        #expect(ctx.citations.map(\.documentID) == ["a", "b"])  // b is cut to the room left
+        #expect(ctx.citations[0].chunkIDs == [1, 2] && ctx.citations[0].start == 0 && ctx.citations[0].end == 30)
+        #expect(ctx.text.hasPrefix("[1] a\nalpha beta gamma delta epsilon\n\n[2] b\nword word"))
+        #expect(ctx.tokens <= 60 && ctx.tokens >= 55 && ctx.tokens == WordTokenCounter().countTokens(ctx.text))
+        let small = assembler.assemble([a1, b, a2, c], budget: 20)  // no room to cut b: it is skipped, c fits
+        #expect(small.citations.map(\.documentID) == ["a", "c"] && small.citations.map(\.n) == [1, 2])
+        #expect(small.text.hasSuffix("[2] c\nshort") && small.tokens <= 20)
+        #expect(assembler.assemble([b], budget: 10).citations.isEmpty)  // too little room to cut
+    }
+}
