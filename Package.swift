@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .target(name: "CKuraKernels"),
@@ -33,12 +34,16 @@ let package = Package(
         .target(name: "KuraEmbed", dependencies: ["KuraCore", "KuraHTTPClient", "CKuraKernels", "COpenBLAS"], swiftSettings: fast),
         .target(name: "KuraIngest", dependencies: ["KuraCore", "KuraEmbed", "KuraStore"], swiftSettings: fast),
         .target(name: "KuraRetrieval", dependencies: ["KuraCore", "KuraEmbed", "KuraStore"], swiftSettings: fast),
+        .target(
+            name: "KuraServer",
+            dependencies: ["KuraCore", "KuraEmbed", "KuraIngest", "KuraRetrieval", "KuraStore", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: fast),
         .target(name: "KuraBench", dependencies: ["KuraIndex", "KuraStore"], swiftSettings: fast),
         .target(name: "KuraTesting", dependencies: ["KuraHTTPClient"], path: "Sources/KuraTesting"),
         .executableTarget(
             name: "kura",
             dependencies: [
-                "KuraBench", "KuraEmbed", "KuraIndex", "KuraIngest", "KuraRetrieval", "KuraStore",
+                "KuraBench", "KuraEmbed", "KuraIndex", "KuraIngest", "KuraRetrieval", "KuraServer", "KuraStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], swiftSettings: fast),
         .testTarget(name: "CKuraKernelsTests", dependencies: ["CKuraKernels", "KuraTesting"]),
@@ -48,6 +53,9 @@ let package = Package(
         .testTarget(name: "KuraEmbedTests", dependencies: ["KuraEmbed", "KuraHTTPClient", "CKuraKernels", "KuraTesting"]),
         .testTarget(name: "KuraIngestTests", dependencies: ["KuraIngest", "KuraEmbed", "KuraStore", "KuraTesting"]),
         .testTarget(name: "KuraRetrievalTests", dependencies: ["KuraRetrieval", "KuraIngest", "KuraEmbed", "KuraStore"]),
+        .testTarget(
+            name: "KuraServerTests",
+            dependencies: ["KuraServer", "KuraEmbed", "KuraStore", .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "KuraStoreTests", dependencies: ["KuraStore", "KuraTesting"]),
     ]
 )

@@ -27,6 +27,15 @@ public struct StoredChunk: Sendable, Equatable {
     public var end: Int
 }
 
+/// A document as the API lists it; `cursor` orders pages.
+public struct StoredDocument: Sendable, Equatable {
+    public var cursor: Int64
+    public var id: String
+    public var metadata: String
+    public var chunks: Int
+    public var text: String?
+}
+
 extension DocumentCollection {
     public func stats() throws -> CollectionStats {
         let snap = snapshot
@@ -70,19 +79,45 @@ extension DocumentCollection {
             let docs = try Row.fetchCursor(
                 db, sql: "SELECT id, external_id, metadata FROM document WHERE collection_id = ? ORDER BY id", arguments: [info.id])
             while let d = try docs.next() {
-                let parts = try Row.fetchAll(
-                    db, sql: "SELECT text, start_offset FROM chunk WHERE document_id = ? ORDER BY ordinal", arguments: [d["id"] as Int64])
-                var text = ""
-                var end = 0
-                for p in parts {
-                    let chunk: String = p["text"]
-                    let start: Int = p["start_offset"]
-                    // Offsets count Unicode scalars; overlapping chunks repeat what came before.
-                    text.unicodeScalars.append(contentsOf: chunk.unicodeScalars.dropFirst(max(0, end - start)))
-                    end = max(end, start + chunk.unicodeScalars.count)
-                }
-                try emit(Record(id: d["external_id"], text: text, metadata: d["metadata"], vector: []))
+                try emit(Record(id: d["external_id"], text: try Self.text(ofDocument: d["id"], db), metadata: d["metadata"], vector: []))
             }
         }
+    }
+
+    /// One document by external id, with its text and chunk count; nil when absent.
+    public func document(_ id: String) throws -> StoredDocument? {
+        try store.db.read { db in
+            guard let d = try Row.fetchOne(db, sql: "SELECT id, external_id, metadata FROM document WHERE collection_id = ? AND external_id = ?", arguments: [info.id, id])
+            else { return nil }
+            let chunks = try Int.fetchOne(db, sql: "SELECT count(*) FROM chunk WHERE document_id = ?", arguments: [d["id"] as Int64]) ?? 0
+            return StoredDocument(cursor: d["id"], id: d["external_id"], metadata: d["metadata"], chunks: chunks, text: try Self.text(ofDocument: d["id"], db))
+        }
+    }
+
+    /// A page of documents in insertion order after `cursor` (0 for the first page), without text.
+    public func documents(after cursor: Int64, limit: Int) throws -> [StoredDocument] {
+        try store.db.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.id, d.external_id, d.metadata, (SELECT count(*) FROM chunk c WHERE c.document_id = d.id) AS chunks
+                    FROM document d WHERE d.collection_id = ? AND d.id > ? ORDER BY d.id LIMIT ?
+                    """, arguments: [info.id, cursor, limit]
+            ).map { StoredDocument(cursor: $0["id"], id: $0["external_id"], metadata: $0["metadata"], chunks: $0["chunks"], text: nil) }
+        }
+    }
+
+    /// A document's text from its chunks; offsets count Unicode scalars, and overlapping chunks repeat
+    /// what came before.
+    static func text(ofDocument rowID: Int64, _ db: Database) throws -> String {
+        var text = ""
+        var end = 0
+        for p in try Row.fetchAll(db, sql: "SELECT text, start_offset FROM chunk WHERE document_id = ? ORDER BY ordinal", arguments: [rowID]) {
+            let chunk: String = p["text"]
+            let start: Int = p["start_offset"]
+            text.unicodeScalars.append(contentsOf: chunk.unicodeScalars.dropFirst(max(0, end - start)))
+            end = max(end, start + chunk.unicodeScalars.count)
+        }
+        return text
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import KuraCore
 import KuraEmbed
 import KuraRetrieval
+import KuraServer
 import KuraStore
 
 /// What `query` and `context` share: the collection, the query, how to search.
@@ -87,21 +88,3 @@ struct Context: ParsableCommand {
     }
 }
 
-/// The JSON shapes the CLI and the API share.
-enum ResultJSON {
-    static func metadata(_ text: String) -> Any { (try? JSONSerialization.jsonObject(with: Data(text.utf8))) ?? [String: Any]() }
-
-    static func object(_ r: Retriever.Result) -> [String: Any] {
-        ["chunk_id": r.chunkID, "document_id": r.documentID, "text": r.text, "score": r.score, "metadata": metadata(r.metadata), "start": r.start, "end": r.end]
-    }
-
-    static func object(_ c: ContextAssembler.Context) -> [String: Any] {
-        [
-            "context": c.text, "tokens": c.tokens,
-            "citations": c.citations.map {
-                ["n": $0.n, "document_id": $0.documentID, "chunk_ids": $0.chunkIDs, "start": $0.start, "end": $0.end, "score": $0.score, "metadata": metadata($0.metadata)]
-                    as [String: Any]
-            },
-        ]
-    }
-}

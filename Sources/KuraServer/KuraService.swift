@@ -1,0 +1,90 @@
+import Dispatch
+import Foundation
+import KuraCore
+import KuraEmbed
+import KuraIngest
+import KuraRetrieval
+import KuraStore
+
+/// What the HTTP routes work on: the open store and the embedder. Store calls and embedding block, so
+/// routes run them off the async executor with `blocking`.
+public final class KuraService: Sendable {
+    public let store: Store
+    public let embedder: any Embedder
+    /// Chunking for documents sent as raw text.
+    public let chunkTokens: Int
+    public let overlap: Int
+    /// The largest request body accepted.
+    public let maxBodyBytes: Int
+
+    public init(store: Store, embedder: any Embedder, chunkTokens: Int = 256, overlap: Int = 32, maxBodyBytes: Int = 32 << 20) {
+        self.store = store
+        self.embedder = embedder
+        self.chunkTokens = chunkTokens
+        self.overlap = overlap
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    var chunker: Chunker { Chunker(maxTokens: min(chunkTokens, embedder.maxTokens ?? .max), overlap: overlap, counter: embedder.tokenCounter) }
+
+    func retriever(_ name: String) throws -> Retriever {
+        let c = try store.collection(name)
+        let compatible = c.info.embedder.isEmpty || c.info.embedder == embedder.id
+        return Retriever(collection: c, embedder: compatible ? embedder : nil)
+    }
+
+    /// Upserts documents given as raw text (chunked and embedded here) or with their own vector.
+    func upsert(_ name: String, _ docs: [DocumentInput]) throws -> UpsertResult {
+        let c = try store.collection(name)
+        let settings = "\(embedder.id)|chunk=\(chunker.maxTokens)|overlap=\(chunker.overlap)"
+        var records: [Record?] = []
+        var toEmbed: [(index: Int, chunks: [TextChunk], hash: String)] = []
+        for (i, d) in docs.enumerated() {
+            let metadata = try Record.canonical(d.metadata ?? .object([:]))
+            if let v = d.vector {
+                records.append(Record(id: d.id, text: d.text, metadata: metadata, vector: v))
+            } else {
+                records.append(nil)
+                toEmbed.append((i, chunker.chunk(d.text), Record.hash(text: d.text, metadata: metadata, settings: settings)))
+            }
+        }
+        if !toEmbed.isEmpty {
+            guard c.info.embedder.isEmpty || c.info.embedder == embedder.id else {
+                throw KuraError.invalidArgument("collection '\(name)' was built with embedder \(c.info.embedder); this server embeds with \(embedder.id)")
+            }
+            let unchanged = try c.unchanged(Dictionary(toEmbed.map { (docs[$0.index].id, $0.hash) }, uniquingKeysWith: { a, _ in a }))
+            let fresh = toEmbed.filter { !unchanged.contains(docs[$0.index].id) }
+            let vectors = try embedder.embed(fresh.flatMap { $0.chunks.map(\.embedText) })
+            var next = 0
+            for item in fresh {
+                let d = docs[item.index]
+                let chunks = item.chunks.map { ch -> Record.Chunk in
+                    defer { next += 1 }
+                    return Record.Chunk(text: ch.text, start: ch.start, end: ch.end, tokenCount: ch.tokenCount, vector: vectors[next])
+                }
+                records[item.index] = Record(
+                    id: d.id, text: d.text, metadata: try Record.canonical(d.metadata ?? .object([:])), chunks: chunks, contentHash: item.hash)
+            }
+            // Unchanged documents were matched by hash before embedding; they are reported, not rewritten.
+            var result = try c.upsert(records.compactMap { $0 })
+            result.unchanged += docs.map(\.id).filter { unchanged.contains($0) }
+            return result
+        }
+        return try c.upsert(records.map { $0! })
+    }
+}
+
+/// A document in an upsert request: raw text to chunk and embed, or text with a vector.
+struct DocumentInput: Decodable {
+    var id: String
+    var text: String
+    var metadata: JSONValue?
+    var vector: [Float]?
+}
+
+/// Runs blocking work (SQLite, embedding) on a Dispatch thread, off the async executor.
+func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+    }
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+import Foundation
+import KuraServer
+import Logging
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the HTTP API until SIGTERM (graceful: requests in flight finish).")
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var embedding: EmbedderOptions
+    @Option(help: "Address to listen on.") var host: String = "0.0.0.0"
+    @Option(help: "Port to listen on.") var port: Int = 5000
+
+    func validate() throws { guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") } }
+
+    func run() async throws {
+        var logger = Logger(label: "kura")
+        logger.logLevel = .info
+        let service = KuraService(store: try store.open(), embedder: try embedding.make())
+        logger.info("serving \(store.resolved) on \(host):\(port) with embedder \(service.embedder.id)")
+        try await KuraServer.run(service, host: host, port: port, logger: logger)
+    }
+}
