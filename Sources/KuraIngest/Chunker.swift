@@ -94,7 +94,9 @@ public struct Chunker: Sendable {
             while i < range.upperBound {
                 if s[i] == "\n" {
                     let blank = s[lineStart..<i].allSatisfy { $0.properties.isWhitespace }
-                    if blank { blankRun = true } else if blankRun, lineStart > range.lowerBound {
+                    if blank {
+                        blankRun = true
+                    } else if blankRun, lineStart > range.lowerBound {
                         cuts.append(lineStart)
                         blankRun = false
                     } else {

@@ -1,5 +1,4 @@
 import Foundation
-
 import KuraEmbed
 
 /// Turns search results into a prompt context within a token budget, with numbered citations:

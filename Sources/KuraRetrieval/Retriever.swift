@@ -61,8 +61,10 @@ public struct Retriever: Sendable {
             hits = try collection.lexicalSearch(q.text!, k: q.k, filter: q.filter).map { ($0.chunkID, Double($0.score)) }
         case .hybrid:
             let depth = max(q.k * 4, 50)
-            hits = Self.fuse([try dense(q, k: depth).map(\.chunkID), try collection.lexicalSearch(q.text!, k: depth, filter: q.filter).map(\.chunkID)], k: q.rrfK)
-                .prefix(q.k).map { $0 }
+            hits = Self.fuse(
+                [try dense(q, k: depth).map(\.chunkID), try collection.lexicalSearch(q.text!, k: depth, filter: q.filter).map(\.chunkID)], k: q.rrfK
+            )
+            .prefix(q.k).map { $0 }
         }
         let stored = try collection.chunks(hits.map(\.0))
         return hits.compactMap { id, score in

@@ -87,7 +87,9 @@ extension DocumentCollection {
     /// One document by external id, with its text and chunk count; nil when absent.
     public func document(_ id: String) throws -> StoredDocument? {
         try store.db.read { db in
-            guard let d = try Row.fetchOne(db, sql: "SELECT id, external_id, metadata FROM document WHERE collection_id = ? AND external_id = ?", arguments: [info.id, id])
+            guard
+                let d = try Row.fetchOne(
+                    db, sql: "SELECT id, external_id, metadata FROM document WHERE collection_id = ? AND external_id = ?", arguments: [info.id, id])
             else { return nil }
             let chunks = try Int.fetchOne(db, sql: "SELECT count(*) FROM chunk WHERE document_id = ?", arguments: [d["id"] as Int64]) ?? 0
             return StoredDocument(cursor: d["id"], id: d["external_id"], metadata: d["metadata"], chunks: chunks, text: try Self.text(ofDocument: d["id"], db))

@@ -87,4 +87,3 @@ struct Context: ParsableCommand {
         }
     }
 }
-

@@ -18,7 +18,8 @@ import Testing
         let topics = ["pods", "nodes", "services", "volumes"]
         let records = try (0..<60).map { i -> Record in
             let text = "document \(i) about \(topics[i % 4]) and more \(topics[i % 4])" + (i == 7 ? " zeppelin" : "")
-            let meta = try Record.canonical(.object(["team": .string(i % 3 == 0 ? "red" : "blue"), "year": .number(Double(2000 + i)), "n": .object(["deep": .bool(i % 2 == 0)])]))
+            let meta = try Record.canonical(
+                .object(["team": .string(i % 3 == 0 ? "red" : "blue"), "year": .number(Double(2000 + i)), "n": .object(["deep": .bool(i % 2 == 0)])]))
             return Record(id: "d\(i)", text: text, metadata: meta, vector: embedder.vector(text))
         }
         _ = try c.upsert(records)
