@@ -17,7 +17,7 @@ import Testing
         (try? JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any]) ?? [:]
     }
 
-    static func body(_ object: Any) -> ByteBuffer { ByteBuffer(bytes: try! JSONSerialization.data(withJSONObject: object)) }
+    static func body(_ object: Any) -> ByteBuffer { ByteBuffer(bytes: (try? JSONSerialization.data(withJSONObject: object)) ?? Data()) }
 
     @Test func collectionsDocumentsQueryAndContext() async throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
