@@ -36,7 +36,9 @@ let package = Package(
         .target(name: "KuraRetrieval", dependencies: ["KuraCore", "KuraEmbed", "KuraStore"], swiftSettings: fast),
         .target(
             name: "KuraServer",
-            dependencies: ["KuraCore", "KuraEmbed", "KuraIngest", "KuraRetrieval", "KuraStore", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "KuraCore", "KuraEmbed", "KuraHTTPClient", "KuraIngest", "KuraRetrieval", "KuraStore", .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: fast),
         .target(name: "KuraBench", dependencies: ["KuraIndex", "KuraStore"], swiftSettings: fast),
         .target(name: "KuraTesting", dependencies: ["KuraHTTPClient"], path: "Sources/KuraTesting"),
@@ -56,7 +58,7 @@ let package = Package(
         .testTarget(
             name: "KuraServerTests",
             dependencies: [
-                "KuraServer", "KuraEmbed", "KuraStore", .product(name: "Hummingbird", package: "hummingbird"),
+                "KuraServer", "KuraEmbed", "KuraStore", "KuraTesting", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(name: "KuraStoreTests", dependencies: ["KuraStore", "KuraTesting"]),

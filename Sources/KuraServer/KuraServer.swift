@@ -3,16 +3,20 @@ import Logging
 
 /// The HTTP service: Kura's API and health probes on Hummingbird, with JSON errors throughout.
 public enum KuraServer {
-    public static func router(_ service: KuraService) -> Router<BasicRequestContext> {
+    public static func router(_ service: KuraService, inference: InferenceSettings = InferenceSettings()) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: JSONErrorMiddleware())
         KuraRoutes.add(to: router, service)
+        let chat = ChatCompletions(service: service, settings: inference)
+        router.post("/v1/chat/completions") { request, _ in try await chat.handle(request) }
+        router.get("/v1/models") { _, _ in try await chat.models() }
+        router.post("/v1/embeddings") { request, _ in try await EmbeddingsRoute.handle(request, service) }
         return router
     }
 
     /// Serves until SIGTERM or SIGINT; then stops accepting, finishes requests in flight and returns.
-    public static func run(_ service: KuraService, host: String, port: Int, logger: Logger) async throws {
-        let app = Application(router: router(service), configuration: .init(address: .hostname(host, port: port)), logger: logger)
+    public static func run(_ service: KuraService, inference: InferenceSettings, host: String, port: Int, logger: Logger) async throws {
+        let app = Application(router: router(service, inference: inference), configuration: .init(address: .hostname(host, port: port)), logger: logger)
         try await app.runService()
     }
 }

@@ -9,6 +9,8 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var embedding: EmbedderOptions
     @Option(help: "Address to listen on.") var host: String = "0.0.0.0"
     @Option(help: "Port to listen on.") var port: Int = 5000
+    @Option(name: .customLong("inference-url"), help: "OpenAI-compatible model server for chat completions (default: $LLM_INFERENCE_URL).")
+    var inferenceURL: String?
 
     func validate() throws { guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") } }
 
@@ -17,6 +19,8 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = .info
         let service = KuraService(store: try store.open(), embedder: try embedding.make())
         logger.info("serving \(store.resolved) on \(host):\(port) with embedder \(service.embedder.id)")
-        try await KuraServer.run(service, host: host, port: port, logger: logger)
+        var inference = InferenceSettings(environment: ProcessInfo.processInfo.environment)
+        if let inferenceURL { inference.url = inferenceURL }
+        try await KuraServer.run(service, inference: inference, host: host, port: port, logger: logger)
     }
 }

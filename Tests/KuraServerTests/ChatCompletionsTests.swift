@@ -1,0 +1,105 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import KuraEmbed
+import KuraStore
+import KuraTesting
+import Testing
+
+@testable import KuraServer
+
+/// Chat completions against a fake OpenAI-compatible model server on loopback, which echoes the
+/// request it received so the test sees exactly what Kura forwarded.
+@Suite(.serialized) struct ChatCompletionsTests {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kura-chat-\(UUID().uuidString)").path
+
+    func app(inference: String?) throws -> some ApplicationProtocol {
+        let service = KuraService(store: try Store(directory: dir), embedder: HashEmbedder(dimension: 32))
+        var settings = InferenceSettings()
+        settings.url = inference
+        settings.contextWindow = 4000
+        return Application(router: KuraServer.router(service, inference: settings))
+    }
+
+    static func body(_ object: Any) -> ByteBuffer { KuraAPITests.body(object) }
+
+    func seed(_ client: some TestClientProtocol) async throws {
+        try await client.execute(uri: "/v1/collections", method: .post, body: Self.body(["name": "k8s"])) { #expect($0.status == .created) }
+        let docs = [["id": "drain", "text": "kubectl drain evicts pods before node maintenance."], ["id": "svc", "text": "A service gives pods a stable address."]]
+        try await client.execute(uri: "/v1/collections/k8s/documents", method: .post, body: Self.body(["documents": docs])) { #expect($0.status == .ok) }
+    }
+
+    @Test func retrievesInjectsAndForwardsEveryParameter() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fake = try FakeOpenAIServer()
+        try await app(inference: fake.baseURL).test(.router) { client in
+            try await seed(client)
+            let request: [String: Any] = [
+                "model": "m", "index_name": "k8s", "temperature": 0.2, "seed": 7, "stop": ["\n\n"],
+                "messages": [["role": "system", "content": "Be brief."], ["role": "user", "content": "how do I drain a node?"]],
+            ]
+            try await client.execute(uri: "/v1/chat/completions", method: .post, body: Self.body(request)) { r in
+                #expect(r.status == .ok)
+                let o = KuraAPITests.json(r.body)
+                let echo = o["echo"] as? [String: Any] ?? [:]
+                #expect(echo["index_name"] == nil && echo["seed"] as? Int == 7 && echo["temperature"] as? Double == 0.2 && echo["stop"] as? [String] == ["\n\n"])
+                let messages = echo["messages"] as? [[String: Any]] ?? []
+                let system = messages.first?["content"] as? String ?? ""
+                #expect(messages.count == 2 && system.hasPrefix("Be brief.") && system.contains("[1] drain"))
+                let sources = o["source_nodes"] as? [[String: Any]] ?? []
+                #expect(sources.first?["doc_id"] as? String == "drain")
+            }
+            var streamed = request
+            streamed["stream"] = true
+            try await client.execute(uri: "/v1/chat/completions", method: .post, body: Self.body(streamed)) { r in
+                let text = String(buffer: r.body)
+                #expect(r.status == .ok && r.headers[.contentType] == "text/event-stream")
+                #expect(text.hasPrefix("data: {") && text.contains("source_nodes") && text.contains("echo:") && text.hasSuffix("data: [DONE]\n\n"))
+                #expect(text.range(of: "source_nodes")!.lowerBound < text.range(of: "echo:")!.lowerBound)
+            }
+        }
+    }
+
+    @Test func passesThroughWithoutAnIndex() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fake = try FakeOpenAIServer()
+        try await app(inference: fake.baseURL + "/v1").test(.router) { client in
+            let request: [String: Any] = ["model": "m", "messages": [["role": "user", "content": "hi"]], "logit_bias": ["1": 2]]
+            try await client.execute(uri: "/v1/chat/completions", method: .post, body: Self.body(request)) { r in
+                let o = KuraAPITests.json(r.body)
+                #expect((o["echo"] as? NSDictionary) == (request as NSDictionary))
+                #expect(o["source_nodes"] == nil)
+            }
+            try await client.execute(uri: "/v1/models", method: .get) { r in
+                #expect(((KuraAPITests.json(r.body)["data"] as? [[String: Any]])?.first?["id"] as? String) == "fake-model")
+            }
+        }
+    }
+
+    @Test func errorsAreClear() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try await app(inference: nil).test(.router) { client in
+            try await client.execute(uri: "/v1/chat/completions", method: .post, body: Self.body(["messages": []])) { #expect($0.status == .serviceUnavailable) }
+        }
+        try await app(inference: "http://127.0.0.1:1").test(.router) { client in
+            try await seed(client)
+            let cases: [([String: Any], HTTPResponse.Status)] = [
+                (["index_name": "k8s", "messages": [["role": "user", "content": "q"], ["role": "assistant", "content": "a"]]], .badRequest),
+                (["index_name": "k8s", "context_token_ratio": 0.9, "messages": [["role": "user", "content": "q"]]], .badRequest),
+                (["index_name": "nope", "messages": [["role": "user", "content": "q"]]], .notFound),
+                (["index_name": "k8s", "messages": [["content": "q"]]], .badRequest),
+                (["messages": [["role": "user", "content": "q"]]], .badGateway),  // the model server is down
+            ]
+            for (request, status) in cases {
+                try await client.execute(uri: "/v1/chat/completions", method: .post, body: Self.body(request)) { r in
+                    #expect(r.status == status, "\(request): \(String(buffer: r.body))")
+                    #expect(KuraAPITests.json(r.body)["error"] != nil)
+                }
+            }
+            try await client.execute(uri: "/v1/embeddings", method: .post, body: Self.body(["input": ["a", "b"]])) { r in
+                let data = KuraAPITests.json(r.body)["data"] as? [[String: Any]] ?? []
+                #expect(data.count == 2 && (data[1]["embedding"] as? [Double])?.count == 32 && data[1]["index"] as? Int == 1)
+            }
+        }
+    }
+}
