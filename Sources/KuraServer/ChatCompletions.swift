@@ -75,14 +75,17 @@ struct ChatCompletions: Sendable {
         let byID = Dictionary(results.map { ($0.chunkID, $0) }, uniquingKeysWith: { a, _ in a })
         let sources = context.citations.map { c -> [String: Any] in
             let text = c.chunkIDs.compactMap { byID[$0]?.text }.joined(separator: "\n")
-            return ["doc_id": c.documentID, "node_id": c.chunkIDs.map(String.init).joined(separator: ","), "text": text, "score": c.score,
-                    "metadata": ResultJSON.metadata(c.metadata), "n": c.n]
+            return [
+                "doc_id": c.documentID, "node_id": c.chunkIDs.map(String.init).joined(separator: ","), "text": text, "score": c.score,
+                "metadata": ResultJSON.metadata(c.metadata), "n": c.n,
+            ]
         }
         return Prepared(body: out, sources: sources)
     }
 
     func upstreamRequest(_ body: [String: Any], url: String) throws -> HTTPClient.Request {
-        var r = HTTPClient.Request(url: url, headers: ["Content-Type": "application/json"], body: try JSONSerialization.data(withJSONObject: body), timeout: settings.timeout)
+        var r = HTTPClient.Request(
+            url: url, headers: ["Content-Type": "application/json"], body: try JSONSerialization.data(withJSONObject: body), timeout: settings.timeout)
         if let key = settings.accessSecret { r.headers["Authorization"] = "Bearer \(key)" }
         return r
     }
@@ -152,7 +155,8 @@ struct ChatCompletions: Sendable {
         let request = r
         do {
             let upstream = try await blocking { try client.send(request) }
-            return Response(status: .init(code: upstream.status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: upstream.body)))
+            return Response(
+                status: .init(code: upstream.status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: upstream.body)))
         } catch let e as HTTPClient.TransportError {
             throw KuraHTTPError(.badGateway, "the inference server is unreachable: \(e.message)")
         }

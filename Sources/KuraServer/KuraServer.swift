@@ -7,6 +7,7 @@ public enum KuraServer {
         let router = Router()
         router.add(middleware: JSONErrorMiddleware())
         KuraRoutes.add(to: router, service)
+        KAITORoutes.add(to: router, service, persistRoot: service.store.directory + "/persist")
         let chat = ChatCompletions(service: service, settings: inference)
         router.post("/v1/chat/completions") { request, _ in try await chat.handle(request) }
         router.get("/v1/models") { _, _ in try await chat.models() }

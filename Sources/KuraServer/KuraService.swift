@@ -80,6 +80,18 @@ struct DocumentInput: Decodable {
     var text: String
     var metadata: JSONValue?
     var vector: [Float]?
+
+    init(id: String, text: String, metadata: JSONValue? = nil, vector: [Float]? = nil) {
+        self.id = id
+        self.text = text
+        self.metadata = metadata
+        self.vector = vector
+    }
+}
+
+/// `blocking` for results that are not Sendable (JSON objects), which only this caller reads.
+func blockingUnchecked<T>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await blocking { Unchecked(try work()) }.value
 }
 
 /// Runs blocking work (SQLite, embedding) on a Dispatch thread, off the async executor.

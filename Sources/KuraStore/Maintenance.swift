@@ -109,6 +109,31 @@ extension DocumentCollection {
         }
     }
 
+    /// A page of documents in insertion order by offset, with text, optionally filtered; and the total
+    /// number of documents the filter matches.
+    public func documentPage(offset: Int, limit: Int, filter: MetadataFilter? = nil) throws -> (documents: [StoredDocument], total: Int) {
+        var condition = "1"
+        var args: [DatabaseValueConvertible?] = []
+        if let filter { (condition, args) = filter.sql() }
+        return try store.db.read { db in
+            let total =
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM document d WHERE d.collection_id = ? AND \(condition)",
+                    arguments: StatementArguments([info.id] + args)) ?? 0
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.id, d.external_id, d.metadata, (SELECT count(*) FROM chunk c WHERE c.document_id = d.id) AS chunks
+                    FROM document d WHERE d.collection_id = ? AND \(condition) ORDER BY d.id LIMIT ? OFFSET ?
+                    """, arguments: StatementArguments([info.id] + args + [limit, offset]))
+            let docs = try rows.map {
+                StoredDocument(
+                    cursor: $0["id"], id: $0["external_id"], metadata: $0["metadata"], chunks: $0["chunks"], text: try Self.text(ofDocument: $0["id"], db))
+            }
+            return (docs, total)
+        }
+    }
+
     /// A document's text from its chunks; offsets count Unicode scalars, and overlapping chunks repeat
     /// what came before.
     static func text(ofDocument rowID: Int64, _ db: Database) throws -> String {

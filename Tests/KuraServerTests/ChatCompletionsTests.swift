@@ -25,7 +25,9 @@ import Testing
 
     func seed(_ client: some TestClientProtocol) async throws {
         try await client.execute(uri: "/v1/collections", method: .post, body: Self.body(["name": "k8s"])) { #expect($0.status == .created) }
-        let docs = [["id": "drain", "text": "kubectl drain evicts pods before node maintenance."], ["id": "svc", "text": "A service gives pods a stable address."]]
+        let docs = [
+            ["id": "drain", "text": "kubectl drain evicts pods before node maintenance."], ["id": "svc", "text": "A service gives pods a stable address."],
+        ]
         try await client.execute(uri: "/v1/collections/k8s/documents", method: .post, body: Self.body(["documents": docs])) { #expect($0.status == .ok) }
     }
 
@@ -42,7 +44,8 @@ import Testing
                 #expect(r.status == .ok)
                 let o = KuraAPITests.json(r.body)
                 let echo = o["echo"] as? [String: Any] ?? [:]
-                #expect(echo["index_name"] == nil && echo["seed"] as? Int == 7 && echo["temperature"] as? Double == 0.2 && echo["stop"] as? [String] == ["\n\n"])
+                #expect(
+                    echo["index_name"] == nil && echo["seed"] as? Int == 7 && echo["temperature"] as? Double == 0.2 && echo["stop"] as? [String] == ["\n\n"])
                 let messages = echo["messages"] as? [[String: Any]] ?? []
                 let system = messages.first?["content"] as? String ?? ""
                 #expect(messages.count == 2 && system.hasPrefix("Be brief.") && system.contains("[1] drain"))
@@ -79,7 +82,9 @@ import Testing
     @Test func errorsAreClear() async throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try await app(inference: nil).test(.router) { client in
-            try await client.execute(uri: "/v1/chat/completions", method: .post, body: Self.body(["messages": []])) { #expect($0.status == .serviceUnavailable) }
+            try await client.execute(uri: "/v1/chat/completions", method: .post, body: Self.body(["messages": []])) {
+                #expect($0.status == .serviceUnavailable)
+            }
         }
         try await app(inference: "http://127.0.0.1:1").test(.router) { client in
             try await seed(client)
