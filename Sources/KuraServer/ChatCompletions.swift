@@ -175,7 +175,8 @@ enum EmbeddingsRoute {
         var input: Input
         var model: String?
         enum Input: Decodable {
-            case one(String), many([String])
+            case one(String)
+            case many([String])
             init(from decoder: Decoder) throws {
                 let c = try decoder.singleValueContainer()
                 if let s = try? c.decode(String.self) { self = .one(s) } else { self = .many(try c.decode([String].self)) }
