@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(
             name: "KuraServerTests",
             dependencies: [
-                "KuraServer", "KuraEmbed", "KuraStore", "KuraTesting", .product(name: "Hummingbird", package: "hummingbird"),
+                "KuraServer", "KuraCore", "KuraEmbed", "KuraStore", "KuraTesting", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(name: "KuraStoreTests", dependencies: ["KuraStore", "KuraTesting"]),

@@ -3,8 +3,11 @@ import Logging
 
 /// The HTTP service: Kura's API and health probes on Hummingbird, with JSON errors throughout.
 public enum KuraServer {
-    public static func router(_ service: KuraService, inference: InferenceSettings = InferenceSettings()) -> Router<BasicRequestContext> {
+    public static func router(_ service: KuraService, inference: InferenceSettings = InferenceSettings(), keys: APIKeys = APIKeys([]))
+        -> Router<BasicRequestContext>
+    {
         let router = Router()
+        router.add(middleware: APIKeyMiddleware(keys: keys))
         router.add(middleware: JSONErrorMiddleware())
         KuraRoutes.add(to: router, service)
         KAITORoutes.add(to: router, service, persistRoot: service.store.directory + "/persist")
@@ -16,8 +19,8 @@ public enum KuraServer {
     }
 
     /// Serves until SIGTERM or SIGINT; then stops accepting, finishes requests in flight and returns.
-    public static func run(_ service: KuraService, inference: InferenceSettings, host: String, port: Int, logger: Logger) async throws {
-        let app = Application(router: router(service, inference: inference), configuration: .init(address: .hostname(host, port: port)), logger: logger)
+    public static func run(_ service: KuraService, inference: InferenceSettings, keys: APIKeys, host: String, port: Int, logger: Logger) async throws {
+        let app = Application(router: router(service, inference: inference, keys: keys), configuration: .init(address: .hostname(host, port: port)), logger: logger)
         try await app.runService()
     }
 }

@@ -11,6 +11,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on.") var port: Int = 5000
     @Option(name: .customLong("inference-url"), help: "OpenAI-compatible model server for chat completions (default: $LLM_INFERENCE_URL).")
     var inferenceURL: String?
+    @Option(name: .customLong("api-key-file"), help: "Require a bearer key from this file (one per line) on every route but the health probes.")
+    var apiKeyFile: String?
 
     func validate() throws { guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") } }
 
@@ -21,6 +23,7 @@ struct Serve: AsyncParsableCommand {
         logger.info("serving \(store.resolved) on \(host):\(port) with embedder \(service.embedder.id)")
         var inference = InferenceSettings(environment: ProcessInfo.processInfo.environment)
         if let inferenceURL { inference.url = inferenceURL }
-        try await KuraServer.run(service, inference: inference, host: host, port: port, logger: logger)
+        let keys = try apiKeyFile.map { try APIKeys(file: $0) } ?? APIKeys([])
+        try await KuraServer.run(service, inference: inference, keys: keys, host: host, port: port, logger: logger)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import KuraCore
 import KuraEmbed
 import KuraStore
 import Testing
@@ -101,5 +102,27 @@ import Testing
                 }
             }
         }
+    }
+}
+
+@Suite struct APIKeyTests {
+    @Test func keysGuardEverythingButHealth() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kura-keys-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "# comment\nk1\n\n  k2  \n".write(toFile: dir + ".keys", atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: dir + ".keys") }
+        let keys = try APIKeys(file: dir + ".keys")
+        #expect(keys.keys.count == 2)
+        let service = KuraService(store: try Store(directory: dir), embedder: HashEmbedder(dimension: 8))
+        try await Application(router: KuraServer.router(service, keys: keys)).test(.router) { client in
+            try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/v1/collections", method: .get) { r in
+                #expect(r.status == .unauthorized && (KuraAPITests.json(r.body)["error"] as? [String: Any])?["message"] != nil)
+            }
+            try await client.execute(uri: "/indexes", method: .get, headers: [.authorization: "Bearer k3"]) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/v1/collections", method: .get, headers: [.authorization: "Bearer k2"]) { #expect($0.status == .ok) }
+        }
+        #expect(throws: KuraError.self) { try APIKeys(file: dir + ".missing") }
     }
 }
