@@ -3,7 +3,9 @@ import Logging
 
 /// The HTTP service: Kura's API and health probes on Hummingbird, with JSON errors throughout.
 public enum KuraServer {
-    public static func router(_ service: KuraService, inference: InferenceSettings = InferenceSettings(), keys: APIKeys = APIKeys([]))
+    public static func router(
+        _ service: KuraService, inference: InferenceSettings = InferenceSettings(), keys: APIKeys = APIKeys([])
+    )
         -> Router<BasicRequestContext>
     {
         let router = Router()
@@ -15,12 +17,16 @@ public enum KuraServer {
         router.post("/v1/chat/completions") { request, _ in try await chat.handle(request) }
         router.get("/v1/models") { _, _ in try await chat.models() }
         router.post("/v1/embeddings") { request, _ in try await EmbeddingsRoute.handle(request, service) }
+        router.get("/openapi.yaml") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+        }
         return router
     }
 
     /// Serves until SIGTERM or SIGINT; then stops accepting, finishes requests in flight and returns.
     public static func run(_ service: KuraService, inference: InferenceSettings, keys: APIKeys, host: String, port: Int, logger: Logger) async throws {
-        let app = Application(router: router(service, inference: inference, keys: keys), configuration: .init(address: .hostname(host, port: port)), logger: logger)
+        let app = Application(
+            router: router(service, inference: inference, keys: keys), configuration: .init(address: .hostname(host, port: port)), logger: logger)
         try await app.runService()
     }
 }
