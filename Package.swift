@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(name: "CKuraKernels"),
@@ -38,6 +39,7 @@ let package = Package(
             name: "KuraServer",
             dependencies: [
                 "KuraCore", "KuraEmbed", "KuraHTTPClient", "KuraIngest", "KuraRetrieval", "KuraStore", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: fast),
         .target(name: "KuraBench", dependencies: ["KuraIndex", "KuraStore"], swiftSettings: fast),

@@ -9,6 +9,7 @@ public enum KuraServer {
         -> Router<BasicRequestContext>
     {
         let router = Router()
+        router.add(middleware: MetricsMiddleware(metrics: service.metrics))
         router.add(middleware: APIKeyMiddleware(keys: keys))
         router.add(middleware: JSONErrorMiddleware())
         KuraRoutes.add(to: router, service)
@@ -17,6 +18,10 @@ public enum KuraServer {
         router.post("/v1/chat/completions") { request, _ in try await chat.handle(request) }
         router.get("/v1/models") { _, _ in try await chat.models() }
         router.post("/v1/embeddings") { request, _ in try await EmbeddingsRoute.handle(request, service) }
+        router.get("/metrics") { _, _ in
+            let text = try await blocking { service.metrics.scrape(service.store) }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
         router.get("/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
         }

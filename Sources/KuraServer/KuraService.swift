@@ -16,6 +16,7 @@ public final class KuraService: Sendable {
     public let overlap: Int
     /// The largest request body accepted.
     public let maxBodyBytes: Int
+    public let metrics = ServerMetrics()
 
     public init(store: Store, embedder: any Embedder, chunkTokens: Int = 256, overlap: Int = 32, maxBodyBytes: Int = 32 << 20) {
         self.store = store
@@ -67,6 +68,7 @@ public final class KuraService: Sendable {
             }
             // Unchanged documents were matched by hash before embedding; they are reported, not rewritten.
             var result = try c.upsert(records.compactMap { $0 })
+            metrics.ingested(documents: fresh.count, chunks: vectors.count)
             result.unchanged += docs.map(\.id).filter { unchanged.contains($0) }
             return result
         }

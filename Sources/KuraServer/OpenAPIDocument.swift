@@ -40,6 +40,8 @@ enum OpenAPIDocument {
             get: {summary: Alive, security: [], responses: {"200": {description: ok}}}
           /readyz:
             get: {summary: Store open, security: [], responses: {"200": {description: ready}, "503": {description: not ready}}}
+          /metrics:
+            get: {summary: Prometheus metrics, responses: {"200": {description: exposition text}}}
           /openapi.yaml:
             get: {summary: This document, responses: {"200": {description: OpenAPI YAML}}}
           /v1/collections:

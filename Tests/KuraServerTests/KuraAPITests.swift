@@ -126,3 +126,25 @@ import Testing
         #expect(throws: KuraError.self) { try APIKeys(file: dir + ".missing") }
     }
 }
+
+@Suite struct MetricsTests {
+    @Test func requestsLatencyIngestAndSizesAreExported() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kura-metrics-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let service = KuraService(store: try Store(directory: dir), embedder: HashEmbedder(dimension: 8))
+        try await Application(router: KuraServer.router(service)).test(.router) { client in
+            try await client.execute(uri: "/v1/collections", method: .post, body: KuraAPITests.body(["name": "m"])) { _ in }
+            let docs = ["documents": [["id": "a", "text": "one two"], ["id": "b", "text": "three"]]]
+            try await client.execute(uri: "/v1/collections/m/documents", method: .post, body: KuraAPITests.body(docs)) { _ in }
+            try await client.execute(uri: "/v1/collections/none", method: .get) { _ in }
+            try await client.execute(uri: "/metrics", method: .get) { r in
+                let text = String(buffer: r.body)
+                #expect(r.status == .ok)
+                #expect(text.contains(#"kura_http_requests_total{route="/v1/collections/{name}",method="GET",status="404"} 1"#))
+                #expect(text.contains(#"kura_http_request_duration_seconds_count{route="/v1/collections/{name}/documents",method="POST"} 1"#))
+                #expect(text.contains("kura_documents_written_total 2") && text.contains("kura_chunks_embedded_total 2"))
+                #expect(text.contains(#"kura_collection_documents{collection="m"} 2"#))
+            }
+        }
+    }
+}
