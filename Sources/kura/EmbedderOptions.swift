@@ -4,8 +4,17 @@ import KuraEmbed
 
 /// The embedder options shared by `ingest`, `embed`, `query` and `serve`.
 struct EmbedderOptions: ParsableArguments {
-    @Option(help: "minilm (native, default), openai (a remote /v1/embeddings server) or hash (tests).")
-    var embedder: String = "minilm"
+    @Option(
+        help: ArgumentHelp(
+            "minilm (native), openai (a remote /v1/embeddings server) or hash (tests). Default: $KURA_EMBEDDER, else openai when "
+                + "EMBEDDING_SOURCE_TYPE (or EMBEDDING_TYPE) is remote, as a KAITO RAGEngine sets it, else minilm."))
+    var embedder: String = EmbedderOptions.defaultKind(ProcessInfo.processInfo.environment)
+
+    static func defaultKind(_ env: [String: String]) -> String {
+        if let k = env["KURA_EMBEDDER"], !k.isEmpty { return k }
+        let source = (env["EMBEDDING_SOURCE_TYPE"] ?? env["EMBEDDING_TYPE"] ?? "").lowercased()
+        return source == "remote" ? "openai" : "minilm"
+    }
     @Option(name: .customLong("model-dir"), help: "The native model's folder (default: $KURA_MODEL_DIR, else models/all-MiniLM-L6-v2).")
     var modelDir: String?
     @Option(name: .customLong("embed-url"), help: "Base URL of an OpenAI-compatible embedding server (default: $REMOTE_EMBEDDING_URL).")
