@@ -42,7 +42,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: fast),
-        .target(name: "KuraBench", dependencies: ["KuraIndex", "KuraStore"], swiftSettings: fast),
+        .target(name: "KuraBench", dependencies: ["KuraIndex", "KuraStore", "KuraEmbed", "KuraIngest", "KuraRetrieval"], swiftSettings: fast),
         .target(name: "KuraTesting", dependencies: ["KuraHTTPClient"], path: "Sources/KuraTesting"),
         .executableTarget(
             name: "kura",

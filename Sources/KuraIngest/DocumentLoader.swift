@@ -9,6 +9,13 @@ public struct SourceDocument: Sendable, Equatable {
     /// A JSON object (canonical text): source path and format, plus a .jsonl record's own metadata.
     public var metadata: String
     var format: TextFormat
+
+    public init(id: String, text: String, metadata: String, format: TextFormat = .plain) {
+        self.id = id
+        self.text = text
+        self.metadata = metadata
+        self.format = format
+    }
 }
 
 /// Reads the formats Kura ingests: .txt, .md, .rst, .html, .jsonl (`{"id","text","metadata"}` per line)
