@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         .target(name: "CKuraKernels"),
@@ -39,7 +40,7 @@ let package = Package(
             name: "KuraServer",
             dependencies: [
                 "KuraCore", "KuraEmbed", "KuraHTTPClient", "KuraIngest", "KuraRetrieval", "KuraStore", .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "MCP", package: "swift-sdk"),
             ],
             swiftSettings: fast),
         .target(name: "KuraBench", dependencies: ["KuraIndex", "KuraStore", "KuraEmbed", "KuraIngest", "KuraRetrieval"], swiftSettings: fast),

@@ -22,8 +22,10 @@ public struct QualityBenchmark {
     public let embedder: any Embedder
 
     /// Opens `name` in `store`, ingesting `corpus` (JSONL, or JSONL.gz) first unless it is already there.
-    public init(store: Store, name: String, corpus: String, embedder: any Embedder, chunkTokens: Int = 256, overlap: Int = 32,
-                progress: (Int, Int) -> Void = { _, _ in }) throws {
+    public init(
+        store: Store, name: String, corpus: String, embedder: any Embedder, chunkTokens: Int = 256, overlap: Int = 32,
+        progress: (Int, Int) -> Void = { _, _ in }
+    ) throws {
         self.embedder = embedder
         let exists = try store.listCollections().contains { $0.name == name }
         collection = try EmbeddedCollection.open(store, name: name, embedder: embedder)

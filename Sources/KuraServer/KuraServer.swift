@@ -18,6 +18,10 @@ public enum KuraServer {
         router.post("/v1/chat/completions") { request, _ in try await chat.handle(request) }
         router.get("/v1/models") { _, _ in try await chat.models() }
         router.post("/v1/embeddings") { request, _ in try await EmbeddingsRoute.handle(request, service) }
+        let mcp = MCPEndpoint(service: service)
+        for method in [HTTPRequest.Method.post, .get, .delete] {
+            router.on("/mcp", method: method) { request, _ in try await MCPEndpoint.route(mcp, request, limit: service.maxBodyBytes) }
+        }
         router.get("/metrics") { _, _ in
             let text = try await blocking { service.metrics.scrape(service.store) }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))

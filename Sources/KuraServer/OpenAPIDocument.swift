@@ -40,6 +40,8 @@ enum OpenAPIDocument {
             get: {summary: Alive, security: [], responses: {"200": {description: ok}}}
           /readyz:
             get: {summary: Store open, security: [], responses: {"200": {description: ready}, "503": {description: not ready}}}
+          /mcp:
+            post: {summary: MCP over streamable HTTP (stateless JSON); tools search, get_context, list_collections, responses: {"200": {description: JSON-RPC answer}, "202": {description: notification accepted}}}
           /metrics:
             get: {summary: Prometheus metrics, responses: {"200": {description: exposition text}}}
           /openapi.yaml:

@@ -27,8 +27,10 @@ struct BenchQuality: ParsableCommand {
         let dir = dataDir ?? FileManager.default.temporaryDirectory.appendingPathComponent("kura-quality-\(UUID().uuidString)").path
         defer { if dataDir == nil { try? FileManager.default.removeItem(atPath: dir) } }
         let embedder = try embedding.make()
-        let bench = try QualityBenchmark(store: Store(directory: dir), name: "quality", corpus: corpus, embedder: embedder, chunkTokens: chunkTokens,
-                                         overlap: overlap) { done, total in
+        let bench = try QualityBenchmark(
+            store: Store(directory: dir), name: "quality", corpus: corpus, embedder: embedder, chunkTokens: chunkTokens,
+            overlap: overlap
+        ) { done, total in
             FileHandle.standardError.write(Data("\rembedded \(done)/\(total) documents".utf8))
         }
         FileHandle.standardError.write(Data("\n".utf8))
@@ -43,7 +45,8 @@ struct BenchQuality: ParsableCommand {
             if json {
                 emitLine(jsonLine(r.json))
             } else {
-                print(String(format: "%-8@ queries %d  R@1 %.3f  R@5 %.3f  R@10 %.3f  MRR@10 %.3f", r.mode, r.queries, r.recall1, r.recall5, r.recall10, r.mrr10))
+                print(
+                    String(format: "%-8@ queries %d  R@1 %.3f  R@5 %.3f  R@10 %.3f  MRR@10 %.3f", r.mode, r.queries, r.recall1, r.recall5, r.recall10, r.mrr10))
             }
         }
     }

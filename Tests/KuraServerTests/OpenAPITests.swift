@@ -32,7 +32,7 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kura-openapi-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let ops = Self.operations(OpenAPIDocument.yaml)
-        #expect(ops.count == 27)
+        #expect(ops.count == 28)
         let service = KuraService(store: try Store(directory: dir), embedder: HashEmbedder(dimension: 8))
         try await Application(router: KuraServer.router(service)).test(.router) { client in
             try await client.execute(uri: "/openapi.yaml", method: .get) { r in
