@@ -32,13 +32,15 @@ public struct QualityBenchmark {
         if try exists && collection.stats().documents > 0 { return }
         let docs = try Self.readJSONL(corpus).compactMap { o -> SourceDocument? in
             guard let id = o["id"] as? String, let text = o["text"] as? String else { return nil }
-            return SourceDocument(id: id, text: text, metadata: "{}")
+            // The format follows the document's source file name when the corpus gives one.
+            let format = (o["source"] as? String).map(DocumentLoader.format(of:)) ?? .plain
+            return SourceDocument(id: id, text: text, metadata: "{}", format: format)
         }
         let chunker = Chunker(maxTokens: min(chunkTokens, embedder.maxTokens ?? .max), overlap: overlap, counter: embedder.tokenCounter)
         var done = 0
         for start in stride(from: 0, to: docs.count, by: 16) {
             let batch = docs[start..<min(docs.count, start + 16)]
-            let pieces = batch.map { chunker.chunk($0.text) }
+            let pieces = batch.map { chunker.chunk($0.text, format: $0.format) }
             let vectors = try embedder.embed(pieces.flatMap { $0.map(\.embedText) })
             var next = 0
             let records = zip(batch, pieces).map { doc, chunks in
@@ -57,13 +59,14 @@ public struct QualityBenchmark {
     }
 
     /// Runs every query; `qrels` maps a query id to its relevant document ids.
-    public func run(queries: [(id: String, text: String)], qrels: [String: Set<String>], mode: Retriever.Mode, depth: Int = 100) throws -> Report {
+    public func run(queries: [(id: String, text: String)], qrels: [String: Set<String>], mode: Retriever.Mode, rrfK: Double = 60, depth: Int = 100) throws -> Report {
         let retriever = Retriever(collection: collection, embedder: embedder)
         var r = Report(mode: mode.rawValue, queries: 0)
         for q in queries {
             guard let relevant = qrels[q.id], !relevant.isEmpty else { continue }
             var query = Retriever.Query(text: q.text, k: depth)
             query.mode = mode
+            query.rrfK = rrfK
             var ranking: [String] = []
             for hit in try retriever.search(query) where !ranking.contains(hit.documentID) { ranking.append(hit.documentID) }
             r.queries += 1

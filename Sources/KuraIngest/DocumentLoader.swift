@@ -8,7 +8,7 @@ public struct SourceDocument: Sendable, Equatable {
     public var text: String
     /// A JSON object (canonical text): source path and format, plus a .jsonl record's own metadata.
     public var metadata: String
-    var format: TextFormat
+    public var format: TextFormat
 
     public init(id: String, text: String, metadata: String, format: TextFormat = .plain) {
         self.id = id
@@ -22,7 +22,7 @@ public struct SourceDocument: Sendable, Equatable {
 /// and source code. Text must be valid UTF-8; a file that is not fails alone, with its path.
 public enum DocumentLoader {
     static let markdown: Set<String> = ["md", "markdown", "mdx"]
-    static let plain: Set<String> = ["txt", "text", "rst", "adoc", ""]
+    static let plain: Set<String> = ["txt", "text", "rst", "rest", "adoc", ""]
     static let html: Set<String> = ["html", "htm", "xhtml"]
     static let code: Set<String> = [
         "swift", "py", "go", "rs", "c", "h", "cc", "cpp", "hpp", "java", "kt", "js", "ts", "tsx", "jsx", "rb", "php", "cs", "scala", "sh", "bash",
@@ -37,9 +37,10 @@ public enum DocumentLoader {
         return markdown.contains(ext) || plain.contains(ext) || html.contains(ext) || code.contains(ext) || ext == "jsonl"
     }
 
-    static func format(of path: String) -> TextFormat {
+    public static func format(of path: String) -> TextFormat {
         let ext = (path as NSString).pathExtension.lowercased()
         if markdown.contains(ext) { return .markdown }
+        if ext == "rst" || ext == "rest" { return .restructuredText }
         if code.contains(ext) || ["dockerfile", "makefile"].contains((path as NSString).lastPathComponent.lowercased()) { return .code }
         return .plain
     }
@@ -57,7 +58,7 @@ public enum DocumentLoader {
         if ext == "jsonl" { return try jsonl(text, path: path) }
         let format = format(of: path)
         let body = html.contains(ext) ? HTMLText.extract(text) : text
-        let kind = html.contains(ext) ? "html" : (ext == "rst" ? "rst" : format.rawValue)
+        let kind = html.contains(ext) ? "html" : format.rawValue
         let meta = try Record.canonical(.object(["source": .string(id), "format": .string(kind)]))
         return [SourceDocument(id: id, text: body, metadata: meta, format: format)]
     }

@@ -8,7 +8,7 @@ struct TextSection: Equatable {
 }
 
 public enum TextFormat: String, Sendable {
-    case plain, markdown, code
+    case plain, markdown, restructuredText = "rst", code
 }
 
 enum TextSections {
@@ -16,6 +16,7 @@ enum TextSections {
         switch format {
         case .plain: [TextSection(range: 0..<s.count, headings: [])]
         case .markdown: markdown(s)
+        case .restructuredText: restructuredText(s)
         case .code: code(s)
         }
     }
@@ -63,6 +64,43 @@ enum TextSections {
         guard rest.isEmpty || rest.first == " " || rest.first == "\t" else { return nil }
         let title = rest.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "#")).trimmingCharacters(in: .whitespaces)
         return title.isEmpty ? nil : (hashes, title)
+    }
+
+    /// A new section at every reST title: a text line underlined (and maybe overlined) by a run of one
+    /// punctuation character. Levels follow the order in which adornment styles first appear.
+    static func restructuredText(_ s: [Unicode.Scalar]) -> [TextSection] {
+        let all = lines(s, in: 0..<s.count)
+        let text = all.map { String(String.UnicodeScalarView(s[$0])).trimmingCharacters(in: .whitespacesAndNewlines) }
+        var styles: [String] = []
+        var path: [(level: Int, title: String)] = []
+        var out: [TextSection] = []
+        var start = 0
+        var i = 0
+        while i + 1 < all.count {
+            let title = text[i]
+            guard !title.isEmpty, !isAdornment(title), isAdornment(text[i + 1]), text[i + 1].count >= min(title.count, 3),
+                  s[all[i].lowerBound] != " " else {
+                i += 1
+                continue
+            }
+            let over = i > 0 && text[i - 1] == text[i + 1]
+            let style = String(text[i + 1].first!) + (over ? "o" : "u")
+            if !styles.contains(style) { styles.append(style) }
+            let level = styles.firstIndex(of: style)!
+            let begin = over ? all[i - 1].lowerBound : all[i].lowerBound
+            if begin > start { out.append(TextSection(range: start..<begin, headings: path.map(\.title))) }
+            start = begin
+            path.removeAll { $0.level >= level }
+            path.append((level, title))
+            i += 2
+        }
+        out.append(TextSection(range: start..<s.count, headings: path.map(\.title)))
+        return out
+    }
+
+    static func isAdornment(_ line: String) -> Bool {
+        guard line.count >= 3, let c = line.first, "=-~^\"'`#*+:._".contains(c) else { return false }
+        return line.allSatisfy { $0 == c }
     }
 
     /// A new section where a non-indented line follows a blank line: the start of a top-level definition.

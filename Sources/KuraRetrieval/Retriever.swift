@@ -53,25 +53,40 @@ public struct Retriever: Sendable {
         guard q.text != nil || q.vector != nil else { throw KuraError.invalidArgument("give a query text or a vector") }
         let mode = q.mode ?? (q.text != nil ? .hybrid : .dense)
         if mode != .dense && q.text == nil { throw KuraError.invalidArgument("\(mode.rawValue) search needs a query text") }
+        if mode == .hybrid { return try hybrid(q) }
         let hits: [(Int64, Double)]
-        switch mode {
-        case .dense:
+        if mode == .dense {
             hits = try dense(q, k: q.k).map { ($0.chunkID, Double($0.score)) }
-        case .lexical:
+        } else {
             hits = try collection.lexicalSearch(q.text!, k: q.k, filter: q.filter).map { ($0.chunkID, Double($0.score)) }
-        case .hybrid:
-            let depth = max(q.k * 4, 50)
-            hits = Self.fuse(
-                [try dense(q, k: depth).map(\.chunkID), try collection.lexicalSearch(q.text!, k: depth, filter: q.filter).map(\.chunkID)], k: q.rrfK
-            )
-            .prefix(q.k).map { $0 }
         }
         let stored = try collection.chunks(hits.map(\.0))
-        return hits.compactMap { id, score in
-            stored[id].map {
-                Result(chunkID: id, documentID: $0.documentID, text: $0.text, score: score, metadata: $0.metadata, start: $0.start, end: $0.end)
-            }
+        return hits.compactMap { id, score in stored[id].map { Self.result($0, score: score) } }
+    }
+
+    static func result(_ c: StoredChunk, score: Double) -> Result {
+        Result(chunkID: c.chunkID, documentID: c.documentID, text: c.text, score: score, metadata: c.metadata, start: c.start, end: c.end)
+    }
+
+    /// Reciprocal rank fusion at two levels: documents ranked by their best chunk in each list are fused,
+    /// and each chunk scores its document's fused score plus its own (so a document's best chunks come
+    /// first and a document found by both searches outranks one found by either).
+    private func hybrid(_ q: Query) throws -> [Result] {
+        let depth = max(q.k * 4, 50)
+        let lists = [try dense(q, k: depth).map(\.chunkID), try collection.lexicalSearch(q.text!, k: depth, filter: q.filter).map(\.chunkID)]
+        let stored = try collection.chunks(Array(Set(lists.joined())))
+        let docLists = lists.map { list -> [String] in
+            var seen = Set<String>()
+            return list.compactMap { stored[$0]?.documentID }.filter { seen.insert($0).inserted }
         }
+        var docScore: [String: Double] = [:]
+        for list in docLists { for (rank, d) in list.enumerated() { docScore[d, default: 0] += 1 / (q.rrfK + Double(rank + 1)) } }
+        return Self.fuse(lists, k: q.rrfK).compactMap { id, chunkScore -> Result? in
+            guard let c = stored[id] else { return nil }
+            return Self.result(c, score: docScore[c.documentID, default: 0] + chunkScore)
+        }
+        .enumerated().sorted { $0.element.score != $1.element.score ? $0.element.score > $1.element.score : $0.offset < $1.offset }
+        .prefix(q.k).map(\.element)
     }
 
     private func dense(_ q: Query, k: Int) throws -> [Hit] {

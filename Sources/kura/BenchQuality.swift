@@ -17,6 +17,7 @@ struct BenchQuality: ParsableCommand {
     var dataDir: String?
     @Option(name: .customLong("chunk-tokens"), help: "Most tokens per chunk.") var chunkTokens: Int = 256
     @Option(help: "Tokens repeated from the previous chunk.") var overlap: Int = 32
+    @Option(name: .customLong("rrf-k"), help: "Reciprocal rank fusion constant.") var rrfK: Double = 60
     @Flag(help: "One JSON object per mode.") var json = false
 
     func validate() throws {
@@ -41,7 +42,7 @@ struct BenchQuality: ParsableCommand {
         let rel = try QualityBenchmark.readQrels(qrels)
         let modes = mode.flatMap(Retriever.Mode.init(rawValue:)).map { [$0] } ?? Retriever.Mode.allCases
         for m in modes {
-            let r = try bench.run(queries: qs.map { (id: $0.0, text: $0.1) }, qrels: rel, mode: m)
+            let r = try bench.run(queries: qs.map { (id: $0.0, text: $0.1) }, qrels: rel, mode: m, rrfK: rrfK)
             if json {
                 emitLine(jsonLine(r.json))
             } else {

@@ -92,3 +92,14 @@ import Testing
         #expect(chunks.count == 1 && chunks[0].text == "" && chunks[0].start == 0 && chunks[0].end == 0)
     }
 }
+
+@Suite struct RestructuredTextTests {
+    @Test func titlesBecomeHeadingPaths() {
+        let text = "=====\nPods\n=====\n\nIntro text.\n\nLifecycle\n---------\n\nPhases here.\n\n.. note::\n   indented\n\nProbes\n------\n\nLiveness.\n\nServices\n========\n\nA third style, so one level deeper.\n"
+        let sections = TextSections.restructuredText(Array(text.unicodeScalars))
+        #expect(sections.map(\.headings) == [["Pods"], ["Pods", "Lifecycle"], ["Pods", "Probes"], ["Pods", "Probes", "Services"]])
+        #expect(sections.first?.range.lowerBound == 0 && sections.last?.range.upperBound == text.unicodeScalars.count)
+        let chunks = Chunker(maxTokens: 64, overlap: 0, counter: WordTokenCounter()).chunk(text, format: .restructuredText)
+        #expect(chunks.contains { $0.embedText.hasPrefix("Pods > Probes\n\n") })
+    }
+}
