@@ -34,13 +34,13 @@ public struct QualityBenchmark {
             guard let id = o["id"] as? String, let text = o["text"] as? String else { return nil }
             // The format follows the document's source file name when the corpus gives one.
             let format = (o["source"] as? String).map(DocumentLoader.format(of:)) ?? .plain
-            return SourceDocument(id: id, text: text, metadata: "{}", format: format)
+            return SourceDocument(id: id, text: text, metadata: "{}", format: format, title: o["title"] as? String)
         }
         let chunker = Chunker(maxTokens: min(chunkTokens, embedder.maxTokens ?? .max), overlap: overlap, counter: embedder.tokenCounter)
         var done = 0
         for start in stride(from: 0, to: docs.count, by: 16) {
             let batch = docs[start..<min(docs.count, start + 16)]
-            let pieces = batch.map { chunker.chunk($0.text, format: $0.format) }
+            let pieces = batch.map { chunker.chunk($0.text, format: $0.format, title: $0.title) }
             let vectors = try embedder.embed(pieces.flatMap { $0.map(\.embedText) })
             var next = 0
             let records = zip(batch, pieces).map { doc, chunks in

@@ -43,10 +43,13 @@ public struct Chunker: Sendable {
         case paragraph, sentence, word, character
     }
 
-    public func chunk(_ text: String, format: TextFormat = .plain) -> [TextChunk] {
+    /// Chunks `text`; a document `title`, when given, heads every chunk's heading path, so each chunk
+    /// carries what the whole document is about.
+    public func chunk(_ text: String, format: TextFormat = .plain, title: String? = nil) -> [TextChunk] {
         let s = Array(text.unicodeScalars)
         var out: [TextChunk] = []
-        for section in TextSections.split(s, format: format) where !section.range.isEmpty {
+        for var section in TextSections.split(s, format: format) where !section.range.isEmpty {
+            if let title, !title.isEmpty, section.headings.first != title { section.headings.insert(title, at: 0) }
             let prefix = section.headings.joined(separator: " > ")
             let prefixTokens = prefix.isEmpty ? 0 : counter.countTokens(prefix)
             let limit = max(4, maxTokens - prefixTokens)

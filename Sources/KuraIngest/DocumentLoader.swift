@@ -9,12 +9,15 @@ public struct SourceDocument: Sendable, Equatable {
     /// A JSON object (canonical text): source path and format, plus a .jsonl record's own metadata.
     public var metadata: String
     public var format: TextFormat
+    /// A title to head every chunk's heading path (a .jsonl record's metadata "title").
+    public var title: String?
 
-    public init(id: String, text: String, metadata: String, format: TextFormat = .plain) {
+    public init(id: String, text: String, metadata: String, format: TextFormat = .plain, title: String? = nil) {
         self.id = id
         self.text = text
         self.metadata = metadata
         self.format = format
+        self.title = title
     }
 }
 
@@ -79,7 +82,9 @@ public enum DocumentLoader {
                 guard case .object(let mo) = m else { throw KuraError.invalidArgument("\(path):\(n + 1): \"metadata\" must be an object") }
                 meta = mo
             }
-            out.append(SourceDocument(id: id, text: body, metadata: try Record.canonical(.object(meta)), format: .plain))
+            var title: String?
+            if case .string(let t)? = meta["title"] { title = t }
+            out.append(SourceDocument(id: id, text: body, metadata: try Record.canonical(.object(meta)), format: .plain, title: title))
         }
         return out
     }

@@ -110,7 +110,7 @@ public final class IngestPipeline {
         let hashes = Dictionary(batch.map { ($0.doc.id, $0.hash) }, uniquingKeysWith: { a, _ in a })
         let unchanged = try collection.unchanged(hashes)
         let fresh = batch.filter { !unchanged.contains($0.doc.id) }
-        let pieces = fresh.map { chunker.chunk($0.doc.text, format: $0.doc.format) }
+        let pieces = fresh.map { chunker.chunk($0.doc.text, format: $0.doc.format, title: $0.doc.title) }
         let texts = pieces.flatMap { $0.map(\.embedText) }
         let t0 = DispatchTime.now().uptimeNanoseconds
         let vectors = try embedder.embed(texts)

@@ -87,6 +87,13 @@ import Testing
         }
     }
 
+    @Test func aTitleHeadsEveryChunk() {
+        let text = (0..<60).map { "w\($0)" }.joined(separator: " ")
+        let chunks = Chunker(maxTokens: 20, overlap: 0, counter: WordTokenCounter()).chunk(text, title: "Pod lifecycle")
+        #expect(chunks.count > 2 && chunks.allSatisfy { $0.headings == ["Pod lifecycle"] && $0.embedText.hasPrefix("Pod lifecycle\n\n") })
+        #expect(chunks.allSatisfy { $0.tokenCount <= 20 })
+    }
+
     @Test func emptyTextIsOneEmptyChunk() {
         let chunks = Chunker(counter: WordTokenCounter()).chunk("")
         #expect(chunks.count == 1 && chunks[0].text == "" && chunks[0].start == 0 && chunks[0].end == 0)
