@@ -59,7 +59,9 @@ public struct QualityBenchmark {
     }
 
     /// Runs every query; `qrels` maps a query id to its relevant document ids.
-    public func run(queries: [(id: String, text: String)], qrels: [String: Set<String>], mode: Retriever.Mode, rrfK: Double = 60, depth: Int = 100) throws -> Report {
+    public func run(
+        queries: [(id: String, text: String)], qrels: [String: Set<String>], mode: Retriever.Mode, rrfK: Double = 60, depth: Int = 100
+    ) throws -> Report {
         let retriever = Retriever(collection: collection, embedder: embedder)
         var r = Report(mode: mode.rawValue, queries: 0)
         for q in queries {

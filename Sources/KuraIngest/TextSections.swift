@@ -8,7 +8,9 @@ struct TextSection: Equatable {
 }
 
 public enum TextFormat: String, Sendable {
-    case plain, markdown, restructuredText = "rst", code
+    case plain, markdown
+    case restructuredText = "rst"
+    case code
 }
 
 enum TextSections {
@@ -79,7 +81,8 @@ enum TextSections {
         while i + 1 < all.count {
             let title = text[i]
             guard !title.isEmpty, !isAdornment(title), isAdornment(text[i + 1]), text[i + 1].count >= min(title.count, 3),
-                  s[all[i].lowerBound] != " " else {
+                s[all[i].lowerBound] != " "
+            else {
                 i += 1
                 continue
             }

@@ -102,7 +102,8 @@ import Testing
 
 @Suite struct RestructuredTextTests {
     @Test func titlesBecomeHeadingPaths() {
-        let text = "=====\nPods\n=====\n\nIntro text.\n\nLifecycle\n---------\n\nPhases here.\n\n.. note::\n   indented\n\nProbes\n------\n\nLiveness.\n\nServices\n========\n\nA third style, so one level deeper.\n"
+        let text =
+            "=====\nPods\n=====\n\nIntro text.\n\nLifecycle\n---------\n\nPhases here.\n\n.. note::\n   indented\n\nProbes\n------\n\nLiveness.\n\nServices\n========\n\nA third style, so one level deeper.\n"
         let sections = TextSections.restructuredText(Array(text.unicodeScalars))
         #expect(sections.map(\.headings) == [["Pods"], ["Pods", "Lifecycle"], ["Pods", "Probes"], ["Pods", "Probes", "Services"]])
         #expect(sections.first?.range.lowerBound == 0 && sections.last?.range.upperBound == text.unicodeScalars.count)
