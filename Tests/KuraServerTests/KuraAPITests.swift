@@ -148,3 +148,19 @@ import Testing
         }
     }
 }
+
+@Suite struct BodyLimitTests {
+    @Test func anOversizedBodyGets413() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kura-limit-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let service = KuraService(store: try Store(directory: dir), embedder: HashEmbedder(dimension: 8), maxBodyBytes: 1024)
+        try await Application(router: KuraServer.router(service)).test(.router) { client in
+            try await client.execute(uri: "/v1/collections", method: .post, body: KuraAPITests.body(["name": "c"])) { #expect($0.status == .created) }
+            let big = KuraAPITests.body(["documents": [["id": "a", "text": String(repeating: "x", count: 5000)]]])
+            try await client.execute(uri: "/v1/collections/c/documents", method: .post, body: big) { r in
+                #expect(r.status == .contentTooLarge)
+                #expect(((KuraAPITests.json(r.body)["error"] as? [String: Any])?["message"] as? String ?? "").contains("1024 bytes"))
+            }
+        }
+    }
+}
