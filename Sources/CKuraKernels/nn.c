@@ -156,13 +156,7 @@ CK_INLINE void attention32_body(const float *q, const float *k, const float *v, 
             for (size_t r = 0; r < 4; r++)
                 for (size_t jj = 0; jj < CK_KB; jj++) s[r * npad + jb + jj] = acc[r][jj];
         }
-        for (size_t r = 0; r < rows; r++) {
-            float *row = s + r * npad;
-            float m = lane_max(row, n);
-            for (size_t j = 0; j < n; j++) row[j] = exp_body(row[j] - m);
-            float inv = 1.0f / lane_sum(row, n);
-            for (size_t j = 0; j < n; j++) row[j] *= inv;
-        }
+        softmax_body(s, rows, n, npad);
         float o[4][CK_HD];
         for (size_t r = 0; r < 4; r++)
             for (size_t c = 0; c < CK_HD; c++) o[r][c] = 0.0f;

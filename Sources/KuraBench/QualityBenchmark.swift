@@ -42,15 +42,9 @@ public struct QualityBenchmark {
             let batch = docs[start..<min(docs.count, start + 16)]
             let pieces = batch.map { chunker.chunk($0.text, format: $0.format, title: $0.title) }
             let vectors = try embedder.embed(pieces.flatMap { $0.map(\.embedText) })
-            var next = 0
-            let records = zip(batch, pieces).map { doc, chunks in
-                Record(
-                    id: doc.id, text: doc.text, metadata: "{}",
-                    chunks: chunks.map { c in
-                        defer { next += 1 }
-                        return Record.Chunk(text: c.text, start: c.start, end: c.end, tokenCount: c.tokenCount, vector: vectors[next])
-                    }, contentHash: Record.hash(text: doc.text, metadata: "{}", settings: embedder.id))
-            }
+            let settings = chunker.settings(embedder: embedder)
+            let hashed = batch.map { ($0, Record.hash(text: $0.text, metadata: $0.metadata, settings: settings)) }
+            let records = try Record.documents(hashed, pieces: pieces, vectors: vectors)
             _ = try collection.upsert(records, wait: false)
             done += batch.count
             progress(done, docs.count)

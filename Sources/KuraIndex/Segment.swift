@@ -40,37 +40,22 @@ public final class Segment: @unchecked Sendable {
     public let count: Int
     public let deletedCount: Int
     let header: SegmentHeader
+    let file: MappedFile
     let base: UnsafeRawPointer
-    let mappedBytes: Int
     let view: IndexView<SegmentLinks>
     let idsPointer: UnsafePointer<UInt64>
     let pool: ContextPool
 
     public init(path: String) throws {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw KuraError.io(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw KuraError.io(path: path, reason: String(cString: strerror(errno))) }
-        let size = Int(st.st_size)
-        guard size >= SegmentFormat.headerSize else {
-            throw KuraError.corruptFile(
-                path: path, reason: "file is \(size) bytes, shorter than the \(SegmentFormat.headerSize)-byte segment header (truncated?)")
+        let file = try MappedFile(path: path, minimumBytes: SegmentFormat.headerSize) {
+            "file is \($0) bytes, shorter than the \(SegmentFormat.headerSize)-byte segment header (truncated?)"
         }
-        let m = mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0)
-        guard let m, m != UnsafeMutableRawPointer(bitPattern: -1) else {
-            throw KuraError.io(path: path, reason: "mmap: " + String(cString: strerror(errno)))
-        }
-        let h: SegmentHeader
-        do {
-            h = try SegmentHeader.decode(UnsafeRawBufferPointer(start: m, count: size), fileSize: size, path: path)
-        } catch {
-            munmap(m, size)
-            throw error
-        }
+        let size = file.count
+        let m = UnsafeMutableRawPointer(mutating: file.base)
+        let h = try SegmentHeader.decode(UnsafeRawBufferPointer(start: m, count: size), fileSize: size, path: path)
         self.path = path
-        base = UnsafeRawPointer(m)
-        mappedBytes = size
+        self.file = file
+        base = file.base
         header = h
         dimension = h.dimension
         metric = h.metric
@@ -102,9 +87,7 @@ public final class Segment: @unchecked Sendable {
         pool = ContextPool(rows: max(h.rows, 1), maxM0: h.parameters.maxM0, dimension: h.dimension)
     }
 
-    deinit { munmap(UnsafeMutableRawPointer(mutating: base), mappedBytes) }
-
-    public var fileBytes: Int { mappedBytes }
+    public var fileBytes: Int { file.count }
 
     public func id(ofRow row: UInt32) -> UInt64 { idsPointer[Int(row)] }
 

@@ -82,9 +82,7 @@ public enum DocumentLoader {
                 guard case .object(let mo) = m else { throw KuraError.invalidArgument("\(path):\(n + 1): \"metadata\" must be an object") }
                 meta = mo
             }
-            var title: String?
-            if case .string(let t)? = meta["title"] { title = t }
-            out.append(SourceDocument(id: id, text: body, metadata: try Record.canonical(.object(meta)), format: .plain, title: title))
+            out.append(try SourceDocument(id: id, text: body, metadata: meta))
         }
         return out
     }

@@ -60,8 +60,7 @@ public final class IngestPipeline {
         chunker = Chunker(maxTokens: limit, overlap: options.overlap, counter: embedder.tokenCounter)
     }
 
-    /// What decides the vectors besides the text: documents hashed with other settings are re-embedded.
-    var settings: String { "\(embedder.id)|chunk=\(chunker.maxTokens)|overlap=\(chunker.overlap)" }
+    var settings: String { chunker.settings(embedder: embedder) }
 
     public func run(paths: [String], _ onEvent: (Event) -> Void) throws -> Summary {
         let files = try SourceFiles.list(paths, glob: options.glob)
@@ -116,19 +115,9 @@ public final class IngestPipeline {
         let vectors = try embedder.embed(texts)
         summary.embedSeconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
         guard vectors.count == texts.count else { throw KuraError.invalidArgument("the embedder returned \(vectors.count) vectors for \(texts.count) chunks") }
-        var records: [Record] = []
-        var next = 0
-        for (item, chunks) in zip(fresh, pieces) {
-            let rc = try chunks.map { c -> Record.Chunk in
-                defer { next += 1 }
-                let meta: JSONValue = c.headings.isEmpty ? .object([:]) : .object(["headings": .array(c.headings.map { .string($0) })])
-                return Record.Chunk(
-                    text: c.text, start: c.start, end: c.end, tokenCount: c.tokenCount, metadata: try Record.canonical(meta), vector: vectors[next])
-            }
-            records.append(Record(id: item.doc.id, text: item.doc.text, metadata: item.doc.metadata, chunks: rc, contentHash: item.hash))
-            summary.chunks += rc.count
-            summary.tokens += chunks.reduce(0) { $0 + $1.tokenCount }
-        }
+        let records = try Record.documents(fresh.map { ($0.doc, $0.hash) }, pieces: pieces, vectors: vectors)
+        summary.chunks += texts.count
+        summary.tokens += pieces.joined().reduce(0) { $0 + $1.tokenCount }
         if !records.isEmpty { _ = try collection.upsert(records, wait: false) }
         summary.documents += batch.count
         summary.written += records.count

@@ -34,45 +34,44 @@ public final class KuraService: Sendable {
         return Retriever(collection: c, embedder: compatible ? embedder : nil)
     }
 
-    /// Upserts documents given as raw text (chunked and embedded here) or with their own vector.
+    /// Upserts documents given as raw text (chunked and embedded here, as `kura ingest` does) or with
+    /// their own vector.
     func upsert(_ name: String, _ docs: [DocumentInput]) throws -> UpsertResult {
         let c = try store.collection(name)
-        let settings = "\(embedder.id)|chunk=\(chunker.maxTokens)|overlap=\(chunker.overlap)"
+        let chunker = self.chunker
+        let settings = chunker.settings(embedder: embedder)
         var records: [Record?] = []
-        var toEmbed: [(index: Int, chunks: [TextChunk], hash: String)] = []
+        var toEmbed: [(index: Int, doc: SourceDocument, hash: String)] = []
         for (i, d) in docs.enumerated() {
-            let metadata = try Record.canonical(d.metadata ?? .object([:]))
+            var metadata: [String: JSONValue] = [:]
+            if let m = d.metadata {
+                guard case .object(let o) = m else { throw KuraError.invalidArgument("document '\(d.id)': metadata must be an object") }
+                metadata = o
+            }
+            let doc = try SourceDocument(id: d.id, text: d.text, metadata: metadata)
             if let v = d.vector {
-                records.append(Record(id: d.id, text: d.text, metadata: metadata, vector: v))
+                records.append(Record(id: d.id, text: d.text, metadata: doc.metadata, vector: v))
             } else {
                 records.append(nil)
-                toEmbed.append((i, chunker.chunk(d.text), Record.hash(text: d.text, metadata: metadata, settings: settings)))
+                toEmbed.append((i, doc, Record.hash(text: doc.text, metadata: doc.metadata, settings: settings)))
             }
         }
-        if !toEmbed.isEmpty {
-            guard c.info.embedder.isEmpty || c.info.embedder == embedder.id else {
-                throw KuraError.invalidArgument("collection '\(name)' was built with embedder \(c.info.embedder); this server embeds with \(embedder.id)")
-            }
-            let unchanged = try c.unchanged(Dictionary(toEmbed.map { (docs[$0.index].id, $0.hash) }, uniquingKeysWith: { a, _ in a }))
-            let fresh = toEmbed.filter { !unchanged.contains(docs[$0.index].id) }
-            let vectors = try embedder.embed(fresh.flatMap { $0.chunks.map(\.embedText) })
-            var next = 0
-            for item in fresh {
-                let d = docs[item.index]
-                let chunks = item.chunks.map { ch -> Record.Chunk in
-                    defer { next += 1 }
-                    return Record.Chunk(text: ch.text, start: ch.start, end: ch.end, tokenCount: ch.tokenCount, vector: vectors[next])
-                }
-                records[item.index] = Record(
-                    id: d.id, text: d.text, metadata: try Record.canonical(d.metadata ?? .object([:])), chunks: chunks, contentHash: item.hash)
-            }
-            // Unchanged documents were matched by hash before embedding; they are reported, not rewritten.
-            var result = try c.upsert(records.compactMap { $0 })
-            metrics.ingested(documents: fresh.count, chunks: vectors.count)
-            result.unchanged += docs.map(\.id).filter { unchanged.contains($0) }
-            return result
+        guard !toEmbed.isEmpty else { return try c.upsert(records.map { $0! }) }
+        guard c.info.embedder.isEmpty || c.info.embedder == embedder.id else {
+            throw KuraError.invalidArgument("collection '\(name)' was built with embedder \(c.info.embedder); this server embeds with \(embedder.id)")
         }
-        return try c.upsert(records.map { $0! })
+        // Unchanged documents are matched by hash before embedding; they are reported, not rewritten.
+        let unchanged = try c.unchanged(Dictionary(toEmbed.map { ($0.doc.id, $0.hash) }, uniquingKeysWith: { a, _ in a }))
+        let fresh = toEmbed.filter { !unchanged.contains($0.doc.id) }
+        let pieces = fresh.map { chunker.chunk($0.doc.text, format: $0.doc.format, title: $0.doc.title) }
+        let vectors = try embedder.embed(pieces.joined().map(\.embedText))
+        for (item, record) in zip(fresh, try Record.documents(fresh.map { ($0.doc, $0.hash) }, pieces: pieces, vectors: vectors)) {
+            records[item.index] = record
+        }
+        var result = try c.upsert(records.compactMap { $0 })
+        metrics.ingested(documents: fresh.count, chunks: vectors.count)
+        result.unchanged += docs.map(\.id).filter { unchanged.contains($0) }
+        return result
     }
 }
 

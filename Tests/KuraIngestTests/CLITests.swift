@@ -1,16 +1,10 @@
 import Foundation
+import KuraTesting
 import Testing
 
 /// `kura embed` and `kura ingest` as scripts run them: output formats, exit status and messages.
 @Suite struct CLITests {
-    static var kura: String? {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("kura").path,
-            root.appendingPathComponent(".build/release/kura").path, root.appendingPathComponent(".build/debug/kura").path,
-        ]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    static var kura: String? { KuraBinary.path }
 
     static func run(_ args: [String], stdin: String = "") throws -> (status: Int32, out: String, err: String) {
         let p = Process()

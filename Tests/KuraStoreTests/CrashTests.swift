@@ -7,17 +7,7 @@ import Testing
 /// number of rounds (20 here; `Benchmarks/crash/run.sh N` runs longer).
 @Suite(.serialized)
 struct CrashTests {
-    /// The `kura` executable built beside this test bundle.
-    static var kura: String? {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("kura").path,
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-                .appendingPathComponent(".build/release/kura").path,
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-                .appendingPathComponent(".build/debug/kura").path,
-        ]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    static var kura: String? { KuraBinary.path }
 
     struct Run {
         var status: Int32

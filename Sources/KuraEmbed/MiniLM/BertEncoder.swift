@@ -51,7 +51,7 @@ struct BertEncoder: Sendable {
         let tokens = lengths.reduce(0, +)
         guard tokens > 0 else { return }
         ws.reserve(tokens: tokens, longest: lengths.max() ?? 1, config: config)
-        embedTokens(sequences, ws)
+        embedTokens(sequences, tokens: tokens, ws)
         for layer in weights.layers { encode(layer, lengths: lengths, tokens: tokens, ws) }
         var row = 0
         for (s, n) in lengths.enumerated() {
@@ -60,7 +60,7 @@ struct BertEncoder: Sendable {
         }
     }
 
-    private func embedTokens(_ sequences: [[Int32]], _ ws: Workspace) {
+    private func embedTokens(_ sequences: [[Int32]], tokens: Int, _ ws: Workspace) {
         let h = config.hidden
         var row = 0
         weights.word.withUnsafeBufferPointer { word in
@@ -78,10 +78,8 @@ struct BertEncoder: Sendable {
                 }
             }
         }
-        ck_layernorm_rows(ws.x, nil, nil, weights.embGamma, weights.embBeta, tokens(sequences), h, config.layerNormEps)
+        ck_layernorm_rows(ws.x, nil, nil, weights.embGamma, weights.embBeta, tokens, h, config.layerNormEps)
     }
-
-    private func tokens(_ sequences: [[Int32]]) -> Int { sequences.reduce(0) { $0 + $1.count } }
 
     private func encode(_ l: BertWeights.Layer, lengths: [Int], tokens t: Int, _ ws: Workspace) {
         let h = config.hidden, i = config.intermediate

@@ -18,38 +18,19 @@ public final class SafeTensors: @unchecked Sendable {
 
     public let path: String
     public let tensors: [String: Tensor]
-    private let base: UnsafeRawPointer
-    private let mappedLength: Int
+    private let file: MappedFile
     private let dataStart: Int
 
     public init(path: String) throws {
         self.path = path
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw KuraError.io(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw KuraError.io(path: path, reason: String(cString: strerror(errno))) }
-        let size = Int(st.st_size)
-        guard size >= 8, let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else {
-            throw KuraError.corruptFile(path: path, reason: "too small or unmappable to be a safetensors file")
+        file = try MappedFile(path: path, minimumBytes: 8) { "\($0) bytes is too small to be a safetensors file" }
+        let headerLength = Int(UInt64(littleEndian: file.base.loadUnaligned(as: UInt64.self)))
+        guard headerLength > 0, headerLength <= file.count - 8 else {
+            throw KuraError.corruptFile(path: path, reason: "header length \(headerLength) exceeds the file")
         }
-        base = UnsafeRawPointer(map)
-        mappedLength = size
-        do {
-            let headerLength = Int(UInt64(littleEndian: base.loadUnaligned(as: UInt64.self)))
-            guard headerLength > 0, headerLength <= size - 8 else {
-                throw KuraError.corruptFile(path: path, reason: "header length \(headerLength) exceeds the file")
-            }
-            dataStart = 8 + headerLength
-            let header = Data(bytes: base + 8, count: headerLength)
-            tensors = try Self.parseHeader(header, dataBytes: size - dataStart, path: path)
-        } catch {
-            munmap(map, size)
-            throw error
-        }
+        dataStart = 8 + headerLength
+        tensors = try Self.parseHeader(Data(bytes: file.base + 8, count: headerLength), dataBytes: file.count - dataStart, path: path)
     }
-
-    deinit { munmap(UnsafeMutableRawPointer(mutating: base), mappedLength) }
 
     private static func parseHeader(_ data: Data, dataBytes: Int, path: String) throws -> [String: Tensor] {
         guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
@@ -86,7 +67,7 @@ public final class SafeTensors: @unchecked Sendable {
             throw KuraError.corruptFile(path: path, reason: "tensor \(name) is \(t.dtype), not a float type")
         }
         guard t.shape == shape else { throw KuraError.corruptFile(path: path, reason: "tensor \(name) has shape \(t.shape), expected \(shape)") }
-        let src = base + dataStart + t.offset
+        let src = file.base + dataStart + t.offset
         return [Float](unsafeUninitializedCapacity: t.count) { buf, n in
             switch t.dtype {
             case "F32":

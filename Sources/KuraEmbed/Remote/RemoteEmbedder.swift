@@ -61,10 +61,9 @@ public final class RemoteEmbedder: Embedder, Sendable {
     public func embed(_ texts: [String]) throws -> [[Float]] {
         let batches = plan(texts)
         guard !batches.isEmpty else { return [] }
-        var results = [[[Float]]?](repeating: nil, count: batches.count)
         let failure = Mutex<(any Error)?>(nil)
         let next = Atomic<Int>(0)
-        let slots = Mutex<[[[Float]]?]>(results)
+        let slots = Mutex([[[Float]]?](repeating: nil, count: batches.count))
         DispatchQueue.concurrentPerform(iterations: min(configuration.concurrency, batches.count)) { _ in
             while failure.withLock({ $0 == nil }) {
                 let b = next.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -78,8 +77,7 @@ public final class RemoteEmbedder: Embedder, Sendable {
             }
         }
         if let error = failure.withLock({ $0 }) { throw error }
-        results = slots.withLock { $0 }
-        return results.flatMap { $0! }
+        return slots.withLock { $0.flatMap { $0! } }
     }
 
     /// Consecutive ranges of at most `batchSize` texts and about `batchTokens` tokens.

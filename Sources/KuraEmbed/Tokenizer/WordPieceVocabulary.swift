@@ -14,7 +14,7 @@ struct WordPieceVocabulary: Sendable {
         for (id, token) in tokens.enumerated() {
             ids[token] = ids[token] ?? Int32(id)
             var node: Int32 = 0
-            for s in token.unicodeScalars { node = child(of: node, s, creating: true) }
+            for s in token.unicodeScalars { node = child(of: node, s) }
             if terminal[Int(node)] < 0 { terminal[Int(node)] = Int32(id) }
         }
     }
@@ -57,7 +57,8 @@ struct WordPieceVocabulary: Sendable {
         return best
     }
 
-    private mutating func child(of node: Int32, _ s: Unicode.Scalar, creating: Bool) -> Int32 {
+    /// The child of `node` along `s`, added when missing.
+    private mutating func child(of node: Int32, _ s: Unicode.Scalar) -> Int32 {
         let k = Self.key(node, s)
         if let c = edges[k] { return c }
         let c = Int32(terminal.count)

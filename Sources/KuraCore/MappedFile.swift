@@ -1,0 +1,33 @@
+#if canImport(Glibc)
+    import Glibc
+#else
+    import Darwin
+#endif
+
+/// A whole file mapped read-only; unmapped when released. Segments and model weights are read in place
+/// through it, so opening them costs no copy.
+public final class MappedFile: @unchecked Sendable {
+    public let path: String
+    public let base: UnsafeRawPointer
+    public let count: Int
+
+    /// Maps `path`; a file shorter than `minimumBytes` is refused as corrupt, with `tooShort(size)` as the reason.
+    public init(path: String, minimumBytes: Int = 1, tooShort: (Int) -> String = { "file is \($0) bytes, too short" }) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw KuraError.io(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw KuraError.io(path: path, reason: String(cString: strerror(errno))) }
+        let size = Int(st.st_size)
+        guard size >= max(1, minimumBytes) else { throw KuraError.corruptFile(path: path, reason: tooShort(size)) }
+        let m = mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0)
+        guard let m, m != UnsafeMutableRawPointer(bitPattern: -1) else {
+            throw KuraError.io(path: path, reason: "mmap: " + String(cString: strerror(errno)))
+        }
+        self.path = path
+        base = UnsafeRawPointer(m)
+        count = size
+    }
+
+    deinit { munmap(UnsafeMutableRawPointer(mutating: base), count) }
+}
