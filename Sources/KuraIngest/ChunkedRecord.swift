@@ -14,7 +14,11 @@ extension SourceDocument {
     public init(id: String, text: String, metadata: [String: JSONValue]) throws {
         var title: String?
         if case .string(let t)? = metadata["title"] { title = t }
-        self.init(id: id, text: text, metadata: try Record.canonical(.object(metadata)), format: .plain, title: title)
+        // A loader's "format" (markdown, rst, code) keeps heading- and definition-aware chunking when
+        // documents arrive over the API as they do from files.
+        var format = TextFormat.plain
+        if case .string(let f)? = metadata["format"], let known = TextFormat(rawValue: f) { format = known }
+        self.init(id: id, text: text, metadata: try Record.canonical(.object(metadata)), format: format, title: title)
     }
 }
 

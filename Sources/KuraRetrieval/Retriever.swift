@@ -20,6 +20,9 @@ public struct Retriever: Sendable {
         public var ef: Int?
         /// Reciprocal rank fusion constant: a hit at rank r adds 1 / (rrfK + r).
         public var rrfK = 60.0
+        /// Maximal marginal relevance (0...1): when set, the k results are picked from a wider pool to
+        /// trade relevance (1) against diversity (0). Results keep their scores, in the MMR order.
+        public var mmrLambda: Double?
 
         public init(text: String? = nil, vector: [Float]? = nil, k: Int = 10) {
             self.text = text
@@ -53,12 +56,20 @@ public struct Retriever: Sendable {
         guard q.text != nil || q.vector != nil else { throw KuraError.invalidArgument("give a query text or a vector") }
         let mode = q.mode ?? (q.text != nil ? .hybrid : .dense)
         if mode != .dense && q.text == nil { throw KuraError.invalidArgument("\(mode.rawValue) search needs a query text") }
-        if mode == .hybrid { return try hybrid(q) }
+        guard let lambda = q.mmrLambda else { return try ranked(q, mode: mode, k: q.k) }
+        guard (0...1).contains(lambda) else { throw KuraError.invalidArgument("mmr_lambda must be between 0 and 1") }
+        let pool = try ranked(q, mode: mode, k: min(1000, max(q.k * 4, 50)))
+        let vectors = try collection.vectors(of: Set(pool.map(\.chunkID)))
+        return MMR.select(relevance: pool.map(\.score), vectors: pool.map { vectors[$0.chunkID] }, k: q.k, lambda: lambda).map { pool[$0] }
+    }
+
+    private func ranked(_ q: Query, mode: Mode, k: Int) throws -> [Result] {
+        if mode == .hybrid { return try hybrid(q, k: k) }
         let hits: [(Int64, Double)]
         if mode == .dense {
-            hits = try dense(q, k: q.k).map { ($0.chunkID, Double($0.score)) }
+            hits = try dense(q, k: k).map { ($0.chunkID, Double($0.score)) }
         } else {
-            hits = try collection.lexicalSearch(q.text!, k: q.k, filter: q.filter).map { ($0.chunkID, Double($0.score)) }
+            hits = try collection.lexicalSearch(q.text!, k: k, filter: q.filter).map { ($0.chunkID, Double($0.score)) }
         }
         let stored = try collection.chunks(hits.map(\.0))
         return hits.compactMap { id, score in stored[id].map { Self.result($0, score: score) } }
@@ -71,8 +82,8 @@ public struct Retriever: Sendable {
     /// Reciprocal rank fusion at two levels: documents ranked by their best chunk in each list are fused,
     /// and each chunk scores its document's fused score plus its own (so a document's best chunks come
     /// first and a document found by both searches outranks one found by either).
-    private func hybrid(_ q: Query) throws -> [Result] {
-        let depth = max(q.k * 4, 50)
+    private func hybrid(_ q: Query, k: Int) throws -> [Result] {
+        let depth = max(k * 4, 50)
         let lists = [try dense(q, k: depth).map(\.chunkID), try collection.lexicalSearch(q.text!, k: depth, filter: q.filter).map(\.chunkID)]
         let stored = try collection.chunks(Array(Set(lists.joined())))
         let docLists = lists.map { list -> [String] in
@@ -86,7 +97,7 @@ public struct Retriever: Sendable {
             return Self.result(c, score: docScore[c.documentID, default: 0] + chunkScore)
         }
         .enumerated().sorted { $0.element.score != $1.element.score ? $0.element.score > $1.element.score : $0.offset < $1.offset }
-        .prefix(q.k).map(\.element)
+        .prefix(k).map(\.element)
     }
 
     private func dense(_ q: Query, k: Int) throws -> [Hit] {

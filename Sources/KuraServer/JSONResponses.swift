@@ -64,6 +64,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             switch e {
             case .invalidArgument(let m): return JSONResponse.error(.badRequest, m)
             case .notFound(let m): return JSONResponse.error(.notFound, m)
+            case .conflict(let m): return JSONResponse.error(.conflict, m)
             case .capacityExceeded(let m): return JSONResponse.error(.init(code: 507, reasonPhrase: "Insufficient Storage"), m)
             default: return JSONResponse.error(.internalServerError, "\(e)")
             }

@@ -60,6 +60,7 @@ enum KAITORoutes {
             switch e {
             case .invalidArgument(let m): return detail(.badRequest, m)
             case .notFound(let m): return detail(.notFound, m)
+            case .conflict(let m): return detail(.conflict, m)
             default: return detail(.internalServerError, "\(e)")
             }
         } catch {

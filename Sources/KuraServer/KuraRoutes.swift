@@ -23,10 +23,12 @@ enum KuraRoutes {
         var filter: JSONValue?
         var ef: Int?
         var budgetTokens: Int?
+        var mmrLambda: Double?
 
         enum CodingKeys: String, CodingKey {
             case query, vector, k, mode, filter, ef
             case budgetTokens = "budget_tokens"
+            case mmrLambda = "mmr_lambda"
         }
 
         func retrieverQuery() throws -> Retriever.Query {
@@ -37,6 +39,7 @@ enum KuraRoutes {
             }
             q.filter = try filter.map(MetadataFilter.init(json:))
             q.ef = ef
+            q.mmrLambda = mmrLambda
             if let ef, ef < 1 || ef > 10_000 { throw KuraError.invalidArgument("ef must be between 1 and 10000") }
             return q
         }

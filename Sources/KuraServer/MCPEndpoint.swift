@@ -25,6 +25,7 @@ actor MCPEndpoint {
                     "collection": .object(["type": "string"]), "query": .object(["type": "string"]),
                     "k": .object(["type": "integer", "default": 5]), "mode": .object(["type": "string", "enum": .array(["dense", "lexical", "hybrid"])]),
                     "filter": .object(["type": "object"]),
+                    "mmr_lambda": .object(["type": "number", "minimum": 0, "maximum": 1]),
                 ]),
             ])),
         Tool(
@@ -97,6 +98,7 @@ actor MCPEndpoint {
                 q.mode = mode
             }
             if let f = args["filter"] { q.filter = try MetadataFilter(json: f) }
+            if case .number(let lambda)? = args["mmr_lambda"] { q.mmrLambda = lambda }
             let results = try retriever.search(q)
             if name == "search" { return json(results.map(ResultJSON.object)) }
             let context = ContextAssembler(counter: service.embedder.tokenCounter).assemble(results, budget: int("budget_tokens", 1024))

@@ -24,6 +24,7 @@ enum OpenAPIDocument {
                 mode: {type: string, enum: [dense, lexical, hybrid]}
                 filter: {type: object}
                 ef: {type: integer}
+                mmr_lambda: {type: number, minimum: 0, maximum: 1, description: "diversify with maximal marginal relevance"}
                 budget_tokens: {type: integer, default: 1024}
             Document:
               type: object

@@ -48,7 +48,7 @@ public final class DocumentCollection: @unchecked Sendable {
     }
 
     /// Whether the growing graph holds the pending vectors; set on `indexer`, read by searches.
-    private let recovered = Atomic<Bool>(false)
+    let recovered = Atomic<Bool>(false)
 
     /// Rebuilds the growing graph from the pending vectors the first time something needs it, so that
     /// commands that never search (stats, export, verify) open in milliseconds. Runs on `indexer`.

@@ -36,6 +36,11 @@ public final class Store: Sendable {
 
     deinit { DirectoryLock.release(directory) }
 
+    /// Copies the write-ahead log into the catalog and empties it: for a clean stop, or before a backup.
+    public func checkpoint() throws {
+        try db.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+    }
+
     var segmentsDirectory: String { directory + "/segments" }
 
     func segmentDirectory(_ collectionID: Int64) -> String { "\(segmentsDirectory)/\(collectionID)" }
@@ -47,7 +52,7 @@ public final class Store: Sendable {
         guard info.sealThreshold >= 1 else { throw KuraError.invalidArgument("the seal threshold must be at least 1") }
         return try db.write { db in
             if try Int.fetchOne(db, sql: "SELECT 1 FROM collection WHERE name = ?", arguments: [info.name]) != nil {
-                throw KuraError.invalidArgument("collection '\(info.name)' already exists")
+                throw KuraError.conflict("collection '\(info.name)' already exists")
             }
             try db.execute(
                 sql: """

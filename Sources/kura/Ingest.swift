@@ -24,8 +24,14 @@ struct Ingest: ParsableCommand {
     @Option(help: "Tokens repeated from the previous chunk.") var overlap: Int = 32
     @Option(help: "Only files matching this pattern (name, or relative path if it has '/'; ** spans folders).") var glob: String?
     @Flag(help: "Print JSON lines: committed batches, failures, and a summary.") var json = false
+    @Option(help: "Send the documents to a running Kura server (its base URL), which chunks and embeds them (default: $KURA_URL).")
+    var url: String? = ProcessInfo.processInfo.environment["KURA_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    @Option(name: .customLong("api-key-file"), help: "With --url: a file whose first line is the server's bearer key (default: $KURA_API_KEY).")
+    var apiKeyFile: String?
 
     func validate() throws {
+        if url != nil && vectors { throw ValidationError("--vectors loads a local data directory; it cannot be combined with --url") }
+        if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) { throw ValidationError("--url must start with http:// or https://") }
         guard batch > 0 else { throw ValidationError("--batch must be positive") }
         guard chunkTokens >= 16 else { throw ValidationError("--chunk-tokens must be at least 16") }
         guard overlap >= 0, overlap < chunkTokens / 2 else { throw ValidationError("--overlap must be at least 0 and under half of --chunk-tokens") }
@@ -33,6 +39,15 @@ struct Ingest: ParsableCommand {
     }
 
     func run() throws {
+        if let url {
+            var remote = RemoteIngest(base: url, collection: collection, apiKey: try apiKey())
+            remote.timeout = 600
+            let reporter = IngestReporter(json: json)
+            let summary = try remote.run(paths: paths, glob: glob, reporter.handle)
+            reporter.finish(summary, collection: collection)
+            if summary.failedFiles > 0 { throw ExitCode(1) }
+            return
+        }
         let store = try self.store.open()
         if vectors {
             let target = try store.collection(collection)
@@ -49,6 +64,16 @@ struct Ingest: ParsableCommand {
         let summary = try IngestPipeline(collection: target, embedder: embedder, options: options).run(paths: paths, reporter.handle)
         reporter.finish(summary, collection: collection)
         if summary.failedFiles > 0 { throw ExitCode(1) }
+    }
+}
+
+extension Ingest {
+    func apiKey() throws -> String? {
+        guard let apiKeyFile else { return ProcessInfo.processInfo.environment["KURA_API_KEY"].flatMap { $0.isEmpty ? nil : $0 } }
+        guard let text = try? String(contentsOfFile: apiKeyFile, encoding: .utf8),
+            let key = text.split(whereSeparator: \.isNewline).first.map({ $0.trimmingCharacters(in: .whitespaces) }), !key.isEmpty
+        else { throw KuraError.invalidArgument("\(apiKeyFile): cannot read a key from it") }
+        return key
     }
 }
 

@@ -40,7 +40,8 @@ final class IngestReporter {
             + String(format: "%d/%d files  %d chunks  %.1f chunks/s", p.filesDone, p.filesTotal, p.chunks, p.chunksPerSecond) + eta
     }
 
-    func finish(_ s: IngestPipeline.Summary, collection: String) {
+    /// The closing summary; `server` is set when the documents went to a running server (`--url`).
+    func finish(_ s: IngestPipeline.Summary, collection: String, server: String? = nil) {
         let share = s.seconds > 0 ? s.embedSeconds / s.seconds : 0
         if json {
             emitLine(
@@ -51,12 +52,19 @@ final class IngestReporter {
             return
         }
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        print(
-            String(
-                format: "ingested %d file(s) into %@: %d document(s) (%d written, %d unchanged), %d chunks, %d tokens in %.1f s "
-                    + "(%.1f chunks/s, %.0f tokens/s; embedding %.0f%% of the time)",
-                s.files, collection, s.documents, s.written, s.unchanged, s.chunks, s.tokens, s.seconds, Double(s.chunks) / max(s.seconds, 1e-9),
-                Double(s.tokens) / max(s.seconds, 1e-9), share * 100))
+        if let server {
+            print(
+                String(
+                    format: "sent %d file(s) to %@ (collection %@): %d document(s) (%d written, %d unchanged) in %.1f s", s.files, server, collection,
+                    s.documents, s.written, s.unchanged, s.seconds))
+        } else {
+            print(
+                String(
+                    format: "ingested %d file(s) into %@: %d document(s) (%d written, %d unchanged), %d chunks, %d tokens in %.1f s "
+                        + "(%.1f chunks/s, %.0f tokens/s; embedding %.0f%% of the time)",
+                    s.files, collection, s.documents, s.written, s.unchanged, s.chunks, s.tokens, s.seconds,
+                    Double(s.chunks) / max(s.seconds, 1e-9), Double(s.tokens) / max(s.seconds, 1e-9), share * 100))
+        }
         if s.failedFiles > 0 {
             print("\(s.failedFiles) file(s) failed:")
             for f in s.failures { print("  \(f.path): \(f.message)") }

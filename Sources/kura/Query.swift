@@ -14,16 +14,19 @@ struct SearchOptions: ParsableArguments {
     @Option(help: "dense, lexical or hybrid (default).") var mode: String = "hybrid"
     @Option(help: "A metadata filter as JSON, e.g. '{\"format\":\"markdown\"}'.") var filter: String?
     @Option(help: "HNSW candidate list for this query.") var ef: Int?
+    @Option(help: "Diversify with maximal marginal relevance: 1 keeps relevance order, 0 only diversifies.") var mmr: Double?
 
     func validate() throws {
         guard Retriever.Mode(rawValue: mode) != nil else { throw ValidationError("unknown mode '\(mode)'; use dense, lexical or hybrid") }
         guard (1...1000).contains(k) else { throw ValidationError("-k must be between 1 and 1000") }
+        if let mmr, !(0...1).contains(mmr) { throw ValidationError("--mmr must be between 0 and 1") }
     }
 
     func query() throws -> Retriever.Query {
         var q = Retriever.Query(text: text, k: k)
         q.mode = Retriever.Mode(rawValue: mode)
         q.ef = ef
+        q.mmrLambda = mmr
         if let filter {
             guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(filter.utf8)) else {
                 throw KuraError.invalidArgument("--filter is not valid JSON")

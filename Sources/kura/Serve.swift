@@ -25,5 +25,8 @@ struct Serve: AsyncParsableCommand {
         if let inferenceURL { inference.url = inferenceURL }
         let keys = try apiKeyFile.map { try APIKeys(file: $0) } ?? APIKeys([])
         try await KuraServer.run(service, inference: inference, keys: keys, host: host, port: port, logger: logger)
+        // Every acknowledged write is already committed; folding the WAL in leaves one self-contained file.
+        try service.store.checkpoint()
+        logger.info("stopped: requests in flight finished, store closed")
     }
 }

@@ -88,9 +88,10 @@ import Testing
                 ("/v1/collections/c/query", .post, Self.body(["query": "x", "mode": "fuzzy"]), .badRequest, "mode"),
                 ("/v1/collections/c/query", .post, Self.body(["query": "x", "filter": ["$or": []]]), .badRequest, "operator"),
                 ("/v1/collections/c/query", .post, Self.body(["query": "x", "k": 0]), .badRequest, "k must"),
+                ("/v1/collections/c/query", .post, Self.body(["query": "x", "mmr_lambda": 2]), .badRequest, "mmr_lambda"),
                 ("/v1/collections/nope/query", .post, Self.body(["query": "x"]), .notFound, "nope"),
                 ("/v1/collections", .post, Self.body(["name": "../etc"]), .badRequest, "name"),
-                ("/v1/collections", .post, Self.body(["name": "c"]), .badRequest, "exists"),
+                ("/v1/collections", .post, Self.body(["name": "c"]), .conflict, "exists"),
                 ("/v1/collections/c/documents", .post, Self.body(["documents": [["id": "a"]]]), .badRequest, "text"),
                 ("/v1/collections/c/documents", .post, Self.body(["documents": [["id": "a", "text": "t", "vector": [1, 2]]]]), .badRequest, "dimension"),
             ]

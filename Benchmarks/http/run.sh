@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# HTTP query throughput on docs384 (97,149 chunks, 384 dimensions): wrk at $CONNS connections against Kura's
+# POST /v1/collections/docs/query with vector queries, then text queries (embedded by the server), and against
+# Chroma's server (`chroma run`) with the same vectors and k. Recall@10 of both is measured first, so the speed
+# is compared at known quality. Writes Benchmarks/results/http-query.{jsonl,md}.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+D=${DOCS384:-$(cd ../shared/datasets/docs384 && pwd)}
+CONNS=${CONNS:-32}
+DURATION=${DURATION:-20s}
+THREADS=${WRK_THREADS:-2}
+work=${WORK:-$(mktemp -d)}
+venv=${CHROMA_VENV:-.build/chroma-venv}
+kura=.build/release/kura
+out=Benchmarks/results
+mkdir -p "$out"
+pids=()
+trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done' EXIT
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_up() { for _ in $(seq 600); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1" >&2; exit 1; }
+# bench LABEL BODIES URL: a 3 s warm-up, then the measured run; one JSON line.
+bench() {
+  BODIES=$2 wrk -t"$THREADS" -c"$CONNS" -d3s -s Benchmarks/http/bodies.lua "$3" >/dev/null
+  BODIES=$2 wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -s Benchmarks/http/bodies.lua "$3" | tail -1 |
+    python3 -c 'import json, sys; r = json.loads(sys.stdin.read()); r.update(label=sys.argv[1], connections=int(sys.argv[2])); print(json.dumps(r))' "$1" "$CONNS"
+}
+
+if ! "$venv/bin/python" -c 'import chromadb, numpy' 2>/dev/null; then
+  python3 -m venv "$venv" && "$venv/bin/pip" install --quiet chromadb numpy
+fi
+[ -f "$work/records.jsonl" ] || "$venv/bin/python" Benchmarks/http/prepare.py "$D" "$work"
+{
+  # Kura: pre-embedded records, compacted into one sealed segment.
+  if [ ! -d "$work/kura" ]; then
+    "$kura" ingest "$work/records.jsonl" --vectors --collection docs --data-dir "$work/kura" >/dev/null
+    "$kura" compact --collection docs --data-dir "$work/kura" >/dev/null
+  fi
+  port=$(free_port)
+  "$kura" serve --host 127.0.0.1 --port "$port" --data-dir "$work/kura" >"$work/kura.log" 2>&1 &
+  pids+=($!)
+  wait_up "http://127.0.0.1:$port/readyz"
+  url=http://127.0.0.1:$port/v1/collections/docs/query
+  "$venv/bin/python" Benchmarks/http/recall.py kura "$url" "$work/kura-vector.bodies" "$D"
+  bench kura-vector "$work/kura-vector.bodies" "$url"
+  bench kura-text "$work/kura-text.bodies" "$url"
+  echo "{\"lib\": \"kura\", \"phase\": \"memory\", \"rss_mb\": $(( $(awk '/VmHWM/ {print $2}' /proc/${pids[-1]}/status) / 1024 ))}"
+  kill "${pids[-1]}"
+
+  # Chroma: the same records and vectors, cosine HNSW with its defaults.
+  port=$(free_port)
+  rm -rf "$work/chroma"
+  "$venv/bin/chroma" run --path "$work/chroma" --host 127.0.0.1 --port "$port" >"$work/chroma.log" 2>&1 &
+  pids+=($!)
+  wait_up "http://127.0.0.1:$port/api/v2/heartbeat"
+  path=$("$venv/bin/python" Benchmarks/http/chroma_load.py 127.0.0.1 "$port" "$work/records.jsonl")
+  url=http://127.0.0.1:$port$path
+  "$venv/bin/python" Benchmarks/http/recall.py chroma "$url" "$work/chroma-vector.bodies" "$D"
+  bench chroma-vector "$work/chroma-vector.bodies" "$url"
+  echo "{\"lib\": \"chroma\", \"phase\": \"memory\", \"rss_mb\": $(( $(awk '/VmHWM/ {print $2}' /proc/${pids[-1]}/status) / 1024 ))}"
+} | tee "$out/http-query.jsonl"
+
+python3 - "$out/http-query.jsonl" "$CONNS" >"$out/http-query.md" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+get = lambda **kw: next(r for r in rows if all(r.get(k) == v for k, v in kw.items()))
+kv, kt, cv = get(label="kura-vector"), get(label="kura-text"), get(label="chroma-vector")
+rk, rc = get(lib="kura", phase="recall"), get(lib="chroma", phase="recall")
+print(f"# HTTP query throughput: docs384 (97,149 chunks × 384), k=10, wrk at {sys.argv[2]} connections, 2 cores shared by server and wrk\n")
+print("| server | queries | recall@10 | requests/s | p50 ms | p99 ms | errors | ÷ Chroma |\n|---|---|---|---|---|---|---|---|")
+for name, r, rec in (("Kura", kv, rk["recall@10"]), ("Kura", kt, None), ("Chroma " + "1.5.9", cv, rc["recall@10"])):
+    kind = "text (embedded by the server)" if r is kt else "vector"
+    print(f"| {name} | {kind} | {rec if rec is not None else '-'} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors'] + r['non2xx']} | {r['rps'] / cv['rps']:.1f}× |")
+print(f"\nPeak RSS: Kura {get(lib='kura', phase='memory')['rss_mb']} MB, Chroma {get(lib='chroma', phase='memory')['rss_mb']} MB. Chroma does not embed on the server, so text queries are Kura only.")
+PY
+cat "$out/http-query.md"

@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""Validates rendered manifests: each object against the Kubernetes schemas of the given version (strict), or
+a custom resource against deploy/k8s/schemas; then the promises the manifests make to operators."""
+import json, os, sys
+
+import jsonschema
+import kubernetes_validate
+import yaml
+
+path, version, schemas = sys.argv[1:4]
+objects = [o for o in yaml.safe_load_all(open(path)) if o]
+problems = []
+for o in objects:
+    kind, api = o["kind"], o["apiVersion"]
+    custom = os.path.join(schemas, f"{kind.lower()}-{api.replace('/', '-')}.json")
+    try:
+        if os.path.exists(custom):
+            jsonschema.validate(o, json.load(open(custom)))
+        else:
+            kubernetes_validate.validate(o, version, strict=True)
+    except Exception as e:  # the validators' errors name the field
+        problems.append(f"{kind}/{o['metadata']['name']}: {str(e).splitlines()[0]}")
+
+by_kind = {}
+for o in objects:
+    by_kind.setdefault(o["kind"], []).append(o)
+
+
+def expect(ok, message):
+    if not ok:
+        problems.append(message)
+
+
+for sts in by_kind.get("StatefulSet", []):
+    spec, pod = sts["spec"], sts["spec"]["template"]["spec"]
+    c = pod["containers"][0]
+    expect(spec["replicas"] == 1, "the StatefulSet must have one writer")
+    expect(c.get("livenessProbe", {}).get("httpGet", {}).get("path") == "/healthz", "liveness probe on /healthz")
+    expect(c.get("readinessProbe", {}).get("httpGet", {}).get("path") == "/readyz", "readiness probe on /readyz")
+    expect(pod["securityContext"].get("runAsNonRoot") is True, "pods run as non-root")
+    expect(c["securityContext"].get("allowPrivilegeEscalation") is False, "no privilege escalation")
+    expect("limits" in c.get("resources", {}), "resource limits are set")
+    expect(spec["volumeClaimTemplates"][0]["metadata"]["name"] in [m["name"] for m in c["volumeMounts"]], "the data volume is mounted")
+    labels = spec["template"]["metadata"]["labels"]
+    for svc in by_kind.get("Service", []):
+        sel = svc["spec"].get("selector", {})
+        expect(sel and all(labels.get(k) == v for k, v in sel.items()), f"Service {svc['metadata']['name']} selects the pods")
+    for pdb in by_kind.get("PodDisruptionBudget", []):
+        sel = pdb["spec"].get("selector", {}).get("matchLabels", {})
+        expect(sel and all(labels.get(k) == v for k, v in sel.items()), "the PodDisruptionBudget selects the pods")
+    config = {cm["metadata"]["name"]: cm["data"] for cm in by_kind.get("ConfigMap", [])}
+    for ref in c.get("envFrom", []):
+        expect(ref["configMapRef"]["name"] in config, f"ConfigMap {ref['configMapRef']['name']} exists")
+for ws in by_kind.get("Workspace", []):
+    urls = [cm["data"].get("LLM_INFERENCE_URL", "") for cm in by_kind.get("ConfigMap", [])]
+    expect(any(f"//{ws['metadata']['name']}/" in u for u in urls), "LLM_INFERENCE_URL points at the Workspace's Service")
+
+if problems:
+    print(f"{path}:", *problems, sep="\n  ", file=sys.stderr)
+    sys.exit(1)
+print(f"{len(objects)} objects valid (Kubernetes {version})")
