@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(
             name: "KuraServerTests",
             dependencies: [
-                "KuraServer", "KuraCore", "KuraEmbed", "KuraStore", "KuraTesting", .product(name: "Hummingbird", package: "hummingbird"),
+                "KuraServer", "KuraCore", "KuraEmbed", "KuraRetrieval", "KuraStore", "KuraTesting", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(name: "KuraStoreTests", dependencies: ["KuraStore", "KuraTesting"]),

@@ -16,10 +16,12 @@ with gzip.open(os.path.join(src, "passages.jsonl.gz"), "rt") as f, open(os.path.
 queries = np.fromfile(os.path.join(src, "dev.queries.fvecs"), dtype=np.int32).reshape(-1, 385)[:, 1:].view(np.float32)
 texts = [json.loads(l)["text"] for l in open(os.path.join(src, "dev.queries.jsonl"))]
 with open(os.path.join(out, "kura-vector.bodies"), "w") as kv, open(os.path.join(out, "chroma-vector.bodies"), "w") as cv, \
-        open(os.path.join(out, "kura-text.bodies"), "w") as kt:
+        open(os.path.join(out, "kura-text.bodies"), "w") as kt, open(os.path.join(out, "kura-question.bodies"), "w") as kq:
     for q, t in zip(queries, texts):
         v = [round(float(x), 6) for x in q]
         kv.write(json.dumps({"vector": v, "k": 10}) + "\n")
         cv.write(json.dumps({"query_embeddings": [v], "n_results": 10, "include": ["documents", "metadatas", "distances"]}) + "\n")
         kt.write(json.dumps({"query": t, "k": 10}) + "\n")
+        # A question-sized query: the passage's first 12 words.
+        kq.write(json.dumps({"query": " ".join(t.split()[:12]), "k": 10}) + "\n")
 print(f"{len(base)} records, {len(queries)} queries -> {out}")

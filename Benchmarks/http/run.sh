@@ -15,7 +15,10 @@ kura=.build/release/kura
 out=Benchmarks/results
 mkdir -p "$out"
 pids=()
-trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done' EXIT
+# Servers run in their own process groups (set -m), so stopping one stops its workers too.
+set -m
+stop() { kill -9 -- "-$1" 2>/dev/null || kill -9 "$1" 2>/dev/null || true; }
+trap 'for p in "${pids[@]}"; do stop "$p"; done' EXIT
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_up() { for _ in $(seq 600); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1" >&2; exit 1; }
 # bench LABEL BODIES URL: a 3 s warm-up, then the measured run; one JSON line.
@@ -28,10 +31,11 @@ bench() {
 if ! "$venv/bin/python" -c 'import chromadb, numpy' 2>/dev/null; then
   python3 -m venv "$venv" && "$venv/bin/pip" install --quiet chromadb numpy
 fi
-[ -f "$work/records.jsonl" ] || "$venv/bin/python" Benchmarks/http/prepare.py "$D" "$work"
+[ -f "$work/kura-question.bodies" ] || "$venv/bin/python" Benchmarks/http/prepare.py "$D" "$work"
 {
   # Kura: pre-embedded records, compacted into one sealed segment.
   if [ ! -d "$work/kura" ]; then
+    "$kura" collections create docs --dimension 384 --metric cosine --data-dir "$work/kura" >/dev/null
     "$kura" ingest "$work/records.jsonl" --vectors --collection docs --data-dir "$work/kura" >/dev/null
     "$kura" compact --collection docs --data-dir "$work/kura" >/dev/null
   fi
@@ -42,9 +46,10 @@ fi
   url=http://127.0.0.1:$port/v1/collections/docs/query
   "$venv/bin/python" Benchmarks/http/recall.py kura "$url" "$work/kura-vector.bodies" "$D"
   bench kura-vector "$work/kura-vector.bodies" "$url"
-  bench kura-text "$work/kura-text.bodies" "$url"
+  bench kura-question "$work/kura-question.bodies" "$url"
+  bench kura-passage "$work/kura-text.bodies" "$url"
   echo "{\"lib\": \"kura\", \"phase\": \"memory\", \"rss_mb\": $(( $(awk '/VmHWM/ {print $2}' /proc/${pids[-1]}/status) / 1024 ))}"
-  kill "${pids[-1]}"
+  stop "${pids[-1]}"
 
   # Chroma: the same records and vectors, cosine HNSW with its defaults.
   port=$(free_port)
@@ -59,16 +64,18 @@ fi
   echo "{\"lib\": \"chroma\", \"phase\": \"memory\", \"rss_mb\": $(( $(awk '/VmHWM/ {print $2}' /proc/${pids[-1]}/status) / 1024 ))}"
 } | tee "$out/http-query.jsonl"
 
-python3 - "$out/http-query.jsonl" "$CONNS" >"$out/http-query.md" <<'PY'
+python3 - "$out/http-query.jsonl" "$CONNS" "$("$venv/bin/python" -c 'import chromadb; print(chromadb.__version__)')" >"$out/http-query.md" <<'PY'
 import json, sys
+chroma_version = sys.argv[3]
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 get = lambda **kw: next(r for r in rows if all(r.get(k) == v for k, v in kw.items()))
-kv, kt, cv = get(label="kura-vector"), get(label="kura-text"), get(label="chroma-vector")
+kv, kq, kp, cv = get(label="kura-vector"), get(label="kura-question"), get(label="kura-passage"), get(label="chroma-vector")
 rk, rc = get(lib="kura", phase="recall"), get(lib="chroma", phase="recall")
 print(f"# HTTP query throughput: docs384 (97,149 chunks × 384), k=10, wrk at {sys.argv[2]} connections, 2 cores shared by server and wrk\n")
 print("| server | queries | recall@10 | requests/s | p50 ms | p99 ms | errors | ÷ Chroma |\n|---|---|---|---|---|---|---|---|")
-for name, r, rec in (("Kura", kv, rk["recall@10"]), ("Kura", kt, None), ("Chroma " + "1.5.9", cv, rc["recall@10"])):
-    kind = "text (embedded by the server)" if r is kt else "vector"
+kinds = {id(kv): "vector", id(kq): "text, 12 words, hybrid (embedded by the server)", id(kp): "text, the whole passage (40-200 words), hybrid", id(cv): "vector"}
+for name, r, rec in (("Kura", kv, rk["recall@10"]), ("Kura", kq, None), ("Kura", kp, None), ("Chroma " + chroma_version, cv, rc["recall@10"])):
+    kind = kinds[id(r)]
     print(f"| {name} | {kind} | {rec if rec is not None else '-'} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors'] + r['non2xx']} | {r['rps'] / cv['rps']:.1f}× |")
 print(f"\nPeak RSS: Kura {get(lib='kura', phase='memory')['rss_mb']} MB, Chroma {get(lib='chroma', phase='memory')['rss_mb']} MB. Chroma does not embed on the server, so text queries are Kura only.")
 PY

@@ -13,6 +13,8 @@ public enum KuraError: Error, Equatable, Sendable, CustomStringConvertible {
     case notFound(String)
     /// Something that must not exist yet does (a collection of that name).
     case conflict(String)
+    /// A server Kura relies on (an embedding or model server) failed, or answered with something unusable.
+    case upstream(String)
 
     public var description: String {
         switch self {
@@ -22,6 +24,7 @@ public enum KuraError: Error, Equatable, Sendable, CustomStringConvertible {
         case .capacityExceeded(let m): m
         case .notFound(let m): m
         case .conflict(let m): m
+        case .upstream(let m): m
         }
     }
 }

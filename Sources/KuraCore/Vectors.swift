@@ -18,4 +18,11 @@ public enum Vectors {
         let inv = 1 / s.squareRoot()
         for i in v.indices { v[i] *= inv }
     }
+
+    /// `v` scaled to unit length (a zero vector as it is).
+    public static func normalized(_ v: [Float]) -> [Float] {
+        var out = v
+        out.withUnsafeMutableBufferPointer { normalize($0) }
+        return out
+    }
 }

@@ -1,3 +1,5 @@
+import KuraCore
+
 /// Maximal marginal relevance: picks results one at a time, each maximising
 /// `lambda * relevance - (1 - lambda) * (highest cosine to a result already picked)`, so near-duplicate
 /// chunks give way to ones that add something. `lambda` 1 keeps the relevance order; 0 only diversifies.
@@ -9,7 +11,7 @@ public enum MMR {
         let lo = relevance.min() ?? 0
         let span = (relevance.max() ?? 0) - lo
         let rel = relevance.map { span > 0 ? ($0 - lo) / span : 1 }
-        let unit = vectors.map { $0.map(normalised) }
+        let unit = vectors.map { $0.map(Vectors.normalized) }
         var maxSimilarity = [Double](repeating: 0, count: relevance.count)
         var remaining = Array(relevance.indices)
         var picked: [Int] = []
@@ -30,11 +32,6 @@ public enum MMR {
             for i in remaining { if let u = unit[i] { maxSimilarity[i] = max(maxSimilarity[i], dot(u, v)) } }
         }
         return picked
-    }
-
-    static func normalised(_ v: [Float]) -> [Float] {
-        let n = v.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
-        return n > 0 ? v.map { $0 / n } : v
     }
 
     static func dot(_ a: [Float], _ b: [Float]) -> Double {

@@ -67,7 +67,7 @@ public struct Retriever: Sendable {
         if mode == .hybrid { return try hybrid(q, k: k) }
         let hits: [(Int64, Double)]
         if mode == .dense {
-            hits = try dense(q, k: k).map { ($0.chunkID, Double($0.score)) }
+            hits = try dense(q, vector: try queryVector(q), k: k).map { ($0.chunkID, Double($0.score)) }
         } else {
             hits = try collection.lexicalSearch(q.text!, k: k, filter: q.filter).map { ($0.chunkID, Double($0.score)) }
         }
@@ -79,35 +79,50 @@ public struct Retriever: Sendable {
         Result(chunkID: c.chunkID, documentID: c.documentID, text: c.text, score: score, metadata: c.metadata, start: c.start, end: c.end)
     }
 
-    /// Reciprocal rank fusion at two levels: documents ranked by their best chunk in each list are fused,
-    /// and each chunk scores its document's fused score plus its own (so a document's best chunks come
-    /// first and a document found by both searches outranks one found by either).
+    /// Reciprocal rank fusion at two levels. Documents are ranked three ways: by their best chunk in the
+    /// dense list, by their best chunk in the lexical list, and (the candidates of those two) by their
+    /// document vector, which speaks for the whole text rather than one passage. Each chunk scores its
+    /// document's fused score plus its own, so a document's best chunks come first and a document that
+    /// several rankings agree on outranks one that a single ranking favours.
     private func hybrid(_ q: Query, k: Int) throws -> [Result] {
         let depth = max(k * 4, 50)
-        let lists = [try dense(q, k: depth).map(\.chunkID), try collection.lexicalSearch(q.text!, k: depth, filter: q.filter).map(\.chunkID)]
+        let vector = try queryVector(q)
+        let lists = [
+            try dense(q, vector: vector, k: depth).map(\.chunkID), try collection.lexicalSearch(q.text!, k: depth, filter: q.filter).map(\.chunkID),
+        ]
         let stored = try collection.chunks(Array(Set(lists.joined())))
-        let docLists = lists.map { list -> [String] in
-            var seen = Set<String>()
-            return list.compactMap { stored[$0]?.documentID }.filter { seen.insert($0).inserted }
+        let documentOf = stored.mapValues(\.documentID)
+        var seen = Set<String>()
+        let candidates = lists.joined().compactMap { documentOf[$0] }.filter { seen.insert($0).inserted }
+        let byVector = try collection.rankDocuments(candidates, query: vector).map(\.id)
+        return Self.fuseHybrid(lists, documentOf: documentOf, documentRankings: [byVector], k: q.rrfK).prefix(k).compactMap { id, score in
+            stored[id].map { Self.result($0, score: score) }
         }
-        var docScore: [String: Double] = [:]
-        for list in docLists { for (rank, d) in list.enumerated() { docScore[d, default: 0] += 1 / (q.rrfK + Double(rank + 1)) } }
-        return Self.fuse(lists, k: q.rrfK).compactMap { id, chunkScore -> Result? in
-            guard let c = stored[id] else { return nil }
-            return Self.result(c, score: docScore[c.documentID, default: 0] + chunkScore)
-        }
-        .enumerated().sorted { $0.element.score != $1.element.score ? $0.element.score > $1.element.score : $0.offset < $1.offset }
-        .prefix(k).map(\.element)
     }
 
-    private func dense(_ q: Query, k: Int) throws -> [Hit] {
-        let vector: [Float]
-        if let v = q.vector {
-            vector = v
-        } else {
-            guard let embedder else { throw KuraError.invalidArgument("no embedder is configured to embed the query; send a vector") }
-            vector = try embedder.embed([q.text!])[0]
+    /// The hybrid fusion rule: documents are ranked by their best chunk in each chunk list, and by each
+    /// of `documentRankings`; their reciprocal-rank scores add up, and every chunk scores its document's
+    /// total plus its own reciprocal-rank score. Best first; ties keep first appearance.
+    static func fuseHybrid(_ lists: [[Int64]], documentOf: [Int64: String], documentRankings: [[String]], k: Double) -> [(Int64, Double)] {
+        let fromChunks = lists.map { list -> [String] in
+            var seen = Set<String>()
+            return list.compactMap { documentOf[$0] }.filter { seen.insert($0).inserted }
         }
+        var docScore: [String: Double] = [:]
+        for list in fromChunks + documentRankings { for (rank, d) in list.enumerated() { docScore[d, default: 0] += 1 / (k + Double(rank + 1)) } }
+        return fuse(lists, k: k).compactMap { id, chunkScore -> (Int64, Double)? in
+            documentOf[id].map { (id, docScore[$0, default: 0] + chunkScore) }
+        }
+        .enumerated().sorted { $0.element.1 != $1.element.1 ? $0.element.1 > $1.element.1 : $0.offset < $1.offset }.map(\.element)
+    }
+
+    private func queryVector(_ q: Query) throws -> [Float] {
+        if let v = q.vector { return v }
+        guard let embedder else { throw KuraError.invalidArgument("no embedder is configured to embed the query; send a vector") }
+        return try embedder.embed([q.text!])[0]
+    }
+
+    private func dense(_ q: Query, vector: [Float], k: Int) throws -> [Hit] {
         let allowed = try q.filter.map { try collection.chunkIDs(matching: $0) }
         return try collection.search(vector, k: k, ef: q.ef.map { max($0, k) }, allowed: allowed)
     }

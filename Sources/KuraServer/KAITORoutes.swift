@@ -61,6 +61,7 @@ enum KAITORoutes {
             case .invalidArgument(let m): return detail(.badRequest, m)
             case .notFound(let m): return detail(.notFound, m)
             case .conflict(let m): return detail(.conflict, m)
+            case .upstream(let m): return detail(.badGateway, m)
             default: return detail(.internalServerError, "\(e)")
             }
         } catch {
@@ -111,6 +112,9 @@ enum KAITORoutes {
             await kaito {
                 let name = try context.parameters.require("index")
                 let q = request.uri.queryParameters
+                for name in ["limit", "offset", "max_text_length"] where q.get(name).map({ Int($0) == nil }) ?? false {
+                    throw KuraHTTPError(.unprocessableContent, "\(name) must be an integer")
+                }
                 let limit = q.get("limit", as: Int.self) ?? 10, offset = q.get("offset", as: Int.self) ?? 0
                 let maxText = q.get("max_text_length", as: Int.self) ?? 1000
                 guard (1...100).contains(limit), offset >= 0, maxText >= 1 else {
@@ -176,7 +180,7 @@ enum KAITORoutes {
         router.post("/persist/:index") { request, context in
             await kaito {
                 let name = try context.parameters.require("index")
-                let path = request.uri.queryParameters.get("path").map { String($0) } ?? "\(persistRoot)/\(name)"
+                let path = try Snapshots.path(request.uri.queryParameters.get("path").map { String($0) }, name: name, root: persistRoot)
                 try await blocking { try Snapshots.save(try collection(service, name), to: path) }
                 return JSONResponse.make(["message": "Successfully persisted index \(name) to \(path)."])
             }
@@ -184,7 +188,7 @@ enum KAITORoutes {
         router.post("/load/:index") { request, context in
             await kaito {
                 let name = try context.parameters.require("index")
-                let path = request.uri.queryParameters.get("path").map { String($0) } ?? "\(persistRoot)/\(name)"
+                let path = try Snapshots.path(request.uri.queryParameters.get("path").map { String($0) }, name: name, root: persistRoot)
                 let overwrite = request.uri.queryParameters.get("overwrite", as: Bool.self) ?? false
                 try await blocking { try Snapshots.load(service, name: name, from: path, overwrite: overwrite) }
                 return JSONResponse.make(["message": "Successfully loaded index \(name) from \(path)."])
@@ -240,6 +244,18 @@ enum Snapshots {
         try h.synchronize()
         try h.close()
         guard rename(tmp, path + "/documents.jsonl") == 0 else { throw KuraError.io(path: path, reason: String(cString: strerror(errno))) }
+    }
+
+    /// Where a snapshot goes: `root/name` by default; a given path must stay inside `root` (relative to it,
+    /// or absolute under it), so a request can never write or read elsewhere on the server's disk.
+    static func path(_ given: String?, name: String, root: String) throws -> String {
+        let rootURL = URL(fileURLWithPath: root).standardizedFileURL
+        guard let given, !given.isEmpty else { return rootURL.appendingPathComponent(name).path }
+        let url = given.hasPrefix("/") ? URL(fileURLWithPath: given).standardizedFileURL : rootURL.appendingPathComponent(given).standardizedFileURL
+        guard url.path.hasPrefix(rootURL.path + "/") else {
+            throw KuraError.invalidArgument("path must be inside the persist directory \(rootURL.path)")
+        }
+        return url.path
     }
 
     static func load(_ service: KuraService, name: String, from path: String, overwrite: Bool) throws {

@@ -53,14 +53,15 @@ extension DocumentCollection {
     /// Chunks by id, with their document's external id and metadata.
     public func chunks(_ ids: [Int64]) throws -> [Int64: StoredChunk] {
         guard !ids.isEmpty else { return [:] }
-        return try store.db.read { db in
-            let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+        // One statement reads a consistent snapshot by itself, so the read skips the transaction GRDB
+        // would wrap it in; the id list goes in as JSON so the statement is prepared once.
+        return try store.db.unsafeRead { db in
             let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT c.id, c.text, c.start_offset, c.end_offset, d.external_id, d.metadata
-                    FROM chunk c JOIN document d ON d.id = c.document_id WHERE c.id IN (\(marks))
-                    """, arguments: StatementArguments(ids))
+                db.cachedStatement(
+                    sql: """
+                        SELECT c.id, c.text, c.start_offset, c.end_offset, d.external_id, d.metadata
+                        FROM chunk c JOIN document d ON d.id = c.document_id WHERE c.id IN (SELECT value FROM json_each(?))
+                        """), arguments: ["[" + ids.map(String.init).joined(separator: ",") + "]"])
             return Dictionary(
                 uniqueKeysWithValues: rows.map {
                     (

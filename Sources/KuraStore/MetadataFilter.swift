@@ -104,24 +104,4 @@ extension DocumentCollection {
                     arguments: StatementArguments([info.id] + args)))
         }
     }
-
-    /// Full-text search over chunk text (FTS5, porter stemming), best first by bm25; the score is -bm25,
-    /// so higher is better. Any of the query's words may match; rarer words weigh more.
-    public func lexicalSearch(_ query: String, k: Int, filter: MetadataFilter? = nil) throws -> [Hit] {
-        guard let pattern = FTS5Pattern(matchingAnyTokenIn: query) else { return [] }
-        var condition = "1"
-        var args: [DatabaseValueConvertible?] = []
-        if let filter { (condition, args) = filter.sql() }
-        return try store.db.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT c.id AS id, bm25(chunk_fts) AS rank FROM chunk_fts
-                    JOIN chunk c ON c.id = chunk_fts.rowid JOIN document d ON d.id = c.document_id
-                    WHERE chunk_fts MATCH ? AND c.collection_id = ? AND \(condition)
-                    ORDER BY rank LIMIT ?
-                    """, arguments: StatementArguments([pattern, info.id] + args + [k])
-            ).map { Hit(chunkID: $0["id"], distance: Float($0["rank"] as Double), score: -Float($0["rank"] as Double)) }
-        }
-    }
 }

@@ -52,12 +52,15 @@ extension DocumentCollection {
                     docID = existing["id"]
                     removed += try chunks(ofDocument: docID, db)
                     try db.execute(sql: "DELETE FROM chunk WHERE document_id = ?", arguments: [docID])
-                    try db.cachedStatement(sql: "UPDATE document SET content_hash = ?, metadata = ?, updated_at = ? WHERE id = ?")
-                        .execute(arguments: [hash, r.metadata, now, docID])
+                    try db.cachedStatement(sql: "UPDATE document SET content_hash = ?, metadata = ?, vector = ?, updated_at = ? WHERE id = ?")
+                        .execute(arguments: [hash, r.metadata, documentVector(r), now, docID])
                 } else {
                     try db.cachedStatement(
-                        sql: "INSERT INTO document (collection_id, external_id, content_hash, metadata, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
-                    ).execute(arguments: [info.id, r.id, hash, r.metadata, now, now])
+                        sql: """
+                            INSERT INTO document (collection_id, external_id, content_hash, metadata, vector, created_at, updated_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?)
+                            """
+                    ).execute(arguments: [info.id, r.id, hash, r.metadata, documentVector(r), now, now])
                     docID = db.lastInsertedRowID
                 }
                 for (ordinal, c) in r.chunks.enumerated() {

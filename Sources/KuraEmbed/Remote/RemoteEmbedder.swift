@@ -114,7 +114,7 @@ public final class RemoteEmbedder: Embedder, Sendable {
                 if response.status == 200 { return try decode(response.body, expected: texts.count) }
                 let message = Self.serverMessage(response.body)
                 guard response.status == 429 || response.status >= 500 else {
-                    throw KuraError.invalidArgument("embedding server \(endpoint) answered \(response.status): \(message)")
+                    throw KuraError.upstream("embedding server \(endpoint) answered \(response.status): \(message)")
                 }
                 retryable = "answered \(response.status): \(message)"
             } catch let e as HTTPClient.TransportError {
@@ -122,7 +122,7 @@ public final class RemoteEmbedder: Embedder, Sendable {
             }
             attempt += 1
             guard attempt <= configuration.retries else {
-                throw KuraError.io(path: endpoint, reason: "embedding server \(retryable) (gave up after \(attempt) attempts)")
+                throw KuraError.upstream("embedding server \(endpoint) \(retryable) (gave up after \(attempt) attempts)")
             }
             Thread.sleep(forTimeInterval: delay(attempt))
         }
@@ -134,7 +134,7 @@ public final class RemoteEmbedder: Embedder, Sendable {
     }
 
     private func decode(_ body: Data, expected: Int) throws -> [[Float]] {
-        func bad(_ why: String) -> KuraError { .invalidArgument("embedding server \(endpoint) sent a malformed response: \(why)") }
+        func bad(_ why: String) -> KuraError { .upstream("embedding server \(endpoint) sent a malformed response: \(why)") }
         guard let root = try? JSONSerialization.jsonObject(with: body) as? [String: Any], let data = root["data"] as? [[String: Any]] else {
             throw bad("no data array")
         }
@@ -161,7 +161,7 @@ public final class RemoteEmbedder: Embedder, Sendable {
                 return l!
             }
         guard got == want else {
-            throw KuraError.invalidArgument("embedding server \(endpoint) returned dimension \(got), expected \(want)")
+            throw KuraError.upstream("embedding server \(endpoint) returned dimension \(got), expected \(want)")
         }
     }
 

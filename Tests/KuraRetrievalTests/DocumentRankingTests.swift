@@ -1,0 +1,49 @@
+import Foundation
+import KuraCore
+import KuraEmbed
+import KuraIngest
+import KuraStore
+import Testing
+
+@testable import KuraRetrieval
+
+/// Each document's vector (the normalised mean of its chunks') ranks whole documents in hybrid search.
+@Suite struct DocumentRankingTests {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kura-docrank-\(UUID().uuidString)").path
+
+    static func record(_ id: String, _ vectors: [[Float]]) -> Record {
+        let chunks = vectors.enumerated().map { i, v in Record.Chunk(text: "\(id) part \(i)", start: i * 10, end: i * 10 + 9, tokenCount: 3, vector: v) }
+        return Record(id: id, text: chunks.map(\.text).joined(separator: " "), metadata: "{}", chunks: chunks, contentHash: "\(id)\(vectors)")
+    }
+
+    @Test func documentVectorsFollowWritesAndRankDocuments() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let c = try EmbeddedCollection.open(try Store(directory: dir), name: "t", embedder: HashEmbedder(dimension: 4))
+        // a spans two directions (its mean points between them); b is one direction, scaled (cosine ignores it).
+        _ = try c.upsert([Self.record("a", [[1, 0, 0, 0], [0, 1, 0, 0]]), Self.record("b", [[3, 0, 0, 0]]), Self.record("c", [[0, 0, 1, 0]])])
+        let between = try c.rankDocuments(["a", "b", "c", "missing"], query: [1, 1, 0, 0])
+        #expect(between.map(\.id) == ["a", "b", "c"])
+        #expect(abs(between[0].score - 1) < 1e-5 && abs(between[1].score - 0.5.squareRoot()) < 1e-5 && abs(between[2].score) < 1e-6)
+        #expect(try c.rankDocuments(["a", "b"], query: [1, 0, 0, 0]).map(\.id) == ["b", "a"])
+        #expect(try c.rankDocuments(["c"], query: [1, 0, 0, 0]).map(\.id) == ["c"], "only the documents asked for")
+        // A changed document gets a new vector; a deleted one has none.
+        _ = try c.upsert([Self.record("a", [[0, 0, 1, 0]])])
+        #expect(try c.rankDocuments(["a", "b"], query: [0, 0, 1, 0]).first?.id == "a")
+        _ = try c.delete(ids: ["a"])
+        #expect(try c.rankDocuments(["a", "b"], query: [0, 0, 1, 0]).map(\.id) == ["b"])
+        #expect(try c.rankDocuments([], query: [1, 0, 0, 0]).isEmpty)
+    }
+
+    @Test func documentRankingBreaksASplitBetweenTheChunkLists() {
+        // Dense puts a's chunk first, lexical b's: a tie that the document ranking decides either way.
+        let lists: [[Int64]] = [[1, 2], [2, 1]]
+        let documentOf: [Int64: String] = [1: "a", 2: "b"]
+        #expect(Retriever.fuseHybrid(lists, documentOf: documentOf, documentRankings: [], k: 60).map(\.0) == [1, 2], "first appearance")
+        #expect(Retriever.fuseHybrid(lists, documentOf: documentOf, documentRankings: [["b", "a"]], k: 60).map(\.0) == [2, 1])
+        // Every chunk of a document carries its document's score, ahead of a lone better chunk elsewhere.
+        let fused = Retriever.fuseHybrid([[3, 1, 4], [3, 4]], documentOf: [1: "a", 3: "b", 4: "a"], documentRankings: [["a", "b"]], k: 60)
+        let score = Dictionary(uniqueKeysWithValues: fused)
+        #expect(abs(score[4]! - (2 / 62 + 1 / 61 + 1 / 63 + 1 / 62)) < 1e-12)
+        #expect(abs(score[3]! - (2 / 61 + 1 / 62 + 2 / 61)) < 1e-12)
+    }
+}
