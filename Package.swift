@@ -67,3 +67,13 @@ let package = Package(
         .testTarget(name: "KuraStoreTests", dependencies: ["KuraStore", "KuraTesting"]),
     ]
 )
+
+// libFuzzer targets, built only for fuzzing (Tests/Reliability/fuzz-native.sh sets KURA_FUZZ): they have no
+// main of their own, so an ordinary build leaves them out.
+if Context.environment["KURA_FUZZ"] != nil {
+    package.targets += [
+        .executableTarget(name: "FuzzTokenizer", dependencies: ["KuraEmbed"], path: "Sources/Fuzz/FuzzTokenizer"),
+        .executableTarget(name: "FuzzChunker", dependencies: ["KuraIngest", "KuraEmbed"], path: "Sources/Fuzz/FuzzChunker"),
+        .executableTarget(name: "FuzzSegment", dependencies: ["KuraIndex"], path: "Sources/Fuzz/FuzzSegment"),
+    ]
+}

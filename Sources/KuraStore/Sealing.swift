@@ -81,7 +81,7 @@ extension DocumentCollection {
         try SegmentWriter.write(index, to: path)
         do {
             let segment = try Segment(path: path)
-            let id = try store.db.write { db -> Int64 in
+            let id = try store.write { db -> Int64 in
                 try db.execute(
                     sql: "INSERT INTO segment (collection_id, file, rows, bytes, header_crc, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                     arguments: [info.id, name, segment.count, segment.fileBytes, Int64(segment.headerChecksum), Date().timeIntervalSince1970])

@@ -36,6 +36,17 @@ public final class Store: Sendable {
 
     deinit { DirectoryLock.release(directory) }
 
+    /// A write transaction; SQLite's disk errors become Kura's, and a failed transaction leaves nothing.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try db.write(body)
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_FULL {
+            throw KuraError.capacityExceeded("the disk holding \(directory) is full; nothing of this write was saved")
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_IOERR {
+            throw KuraError.io(path: directory, reason: "the catalog could not be written (\(e.message ?? "I/O error")); nothing of this write was saved")
+        }
+    }
+
     /// Copies the write-ahead log into the catalog and empties it: for a clean stop, or before a backup.
     public func checkpoint() throws {
         try db.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }

@@ -37,7 +37,7 @@ extension DocumentCollection {
         var removed: [Removed] = []
         var added: [(Int64, [Float])] = []
         let now = Date().timeIntervalSince1970
-        try store.db.write { db in
+        try store.write { db in
             for r in records {
                 let hash = r.contentHash
                 let existing = try Row.fetchOne(
@@ -102,7 +102,7 @@ extension DocumentCollection {
         try recoverBeforeWriting()
         var removed: [Removed] = []
         var found: [String] = []
-        try store.db.write { db in
+        try store.write { db in
             for id in ids {
                 guard
                     let docID = try Int64.fetchOne(

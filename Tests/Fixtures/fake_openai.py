@@ -9,6 +9,7 @@ Faults are chosen by the request's "model" field, so one server serves every tes
   bad400                 a 400 with an OpenAI-style error body
   short                  one embedding fewer than inputs
 Embeddings are deterministic: a text always maps to the same unit vector.
+POST /fault {"fault": "fail500:1000"} applies a fault to every later request whatever its model ("" clears it).
 GET /stats answers {"requests", "connections", "max_inflight"}. Prints "PORT n" once listening.
 """
 import argparse, hashlib, json, math, sys, threading, time
@@ -18,6 +19,7 @@ lock = threading.Lock()
 stats = {"requests": 0, "connections": 0, "max_inflight": 0}
 inflight = 0
 seen = {}
+FAULT = ""
 
 
 def vector(text, dim):
@@ -73,6 +75,12 @@ class Handler(BaseHTTPRequestHandler):
                 inflight -= 1
 
     def handle_post(self, raw):
+        global FAULT
+        if self.path == "/fault":
+            FAULT = json.loads(raw).get("fault", "")
+            with lock:
+                seen.clear()
+            return self.reply(200, {"fault": FAULT})
         if ARGS.key and self.headers.get("Authorization") != "Bearer " + ARGS.key:
             return self.reply(401, {"error": {"message": "invalid api key"}})
         try:
@@ -80,6 +88,8 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             return self.reply(400, {"error": {"message": "body is not JSON"}})
         model = str(req.get("model", ""))
+        if FAULT:
+            model = FAULT + "," + model
         for fault in model.split(","):
             name, _, arg = fault.partition(":")
             if name in ("fail500", "fail429"):

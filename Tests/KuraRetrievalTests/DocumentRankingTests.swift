@@ -43,7 +43,10 @@ import Testing
         // Every chunk of a document carries its document's score, ahead of a lone better chunk elsewhere.
         let fused = Retriever.fuseHybrid([[3, 1, 4], [3, 4]], documentOf: [1: "a", 3: "b", 4: "a"], documentRankings: [["a", "b"]], k: 60)
         let score = Dictionary(uniqueKeysWithValues: fused)
-        #expect(abs(score[4]! - (2 / 62 + 1 / 61 + 1 / 63 + 1 / 62)) < 1e-12)
-        #expect(abs(score[3]! - (2 / 61 + 1 / 62 + 2 / 61)) < 1e-12)
+        func rr(_ rank: Double) -> Double { 1 / (60 + rank) }
+        let expected4: Double = 2 * rr(2) + rr(1) + rr(3) + rr(2)
+        let expected3: Double = 2 * rr(1) + rr(2) + 2 * rr(1)
+        #expect(abs(score[4]! - expected4) < 1e-12)
+        #expect(abs(score[3]! - expected3) < 1e-12)
     }
 }

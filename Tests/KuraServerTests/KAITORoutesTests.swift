@@ -98,7 +98,10 @@ import Testing
                 ("/retrieve", .post, Self.body(["index_name": "a", "query": "x", "max_node_count": 301]), .unprocessableContent, "max_node_count"),
                 ("/index", .post, Self.body(["index_name": "a", "documents": [["metadata": [:]]]]), .unprocessableContent, "text"),
                 ("/indexes/none", .delete, nil, .notFound, "No such index"),
-                ("/load/x?path=/nonexistent", .post, nil, .notFound, "No snapshot"),
+                ("/load/x?path=missing", .post, nil, .notFound, "No snapshot"),
+                ("/load/x?path=/etc", .post, nil, .badRequest, "inside the persist directory"),
+                ("/load/x?path=../../etc", .post, nil, .badRequest, "inside the persist directory"),
+                ("/persist/x?path=/tmp/elsewhere", .post, nil, .badRequest, "inside the persist directory"),
             ]
             for (uri, method, body, status, fragment) in cases {
                 try await client.execute(uri: uri, method: method, body: body) { r in

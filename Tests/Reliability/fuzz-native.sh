@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# libFuzzer with AddressSanitizer over the tokenizer, the chunker and the segment reader, seeded with real
+# documents and a real segment file. Usage: fuzz-native.sh [SECONDS per target] (default 20, the short form in
+# `make test`; releases run 600). A crash leaves its input under .build-fuzz/crashes/ and fails the run.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+seconds=${1:-20}
+export KURA_FUZZ=1 KURA_MODEL_DIR=${KURA_MODEL_DIR:-$root/models/all-MiniLM-L6-v2}
+flags=(-c debug --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
+for t in FuzzTokenizer FuzzChunker FuzzSegment; do swift build "${flags[@]}" --product "$t" >"$work/build-$t.log" 2>&1 || {
+  tail -30 "$work/build-$t.log" >&2
+  fail "building $t"
+}; done
+bin=$(swift build "${flags[@]}" --show-bin-path)
+
+# Seeds: a few documents of the Kubernetes corpus, and a sealed segment of a small collection.
+mkdir -p "$work/text" "$work/seg" .build-fuzz/crashes
+find corpora/kubernetes -type f -name '*.txt' | sort | head -20 | while read -r f; do head -c 4000 "$f" >"$work/text/$(basename "$f")"; done
+printf '# Title\n\nSome *markdown* with `code`.\n\n## Section\n\nText.\n' >"$work/text/seed.md"
+"$kura" collections create s --dimension 8 --data-dir "$work/data" >/dev/null
+python3 -c 'import json; [print(json.dumps({"id": f"d{i}", "text": f"t{i}", "vector": [((i * 7 + j) % 11) / 10 - 0.5 for j in range(8)]})) for i in range(40)]' >"$work/v.jsonl"
+"$kura" ingest "$work/v.jsonl" --vectors --collection s --data-dir "$work/data" >/dev/null
+"$kura" compact --collection s --data-dir "$work/data" >/dev/null
+find "$work/data/segments" -type f -exec cp {} "$work/seg/" \;
+
+run() {
+  local target=$1 seeds=$2
+  mkdir -p "$work/corpus-$target"
+  "$bin/$target" "$work/corpus-$target" "$seeds" -max_total_time="$seconds" -rss_limit_mb=4096 -max_len=65536 \
+    -artifact_prefix=.build-fuzz/crashes/ -print_final_stats=1 >"$work/$target.log" 2>&1 || {
+    tail -40 "$work/$target.log" >&2
+    fail "$target found a crash (input saved under .build-fuzz/crashes/)"
+  }
+  runs=$(awk '/stat::number_of_executed_units/ {print $2}' "$work/$target.log")
+  echo "{\"suite\": \"libfuzzer\", \"target\": \"$target\", \"seconds\": $seconds, \"runs\": ${runs:-0}, \"crashes\": 0}"
+}
+run FuzzTokenizer "$work/text"
+run FuzzChunker "$work/text"
+run FuzzSegment "$work/seg"
