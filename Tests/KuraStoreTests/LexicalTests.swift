@@ -6,32 +6,37 @@ import Testing
 
 @testable import KuraStore
 
-/// Lexical search over FTS5: any word may match, quoted so words are never operators, and a long query
-/// keeps only its rarest words.
+/// Lexical search over FTS5: any word may match, quoted so words are never operators; words in more than
+/// half of the chunks are dropped while others remain, and a long query keeps its rarest words.
 struct LexicalTests {
-    @Test func longQueriesKeepTheirRarestTerms() throws {
+    @Test func commonWordsGoAndLongQueriesKeepTheirRarestTerms() throws {
         let dir = StoreFixtures.tempDir("lexical")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = try Store(directory: dir)
         let c = try StoreFixtures.collection(store, dimension: 4)
-        let common = (0..<40).map { "word\($0)" }
-        // Every document has the 40 common words; doc7 alone has "zeppelin", docs 0-2 have "rare".
-        let records = (0..<20).map { i in
-            let extra = (i == 7 ? " zeppelin" : "") + (i < 3 ? " rare" : "")
-            return Record(id: "doc\(i)", text: common.joined(separator: " ") + extra, metadata: "{}", vector: [1, Float(i), 0, 1])
+        let common = (0..<10).map { "common\($0)" }
+        let mid = (0..<20).map { "mid\($0)" }
+        // 40 documents: all have the common words; doc7 alone has "zeppelin"; docs 0-2 have "rare";
+        // mid word j is in docs j and j + 20.
+        let records = (0..<40).map { i in
+            let text = common.joined(separator: " ") + " " + mid[i % 20] + (i == 7 ? " zeppelin" : "") + (i < 3 ? " rare" : "")
+            return Record(id: "doc\(i)", text: text, metadata: "{}", vector: [1, Float(i), 0, 1])
         }
         _ = try c.upsert(records)
-        let long = common.joined(separator: " ") + " zeppelin rare missingword"
-        let pattern = try store.db.read { try DocumentCollection.lexicalPattern(long, $0) }
-        let terms = try #require(pattern).rawPattern.components(separatedBy: " OR ")
-        #expect(terms.count == DocumentCollection.maxLexicalTerms)
-        #expect(terms.prefix(2) == [#""zeppelin""#, #""rare""#], "rarest first")
-        #expect(!terms.contains(#""missingword""#), "a word no chunk has is dropped")
-        #expect(try c.lexicalSearch(long, k: 1).map(\.chunkID) == c.lexicalSearch("zeppelin", k: 1).map(\.chunkID))
-        // Short queries keep every word; operator words are plain terms.
-        let short = try store.db.read { try DocumentCollection.lexicalPattern("drain OR NOT pods", $0) }
-        #expect(short?.rawPattern == #""drain" OR "or" OR "not" OR "pods""#)
-        #expect(try c.lexicalSearch("NEAR AND OR", k: 3).isEmpty)
+        func terms(_ q: String) throws -> [String] {
+            try store.db.read { try DocumentCollection.lexicalPattern(q, $0) }?.rawPattern.components(separatedBy: " OR ") ?? []
+        }
+        let everyDoc = common.joined(separator: " ")
+        #expect(try terms(everyDoc + " zeppelin missingword rare") == [#""zeppelin""#, #""rare""#], "common and unknown words dropped, query order kept")
+        #expect(try terms(everyDoc).count == 2, "only common words: the two rarest of them remain")
+        let long = try terms(mid.joined(separator: " ") + " rare zeppelin")
+        #expect(long.count == DocumentCollection.maxLexicalTerms && long.contains(#""zeppelin""#) && !long.contains(#""rare""#))
+        #expect(try c.lexicalSearch(everyDoc + " zeppelin", k: 1).map(\.chunkID) == c.lexicalSearch("zeppelin", k: 1).map(\.chunkID))
+        // Operator words are plain terms.
+        #expect(try terms("drain OR NOT pods").isEmpty, "none of these words is in the collection")
+        _ = try c.upsert([Record(id: "ops", text: "drain or not pods", metadata: "{}", vector: [1, 1, 1, 1])])
+        #expect(try terms("drain OR NOT pods") == [#""drain""#, #""or""#, #""not""#, #""pods""#])
+        #expect(try c.lexicalSearch("NEAR AND OR", k: 3).map(\.chunkID).count == 1)
         #expect(try store.db.read { try DocumentCollection.lexicalPattern("  ... ", $0) } == nil)
     }
 }

@@ -23,6 +23,9 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
     public var maxTokens: Int? { tokenizer.maxLength - 2 }
     let encoder: BertEncoder
     private let workspaces = Mutex<[BertEncoder.Workspace]>([])
+    /// Forward passes running at once, across every caller: more than the cores only adds workspaces
+    /// (tens of megabytes each) and contention, so a server under many concurrent queries queues here.
+    private let running: DispatchSemaphore
 
     /// The folder from `--model-dir`, else `$KURA_MODEL_DIR`, else `models/all-MiniLM-L6-v2`.
     public static func modelDirectory(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
@@ -41,6 +44,7 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
             throw KuraError.corruptFile(path: dir.path, reason: "vocab.txt has \(tokenizer.vocabularySize) tokens, the model \(config.vocabSize)")
         }
         self.threads = max(1, threads)
+        running = DispatchSemaphore(value: self.threads)
         openblas_set_num_threads(1)
     }
 
@@ -66,8 +70,12 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
         withoutActuallyEscaping(sequences) { sequences in
             let work = UncheckedClosure(sequences)
             DispatchQueue.concurrentPerform(iterations: min(threads, batches)) { _ in
+                running.wait()
                 let ws = takeWorkspace()
-                defer { putWorkspace(ws) }
+                defer {
+                    putWorkspace(ws)
+                    running.signal()
+                }
                 while true {
                     let b = next.wrappingAdd(1, ordering: .relaxed).oldValue
                     guard b < batches else { break }
