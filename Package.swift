@@ -72,8 +72,9 @@ let package = Package(
 // main of their own, so an ordinary build leaves them out.
 if Context.environment["KURA_FUZZ"] != nil {
     package.targets += [
-        .executableTarget(name: "FuzzTokenizer", dependencies: ["KuraEmbed"], path: "Sources/Fuzz/FuzzTokenizer"),
-        .executableTarget(name: "FuzzChunker", dependencies: ["KuraIngest", "KuraEmbed"], path: "Sources/Fuzz/FuzzChunker"),
-        .executableTarget(name: "FuzzSegment", dependencies: ["KuraIndex"], path: "Sources/Fuzz/FuzzSegment"),
+        .target(name: "FuzzDriver", path: "Sources/Fuzz/FuzzDriver"),
+        .executableTarget(name: "FuzzTokenizer", dependencies: ["FuzzDriver", "KuraEmbed"], path: "Sources/Fuzz/FuzzTokenizer"),
+        .executableTarget(name: "FuzzChunker", dependencies: ["FuzzDriver", "KuraIngest", "KuraEmbed"], path: "Sources/Fuzz/FuzzChunker"),
+        .executableTarget(name: "FuzzSegment", dependencies: ["FuzzDriver", "KuraIndex"], path: "Sources/Fuzz/FuzzSegment"),
     ]
 }

@@ -28,6 +28,18 @@ bench() {
     python3 -c 'import json, sys; r = json.loads(sys.stdin.read()); r.update(label=sys.argv[1], connections=int(sys.argv[2])); print(json.dumps(r))' "$1" "$CONNS"
 }
 
+# memory LIB PID: peak RSS, and the RSS now split into anonymous memory and mapped files (the catalog and
+# segments are memory-mapped, so their pages count in RSS while the page cache holds them).
+memory() {
+  local hwm=0 anon=0 file=0
+  for p in $2 $(pgrep -P "$2" || true); do
+    hwm=$((hwm + $(awk '/VmHWM/ {print $2}' /proc/$p/status)))
+    anon=$((anon + $(awk '/RssAnon/ {print $2}' /proc/$p/status)))
+    file=$((file + $(awk '/RssFile/ {print $2}' /proc/$p/status)))
+  done
+  echo "{\"lib\": \"$1\", \"phase\": \"memory\", \"peak_rss_mb\": $((hwm / 1024)), \"anon_mb\": $((anon / 1024)), \"file_mb\": $((file / 1024))}"
+}
+
 if ! "$venv/bin/python" -c 'import chromadb, numpy' 2>/dev/null; then
   python3 -m venv "$venv" && "$venv/bin/pip" install --quiet chromadb numpy
 fi
@@ -47,8 +59,11 @@ fi
   "$venv/bin/python" Benchmarks/http/recall.py kura "$url" "$work/kura-vector.bodies" "$D"
   bench kura-vector "$work/kura-vector.bodies" "$url"
   bench kura-question "$work/kura-question.bodies" "$url"
+  python3 -c 'import json, sys; [print(json.dumps(dict(json.loads(l), mode="dense"))) for l in open(sys.argv[1])]' \
+    "$work/kura-question.bodies" >"$work/kura-question-dense.bodies"
+  bench kura-question-dense "$work/kura-question-dense.bodies" "$url"
   bench kura-passage "$work/kura-text.bodies" "$url"
-  echo "{\"lib\": \"kura\", \"phase\": \"memory\", \"rss_mb\": $(( $(awk '/VmHWM/ {print $2}' /proc/${pids[-1]}/status) / 1024 ))}"
+  memory kura "${pids[-1]}"
   stop "${pids[-1]}"
 
   # Chroma: the same records and vectors, cosine HNSW with its defaults.
@@ -61,7 +76,7 @@ fi
   url=http://127.0.0.1:$port$path
   "$venv/bin/python" Benchmarks/http/recall.py chroma "$url" "$work/chroma-vector.bodies" "$D"
   bench chroma-vector "$work/chroma-vector.bodies" "$url"
-  echo "{\"lib\": \"chroma\", \"phase\": \"memory\", \"rss_mb\": $(( $(awk '/VmHWM/ {print $2}' /proc/${pids[-1]}/status) / 1024 ))}"
+  memory chroma "${pids[-1]}"
 } | tee "$out/http-query.jsonl"
 
 python3 - "$out/http-query.jsonl" "$CONNS" "$("$venv/bin/python" -c 'import chromadb; print(chromadb.__version__)')" >"$out/http-query.md" <<'PY'
@@ -69,14 +84,18 @@ import json, sys
 chroma_version = sys.argv[3]
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 get = lambda **kw: next(r for r in rows if all(r.get(k) == v for k, v in kw.items()))
-kv, kq, kp, cv = get(label="kura-vector"), get(label="kura-question"), get(label="kura-passage"), get(label="chroma-vector")
+kv, kq, kd, kp, cv = get(label="kura-vector"), get(label="kura-question"), get(label="kura-question-dense"), get(label="kura-passage"), get(label="chroma-vector")
 rk, rc = get(lib="kura", phase="recall"), get(lib="chroma", phase="recall")
 print(f"# HTTP query throughput: docs384 (97,149 chunks × 384), k=10, wrk at {sys.argv[2]} connections, 2 cores shared by server and wrk\n")
 print("| server | queries | recall@10 | requests/s | p50 ms | p99 ms | errors | ÷ Chroma |\n|---|---|---|---|---|---|---|---|")
-kinds = {id(kv): "vector", id(kq): "text, 12 words, hybrid (embedded by the server)", id(kp): "text, the whole passage (40-200 words), hybrid", id(cv): "vector"}
-for name, r, rec in (("Kura", kv, rk["recall@10"]), ("Kura", kq, None), ("Kura", kp, None), ("Chroma " + chroma_version, cv, rc["recall@10"])):
+kinds = {id(kv): "vector", id(kq): "text, 12 words, hybrid (embedded by the server)", id(kd): "text, 12 words, dense (embedded by the server)",
+         id(kp): "text, the whole passage (40-200 words), hybrid", id(cv): "vector"}
+for name, r, rec in (("Kura", kv, rk["recall@10"]), ("Kura", kq, None), ("Kura", kd, None), ("Kura", kp, None), ("Chroma " + chroma_version, cv, rc["recall@10"])):
     kind = kinds[id(r)]
     print(f"| {name} | {kind} | {rec if rec is not None else '-'} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors'] + r['non2xx']} | {r['rps'] / cv['rps']:.1f}× |")
-print(f"\nPeak RSS: Kura {get(lib='kura', phase='memory')['rss_mb']} MB, Chroma {get(lib='chroma', phase='memory')['rss_mb']} MB. Chroma does not embed on the server, so text queries are Kura only.")
+mk, mc = get(lib="kura", phase="memory"), get(lib="chroma", phase="memory")
+print(f"\nMemory after the runs: Kura {mk['anon_mb']} MB anonymous + {mk['file_mb']} MB of mapped files (peak RSS {mk['peak_rss_mb']} MB); "
+      f"Chroma {mc['anon_mb']} MB anonymous + {mc['file_mb']} MB mapped (peak RSS {mc['peak_rss_mb']} MB). Chroma does not embed on the server, "
+      "so text queries are Kura only. Hybrid text queries spend most of their time in FTS5 bm25 over the posting lists of common words.")
 PY
 cat "$out/http-query.md"

@@ -6,7 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 seconds=${1:-20}
 export KURA_FUZZ=1 KURA_MODEL_DIR=${KURA_MODEL_DIR:-$root/models/all-MiniLM-L6-v2}
-flags=(-c debug --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
+flags=(-c release --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
 for t in FuzzTokenizer FuzzChunker FuzzSegment; do swift build "${flags[@]}" --product "$t" >"$work/build-$t.log" 2>&1 || {
   tail -30 "$work/build-$t.log" >&2
   fail "building $t"

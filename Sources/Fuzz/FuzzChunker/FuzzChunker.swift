@@ -1,3 +1,4 @@
+import FuzzDriver
 import KuraEmbed
 import KuraIngest
 
@@ -21,4 +22,9 @@ public func fuzzChunker(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         precondition(rest, "text after the last chunk is not covered (\(format))")
     }
     return 0
+}
+
+@_cdecl("FuzzChunker_main")
+public func fuzzChunkerMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    runFuzzer(argc, argv) { data, size in data.map { fuzzChunker($0, size) } ?? 0 }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import FuzzDriver
 import KuraIndex
 
 /// libFuzzer target: any bytes as a segment file are either refused with an error or open, verify and
@@ -13,4 +14,9 @@ public func fuzzSegment(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard segment.verify().isEmpty else { return 0 }
     _ = try? segment.search([Float](repeating: 0.5, count: segment.dimension), k: 5)
     return 0
+}
+
+@_cdecl("FuzzSegment_main")
+public func fuzzSegmentMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    runFuzzer(argc, argv) { data, size in data.map { fuzzSegment($0, size) } ?? 0 }
 }

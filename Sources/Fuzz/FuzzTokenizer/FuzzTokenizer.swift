@@ -1,4 +1,5 @@
 import Foundation
+import FuzzDriver
 import KuraEmbed
 
 /// libFuzzer target: any bytes, as text, tokenise to [CLS] ... [SEP] within the model's limit.
@@ -12,4 +13,9 @@ public func fuzzTokenizer(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let ids = tokenizer.encode(String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self))
     precondition(ids.count >= 2 && ids.count <= 256 && ids.first == 101 && ids.last == 102, "bad token ids \(ids.prefix(8))")
     return 0
+}
+
+@_cdecl("FuzzTokenizer_main")
+public func fuzzTokenizerMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    runFuzzer(argc, argv) { data, size in data.map { fuzzTokenizer($0, size) } ?? 0 }
 }
