@@ -32,7 +32,7 @@ def text(rng, n):
 def writer(seed):
     rng, conn = random.Random(seed), http.client.HTTPConnection(host, port, timeout=60)
     while time.time() < stop:
-        docs = [{"id": f"s{rng.randrange(300)}", "text": text(rng, 60), "metadata": {"n": rng.randrange(10)}} for _ in range(4)]
+        docs = [{"id": f"s{i}", "text": text(rng, 60), "metadata": {"n": rng.randrange(10)}} for i in rng.sample(range(300), 4)]
         call(conn, "POST", "/v1/collections/soak/documents", {"documents": docs})
         if rng.random() < 0.2:
             call(conn, "DELETE", f"/v1/collections/soak/documents/s{rng.randrange(300)}")
