@@ -50,7 +50,7 @@ public struct Chunker: Sendable {
         var out: [TextChunk] = []
         for var section in TextSections.split(s, format: format) where !section.range.isEmpty {
             if let title, !title.isEmpty, section.headings.first != title { section.headings.insert(title, at: 0) }
-            let prefix = section.headings.joined(separator: " > ")
+            let prefix = boundedPrefix(section.headings.joined(separator: " > "))
             let prefixTokens = prefix.isEmpty ? 0 : counter.countTokens(prefix)
             let limit = max(4, maxTokens - prefixTokens)
             let pieces = split(s, section.range, level: .paragraph, limit: limit, format: format)
@@ -60,6 +60,20 @@ public struct Chunker: Sendable {
         }
         if out.isEmpty { out.append(makeChunk(s, 0..<s.count, headings: [], prefix: "")) }
         return out
+    }
+
+    /// The heading path cut to at most half the chunk budget (a heading line can be a whole paragraph,
+    /// and the chunk's own text must still fit): the longest start of it that fits.
+    func boundedPrefix(_ prefix: String) -> String {
+        let budget = maxTokens / 2
+        guard !prefix.isEmpty, counter.countTokens(prefix) > budget else { return prefix }
+        let s = Array(prefix.unicodeScalars)
+        var lo = 0, hi = s.count
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if tokens(s, 0..<mid) <= budget { lo = mid } else { hi = mid - 1 }
+        }
+        return string(s, 0..<lo).trimmingCharacters(in: .whitespaces)
     }
 
     private func makeChunk(_ s: [Unicode.Scalar], _ range: Range<Int>, headings: [String], prefix: String) -> TextChunk {
