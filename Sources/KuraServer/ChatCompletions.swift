@@ -29,8 +29,17 @@ struct ChatCompletions: Sendable {
         guard var body = (try? JSONSerialization.jsonObject(with: Data(buffer: raw))) as? [String: Any] else {
             throw KuraHTTPError(.badRequest, "the body is not a JSON object")
         }
-        let index = (body.removeValue(forKey: "index_name") ?? body.removeValue(forKey: "collection")) as? String
-        let ratio = (body.removeValue(forKey: "context_token_ratio") as? Double) ?? settings.contextRatio
+        // Even a request passed through must be a chat request: the model server should never be the one
+        // to find out that it is not.
+        guard let messages = body["messages"] as? [Any], !messages.isEmpty, messages.allSatisfy({ $0 is [String: Any] }) else {
+            throw KuraHTTPError(.badRequest, "messages must be a non-empty array of message objects")
+        }
+        let named = body.removeValue(forKey: "index_name") ?? body.removeValue(forKey: "collection")
+        guard named == nil || named is String else { throw KuraHTTPError(.badRequest, "index_name (or collection) must be a string") }
+        let index = named as? String
+        let ratioValue = body.removeValue(forKey: "context_token_ratio")
+        guard ratioValue == nil || ratioValue is Double else { throw KuraHTTPError(.badRequest, "context_token_ratio must be a number") }
+        let ratio = (ratioValue as? Double) ?? settings.contextRatio
         let stream = body["stream"] as? Bool ?? false
         guard let index else { return try await forward(body, to: url, stream: stream, sources: nil) }
         guard (0.2...0.8).contains(ratio) else { throw KuraHTTPError(.badRequest, "context_token_ratio must be between 0.2 and 0.8") }

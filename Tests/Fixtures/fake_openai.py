@@ -123,7 +123,7 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(200, {"object": "list", "model": model, "data": data, "usage": {"prompt_tokens": 0, "total_tokens": 0}})
 
     def chat(self, req):
-        messages = req.get("messages", [])
+        messages = req.get("messages") or []
         echo = json.dumps(messages)
         answer = f"echo: {len(messages)} messages"
         if not req.get("stream"):

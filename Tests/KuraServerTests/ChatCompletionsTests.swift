@@ -94,6 +94,11 @@ import Testing
                 (["index_name": "nope", "messages": [["role": "user", "content": "q"]]], .notFound),
                 (["index_name": "k8s", "messages": [["content": "q"]]], .badRequest),
                 (["messages": [["role": "user", "content": "q"]]], .badGateway),  // the model server is down
+                // Found by schemathesis: garbage was passed through for the model server to choke on.
+                (["messages": NSNull(), "index_name": [[1]]], .badRequest),
+                (["messages": [1, 2]], .badRequest),
+                (["messages": [["role": "user", "content": "q"]], "index_name": 5], .badRequest),
+                (["index_name": "k8s", "context_token_ratio": "half", "messages": [["role": "user", "content": "q"]]], .badRequest),
             ]
             for (request, status) in cases {
                 try await client.execute(uri: "/v1/chat/completions", method: .post, body: Self.body(request)) { r in
