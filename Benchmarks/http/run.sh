@@ -18,7 +18,8 @@ pids=()
 # Servers run in their own process groups (set -m), so stopping one stops its workers too.
 set -m
 stop() { kill -9 -- "-$1" 2>/dev/null || kill -9 "$1" 2>/dev/null || true; }
-trap 'for p in "${pids[@]}"; do stop "$p"; done' EXIT
+# Chroma's CLI leaves its server behind when only the CLI is killed; anything serving this run's data goes too.
+trap 'for p in "${pids[@]}"; do stop "$p"; done; pkill -9 -f "chroma run --path $work/chroma" 2>/dev/null || true' EXIT
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_up() { for _ in $(seq 600); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1" >&2; exit 1; }
 # bench LABEL BODIES URL: a 3 s warm-up, then the measured run; one JSON line.
