@@ -40,8 +40,7 @@ struct Ingest: ParsableCommand {
 
     func run() throws {
         if let url {
-            var remote = RemoteIngest(base: url, collection: collection, apiKey: try apiKey())
-            remote.timeout = 600
+            let remote = RemoteIngest(base: url, collection: collection, apiKey: try apiKey())
             let reporter = IngestReporter(json: json)
             let summary = try remote.run(paths: paths, glob: glob, reporter.handle)
             reporter.finish(summary, collection: collection)

@@ -4,38 +4,15 @@
 # the mcp package (tools), then graceful shutdown: SIGTERM while a slow chat is in flight.
 # The LLM is Tests/Fixtures/fake_openai.py on loopback. Needs a release build and the MiniLM model.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
-kura=${KURA:-$root/.build/release/kura}
-venv=${CLIENTS_VENV:-$root/.build/clients-venv}
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do { kill -9 "$p" && wait "$p"; } 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; [ -f "$work/kura.log" ] && tail -20 "$work/kura.log" >&2; exit 1; }
-
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import openai, mcp' 2>/dev/null; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r Tests/Clients/requirements.txt
-fi
-py=$venv/bin/python
+source "$(dirname "$0")/../Reliability/common.sh"
+py=$(venv clients -r Tests/Clients/requirements.txt)/bin/python
 
 python3 Tests/Fixtures/fake_openai.py --port 0 >"$work/llm.out" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do grep -q PORT "$work/llm.out" && break; sleep 0.1; done
 llm_port=$(awk '/PORT/ {print $2}' "$work/llm.out")
 [ -n "$llm_port" ] || fail "the fake LLM did not start"
-
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-base=http://127.0.0.1:$port
-"$kura" serve --host 127.0.0.1 --port "$port" --data-dir "$work/data" --inference-url "http://127.0.0.1:$llm_port" >"$work/kura.log" 2>&1 &
-kura_pid=$!
-pids+=($kura_pid)
-for _ in $(seq 300); do curl -fsS "$base/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
-curl -fsS "$base/readyz" >/dev/null || fail "kura serve did not become ready"
+start_kura --data-dir "$work/data" --inference-url "http://127.0.0.1:$llm_port"
 
 # call METHOD PATH [BODY]: prints the body, fails on a non-2xx status.
 call() {

@@ -1,4 +1,4 @@
-# Shared by the reliability scripts: a free port, a kura server in the background, cleanup on exit.
+# Shared by the live-server scripts (Tests/Clients, Tests/Reliability): a free port, a kura server in the background, cleanup on exit.
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
 kura=${KURA:-$root/.build/release/kura}
