@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kura_gemm.h"
 #include "kura_nn.h"
 
 #ifdef __cplusplus

@@ -1,3 +1,4 @@
+import CKuraKernels
 import KuraCore
 
 /// The weights of a BERT encoder in the layout the forward pass multiplies with: PyTorch's (out, in)
@@ -10,13 +11,15 @@ struct BertWeights: Sendable {
         var up: [Float], upBias: [Float]
         var down: [Float], downBias: [Float]
         var ln2Gamma: [Float], ln2Beta: [Float]
+        /// `up` and `down` packed in bf16 when the feed-forward runs in bf16 (see `MiniLMEmbedder.Precision`).
+        var upBF16: [UInt16]?, downBF16: [UInt16]?
     }
 
     var word: [Float], position: [Float], tokenType: [Float]
     var embGamma: [Float], embBeta: [Float]
     var layers: [Layer]
 
-    init(_ f: SafeTensors, config c: BertConfig) throws {
+    init(_ f: SafeTensors, config c: BertConfig, feedForwardInBF16: Bool = false) throws {
         let h = c.hidden
         word = try f.floats("embeddings.word_embeddings.weight", shape: [c.vocabSize, h])
         position = try f.floats("embeddings.position_embeddings.weight", shape: [c.maxPositions, h])
@@ -35,6 +38,22 @@ struct BertWeights: Sendable {
                 up: try w("intermediate.dense.weight", [c.intermediate, h]), upBias: try w("intermediate.dense.bias", [c.intermediate]),
                 down: try w("output.dense.weight", [h, c.intermediate]), downBias: try w("output.dense.bias", [h]),
                 ln2Gamma: try w("output.LayerNorm.weight", [h]), ln2Beta: try w("output.LayerNorm.bias", [h]))
+        }
+        if feedForwardInBF16 {
+            for i in layers.indices {
+                layers[i].upBF16 = Self.packBF16(layers[i].up, outputs: c.intermediate, inputs: h)
+                layers[i].downBF16 = Self.packBF16(layers[i].down, outputs: h, inputs: c.intermediate)
+            }
+        }
+    }
+
+    /// W (outputs × inputs) in the kernel's bf16 layout, or nil for a shape it does not take.
+    static func packBF16(_ w: [Float], outputs: Int, inputs: Int) -> [UInt16]? {
+        let count = ck_bf16_packed_count(outputs, inputs)
+        guard count > 0 else { return nil }
+        return [UInt16](unsafeUninitializedCapacity: count) { buf, n in
+            ck_bf16_pack(w, outputs, inputs, buf.baseAddress!)
+            n = count
         }
     }
 }
