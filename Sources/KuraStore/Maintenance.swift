@@ -54,23 +54,25 @@ extension DocumentCollection {
     public func chunks(_ ids: [Int64]) throws -> [Int64: StoredChunk] {
         guard !ids.isEmpty else { return [:] }
         // One statement reads a consistent snapshot by itself, so the read skips the transaction GRDB
-        // would wrap it in; the id list goes in as JSON so the statement is prepared once.
+        // would wrap it in. Ids go in as bound parameters, one prepared statement per list length, in
+        // batches of at most 64; columns are read by index (by name costs a case-insensitive lookup).
         return try store.db.unsafeRead { db in
-            let rows = try Row.fetchAll(
-                db.cachedStatement(
+            var out: [Int64: StoredChunk] = [:]
+            out.reserveCapacity(ids.count)
+            for start in Swift.stride(from: 0, to: ids.count, by: 64) {
+                let batch = ids[start..<min(start + 64, ids.count)]
+                let statement = try db.cachedStatement(
                     sql: """
                         SELECT c.id, c.text, c.start_offset, c.end_offset, d.external_id, d.metadata
-                        FROM chunk c JOIN document d ON d.id = c.document_id WHERE c.id IN (SELECT value FROM json_each(?))
-                        """), arguments: ["[" + ids.map(String.init).joined(separator: ",") + "]"])
-            return Dictionary(
-                uniqueKeysWithValues: rows.map {
-                    (
-                        $0["id"],
-                        StoredChunk(
-                            chunkID: $0["id"], documentID: $0["external_id"], text: $0["text"], metadata: $0["metadata"], start: $0["start_offset"],
-                            end: $0["end_offset"])
-                    )
-                })
+                        FROM chunk c JOIN document d ON d.id = c.document_id WHERE c.id IN (\(repeatElement("?", count: batch.count).joined(separator: ",")))
+                        """)
+                let rows = try Row.fetchCursor(statement, arguments: StatementArguments(batch))
+                while let r = try rows.next() {
+                    let id: Int64 = r[0]
+                    out[id] = StoredChunk(chunkID: id, documentID: r[4], text: r[1], metadata: r[5], start: r[2], end: r[3])
+                }
+            }
+            return out
         }
     }
 

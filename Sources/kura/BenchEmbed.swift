@@ -36,7 +36,7 @@ struct BenchEmbed: ParsableCommand {
         }
         let threads = (model as? MiniLMEmbedder)?.threads ?? 1
         let row: [String: Any] = [
-            "embedder": model.id, "threads": threads, "passages": texts.count, "tokens": tokens, "seconds": best,
+            "embedder": model.id, "precision": (model as? MiniLMEmbedder)?.precision.rawValue ?? "-", "threads": threads, "passages": texts.count, "tokens": tokens, "seconds": best,
             "passages_per_s": Double(texts.count) / best, "tokens_per_s": Double(tokens) / best,
         ]
         if json {

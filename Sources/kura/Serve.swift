@@ -17,6 +17,8 @@ struct Serve: AsyncParsableCommand {
     func validate() throws { guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") } }
 
     func run() async throws {
+        // An escape hatch for the unsafe executor hook: KURA_EVENT_LOOP_TASKS=0 keeps the default pool.
+        if ProcessInfo.processInfo.environment["KURA_EVENT_LOOP_TASKS"] != "0" { KuraServer.runTasksOnEventLoops() }
         var logger = Logger(label: "kura")
         logger.logLevel = .info
         let service = KuraService(store: try store.open(), embedder: try embedding.make())
