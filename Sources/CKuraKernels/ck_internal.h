@@ -33,6 +33,12 @@ static inline float ck_half_to_float(uint16_t h) {
     return f;
 }
 
+/// The prepared query's int16 values (see ck_i8q_prepare) and the one way every set finishes the sum.
+static inline const int16_t *ck_i8q_values(const void *prepared) { return (const int16_t *)((const char *)prepared + 64); }
+static inline float ck_i8q_finish(int32_t sum, const void *prepared, float scale) {
+    return ((float)sum * *(const float *)prepared) * scale;
+}
+
 /// Prefetch distance for batch kernels, in rows.
 #define CK_PREFETCH_AHEAD 2
 /// Cache lines of each upcoming row to prefetch (the hardware streamer fetches the rest).
@@ -68,7 +74,8 @@ static inline void ck_prefetch_row(const void *row, size_t bytes) {
     CK_BATCH(dot_f16, SUFFIX, ATTR, uint16_t, 2, dot_f16_##SUFFIX(q, x, n))                             \
     CK_BATCH(l2sq_f16, SUFFIX, ATTR, uint16_t, 2, l2sq_f16_##SUFFIX(q, x, n))                           \
     CK_BATCH(dot_i8, SUFFIX, ATTR, int8_t, 1, dot_i8_##SUFFIX(q, x, scales[ids[i]], n))                 \
-    CK_BATCH(l2sq_i8, SUFFIX, ATTR, int8_t, 1, l2sq_i8_##SUFFIX(q, x, scales[ids[i]], n))
+    CK_BATCH(l2sq_i8, SUFFIX, ATTR, int8_t, 1, l2sq_i8_##SUFFIX(q, x, scales[ids[i]], n))                \
+    CK_BATCH(dot_i8q, SUFFIX, ATTR, int8_t, 1, dot_i8q_##SUFFIX(q, x, scales[ids[i]], n))
 
 #define CK_TABLE(SUFFIX, ISA, NAME)                                                                       \
     {ISA, NAME,                                                                                           \
@@ -77,7 +84,8 @@ static inline void ck_prefetch_row(const void *row, size_t bytes) {
      dot_i8_##SUFFIX, l2sq_i8_##SUFFIX, cos_i8_##SUFFIX,                                                  \
      dot_f32_batch_##SUFFIX, l2sq_f32_batch_##SUFFIX,                                                     \
      dot_f16_batch_##SUFFIX, l2sq_f16_batch_##SUFFIX,                                                     \
-     dot_i8_batch_##SUFFIX, l2sq_i8_batch_##SUFFIX}
+     dot_i8_batch_##SUFFIX, l2sq_i8_batch_##SUFFIX,                                                       \
+     dot_i8q_##SUFFIX, dot_i8q_batch_##SUFFIX}
 
 extern const ck_kernels ck_scalar_kernels;
 #if defined(__x86_64__)

@@ -95,6 +95,22 @@ AVX2 static float cos_f16_avx2(const float *q, const uint16_t *x, size_t n) {
     COS_BODY(load_f16x8, F16_TAIL)
     return ck_cos_finish(d, qq, xx);
 }
+AVX2 static float dot_i8q_avx2(const void *prepared, const int8_t *x, float scale, size_t n) {
+    const int16_t *q = ck_i8q_values(prepared);
+    __m256i a0 = _mm256_setzero_si256(), a1 = _mm256_setzero_si256();
+    for (size_t i = 0; i < n; i += 32) { // zero query padding cancels the row bytes past n
+        __m256i x0 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(x + i)));
+        __m256i x1 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(x + i + 16)));
+        a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(x0, _mm256_load_si256((const __m256i *)(q + i))));
+        a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(x1, _mm256_load_si256((const __m256i *)(q + i + 16))));
+    }
+    __m256i a = _mm256_add_epi32(a0, a1);
+    __m128i h = _mm_add_epi32(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1));
+    h = _mm_add_epi32(h, _mm_shuffle_epi32(h, 0x4e));
+    h = _mm_add_epi32(h, _mm_shuffle_epi32(h, 0xb1));
+    return ck_i8q_finish(_mm_cvtsi128_si32(h), prepared, scale);
+}
+
 AVX2 static float dot_i8_avx2(const float *q, const int8_t *x, float scale, size_t n) {
     DOT_BODY(load_i8x8, I8_TAIL)
     return s * scale;

@@ -98,6 +98,16 @@ AVX512 static float dot_i8_avx512(const float *q, const int8_t *x, float scale, 
     DOT_BODY(load_i8, load_i8_m)
     return s * scale;
 }
+AVX512 static float dot_i8q_avx512(const void *prepared, const int8_t *x, float scale, size_t n) {
+    const int16_t *q = ck_i8q_values(prepared);
+    __m512i a = _mm512_setzero_si512();
+    for (size_t i = 0; i < n; i += 32) { // zero query padding cancels the row bytes past n
+        __m512i xv = _mm512_cvtepi8_epi16(_mm256_loadu_si256((const __m256i *)(x + i)));
+        a = _mm512_add_epi32(a, _mm512_madd_epi16(xv, _mm512_load_si512((const void *)(q + i))));
+    }
+    return ck_i8q_finish(_mm512_reduce_add_epi32(a), prepared, scale);
+}
+
 AVX512 static float l2sq_i8_avx512(const float *q, const int8_t *x, float scale, size_t n) {
     __m512 vs = _mm512_set1_ps(scale);
     L2_BODY(I8S, I8S_M)

@@ -71,6 +71,21 @@ static float cos_f16_neon(const float *q, const uint16_t *x, size_t n) {
     COS_BODY(load_f16, F16_TAIL, 0)
     return ck_cos_finish(d, qq, xx);
 }
+static float dot_i8q_neon(const void *prepared, const int8_t *x, float scale, size_t n) {
+    const int16_t *q = ck_i8q_values(prepared);
+    int32x4_t a0 = vdupq_n_s32(0), a1 = vdupq_n_s32(0);
+    for (size_t i = 0; i < n; i += 16) { // zero query padding cancels the row bytes past n
+        int8x16_t xv = vld1q_s8(x + i);
+        int16x8_t xl = vmovl_s8(vget_low_s8(xv)), xh = vmovl_s8(vget_high_s8(xv));
+        int16x8_t ql = vld1q_s16(q + i), qh = vld1q_s16(q + i + 8);
+        a0 = vmlal_s16(a0, vget_low_s16(xl), vget_low_s16(ql));
+        a1 = vmlal_high_s16(a1, xl, ql);
+        a0 = vmlal_s16(a0, vget_low_s16(xh), vget_low_s16(qh));
+        a1 = vmlal_high_s16(a1, xh, qh);
+    }
+    return ck_i8q_finish(vaddvq_s32(vaddq_s32(a0, a1)), prepared, scale);
+}
+
 static float dot_i8_neon(const float *q, const int8_t *x, float scale, size_t n) {
     DOT_BODY(load_i8, I8_TAIL, 4)
     return s * scale;

@@ -58,6 +58,13 @@ static float dot_i8_scalar(const float *q, const int8_t *x, float scale, size_t 
     return s * scale;
 }
 
+static float dot_i8q_scalar(const void *prepared, const int8_t *x, float scale, size_t n) {
+    const int16_t *q = ck_i8q_values(prepared);
+    int32_t s = 0;
+    for (size_t i = 0; i < n; i++) s += (int32_t)q[i] * (int32_t)x[i];
+    return ck_i8q_finish(s, prepared, scale);
+}
+
 static float l2sq_i8_scalar(const float *q, const int8_t *x, float scale, size_t n) {
     float s = 0.0f;
     for (size_t i = 0; i < n; i++) {

@@ -120,20 +120,21 @@ extension HNSWIndex {
         // The walk reads the traversal copy (int8 by default: a quarter of the memory traffic); candidates
         // are then re-scored in f32, so neighbour selection sees exact distances.
         let kernel = fullKernel
-        let searcher = HNSWSearcher(links: links, kernel: traversalKernel, locks: locks)
         let q = kernel.f32Row(row)
+        let (walkKernel, wq) = traversalKernel.prepared(q, ctx.preparedQuery)
+        let searcher = HNSWSearcher(links: links, kernel: walkKernel, locks: locks)
         var cur = entry
-        var curDist = traversalKernel.distance(q, cur)
+        var curDist = walkKernel.distance(wq, cur)
         var l = topLevel
         while l > level {
-            (cur, curDist) = searcher.greedy(q, from: cur, distance: curDist, level: l, ctx)
+            (cur, curDist) = searcher.greedy(wq, from: cur, distance: curDist, level: l, ctx)
             l -= 1
         }
         // Search top-down, then link bottom-up: a reader that reaches the row on some level must find its
         // lists on every level below already filled, or its descent would end at a dead end.
         var chosen: [[MaxHeap.Entry]] = []
         for l in Swift.stride(from: min(level, topLevel), through: 0, by: -1) {
-            searcher.searchLayer(q, entry: cur, entryDistance: curDist, ef: parameters.efConstruction, level: l, accept: .all, ctx)
+            searcher.searchLayer(wq, entry: cur, entryDistance: curDist, ef: parameters.efConstruction, level: l, accept: .all, ctx)
             var found = ctx.results.drainAscending().filter { $0.row != row }
             if traversalRows != nil {
                 found = found.map { MaxHeap.Entry(distance: kernel.distance(q, $0.row), row: $0.row) }.sorted { $0.distance < $1.distance }

@@ -53,8 +53,9 @@ struct IndexView<Links: GraphLinks> {
     /// The graph walk; re-scores in f32 when traversal used a quantised copy.
     private func walk(k: Int, ef: Int, accept: RowAcceptor, _ ctx: SearchContext) -> [Neighbor] {
         guard let entry else { return [] }
-        let searcher = HNSWSearcher(links: links, kernel: traversal, locks: nil)
-        searcher.search(ctx.query, entry: entry, maxLevel: maxLevel, ef: max(ef, k), accept: accept, ctx)
+        let (kernel, query) = traversal.prepared(ctx.query, ctx.preparedQuery)
+        let searcher = HNSWSearcher(links: links, kernel: kernel, locks: nil)
+        searcher.search(query, entry: entry, maxLevel: maxLevel, ef: max(ef, k), accept: accept, ctx)
         if quantized {
             ctx.candidates.removeAll()
             while !ctx.results.isEmpty {

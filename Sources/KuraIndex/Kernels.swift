@@ -50,7 +50,9 @@ func rowStride(dimension: Int, encoding: VectorEncoding) -> Int {
 /// `-dot` for cosine and inner product (ranked the same; converted for callers at the end) and
 /// squared L2 for l2.
 struct DistanceKernel {
-    let batchFn: ck_batch_fn
+    var batchFn: ck_batch_fn
+    /// For int8 rows and dot distances: the kernel taking a query prepared in int16.
+    let preparedBatchFn: ck_batch_fn?
     let base: UnsafeRawPointer
     let stride: Int
     let scales: UnsafePointer<Float>?
@@ -65,11 +67,23 @@ struct DistanceKernel {
         case .f16: batchFn = isL2 ? k.l2sq_f16_batch : k.dot_f16_batch
         case .int8: batchFn = isL2 ? k.l2sq_i8_batch : k.dot_i8_batch
         }
+        preparedBatchFn = encoding == .int8 && !isL2 ? k.dot_i8q_batch : nil
         self.base = base
         self.stride = stride
         self.scales = scales
         self.dimension = dimension
         self.negate = !isL2
+    }
+
+    /// The kernel and query pointer to walk a graph with: for int8 dot distances the query is prepared once
+    /// in int16 into `buffer` (`ck_i8q_bytes(dimension)` bytes), and the returned kernel takes that;
+    /// otherwise this kernel and `query` unchanged.
+    func prepared(_ query: UnsafePointer<Float>, _ buffer: UnsafeMutableRawPointer) -> (DistanceKernel, UnsafePointer<Float>) {
+        guard let preparedBatchFn else { return (self, query) }
+        ck_i8q_prepare(query, dimension, buffer)
+        var k = self
+        k.batchFn = preparedBatchFn
+        return (k, UnsafePointer(buffer.assumingMemoryBound(to: Float.self)))
     }
 
     /// Writes the distances from `query` to rows `ids[0..<count]` into `out`.

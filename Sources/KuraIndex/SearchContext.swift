@@ -1,3 +1,4 @@
+import CKuraKernels
 import Synchronization
 
 /// Scratch memory for one search at a time: visited marks, both heaps, and buffers for neighbour ids,
@@ -9,6 +10,8 @@ final class SearchContext: @unchecked Sendable {
     let ids: UnsafeMutablePointer<UInt32>
     let distances: UnsafeMutablePointer<Float>
     let query: UnsafeMutablePointer<Float>
+    /// The query as the int8 traversal kernels take it (see `DistanceKernel.prepared`).
+    let preparedQuery: UnsafeMutableRawPointer
     let listCapacity: Int
 
     init(rows: Int, maxM0: Int, dimension: Int) {
@@ -19,6 +22,7 @@ final class SearchContext: @unchecked Sendable {
         ids = .allocate(capacity: listCapacity)
         distances = .allocate(capacity: listCapacity)
         query = .allocate(capacity: max(dimension, 1))
+        preparedQuery = .allocate(byteCount: ck_i8q_bytes(max(dimension, 1)), alignment: 64)
     }
 
     deinit {
@@ -28,6 +32,7 @@ final class SearchContext: @unchecked Sendable {
         ids.deallocate()
         distances.deallocate()
         query.deallocate()
+        preparedQuery.deallocate()
     }
 }
 

@@ -1,4 +1,5 @@
 import Hummingbird
+import KuraStore
 import Logging
 import NIOCore
 import NIOPosix
@@ -43,9 +44,30 @@ public enum KuraServer {
     }
 
     /// Serves until SIGTERM or SIGINT; then stops accepting, finishes requests in flight and returns.
-    public static func run(_ service: KuraService, inference: InferenceSettings, keys: APIKeys, host: String, port: Int, logger: Logger) async throws {
+    /// With `compactIdle`, collections are compacted in the background once they have had no write for
+    /// that many seconds (checked every `compactIdle / 4`, at least each second); a compaction running
+    /// at shutdown finishes first.
+    public static func run(
+        _ service: KuraService, inference: InferenceSettings, keys: APIKeys, host: String, port: Int, compactIdle: Double? = nil, logger: Logger
+    ) async throws {
         let app = Application(
             router: router(service, inference: inference, keys: keys), configuration: .init(address: .hostname(host, port: port)), logger: logger)
+        let maintenance = compactIdle.map { idle in Task { await compactWhenIdle(service.store, idle: idle, logger: logger) } }
+        defer { maintenance?.cancel() }
         try await app.runService()
+        maintenance?.cancel()
+        await maintenance?.value
+    }
+
+    static func compactWhenIdle(_ store: Store, idle: Double, logger: Logger) async {
+        let period = Duration.milliseconds(Int(max(1, idle / 4) * 1000))
+        while (try? await Task.sleep(for: period)) != nil {
+            do {
+                let done = try await blocking { try store.compactIdle(idle: idle) }
+                if !done.isEmpty { logger.info("compacted \(done.joined(separator: ", "))") }
+            } catch {
+                logger.error("background compaction failed: \(error)")
+            }
+        }
     }
 }

@@ -15,6 +15,19 @@ public struct CollectionInfo: Sendable, Equatable {
 
     public static let defaultSealThreshold = 50_000
 
+    /// The construction effort of the growing graph. Writes pay for graph insertion as they arrive, so
+    /// the growing graph (and the segment sealed from it) is built light, like a growing segment in
+    /// Milvus; compaction rebuilds every light segment with the collection's `ef_construction`. At 32
+    /// against 200 an insert costs about a quarter, and recall@10 at ef 64 on docs384 is 0.98 against 0.99.
+    public static let growingEfConstruction = 32
+
+    /// The parameters of the growing graph: the collection's, with the construction effort capped.
+    public var growingParameters: HNSWParameters {
+        var p = parameters
+        p.efConstruction = min(p.efConstruction, Self.growingEfConstruction)
+        return p
+    }
+
     /// Names are what users type in URLs and paths: letters, digits, `-`, `_`, `.`, not starting with `.`.
     public static func validate(name: String) throws {
         let ok =

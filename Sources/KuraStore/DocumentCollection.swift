@@ -36,7 +36,7 @@ public final class DocumentCollection: @unchecked Sendable {
     /// Applies committed batches to the graphs, in commit order.
     let indexer = DispatchQueue(label: "kura.indexer")
     /// Bounds the batches committed but not yet indexed.
-    let inFlight = DispatchSemaphore(value: 2)
+    let inFlight = DispatchSemaphore(value: 8)
     /// The first indexing failure, reported by the next write or flush.
     let indexFailure = Mutex<KuraError?>(nil)
 
@@ -46,6 +46,10 @@ public final class DocumentCollection: @unchecked Sendable {
         let segments = try Self.openSegments(store: store, info: info)
         state = Mutex(Snapshot(segments: segments, growing: try Self.makeGrowing(info)))
     }
+
+    /// When the last upsert or delete committed (seconds since 1970); 0 before any.
+    var lastWrite: Double { lastWriteTime.load(ordering: .relaxed) }
+    let lastWriteTime = Atomic<Double>(0)
 
     /// Whether the growing graph holds the pending vectors; set on `indexer`, read by searches.
     let recovered = Atomic<Bool>(false)
@@ -60,7 +64,7 @@ public final class DocumentCollection: @unchecked Sendable {
 
     static func makeGrowing(_ info: CollectionInfo) throws -> HNSWIndex {
         // Pages are reserved lazily: the capacity costs address space, and memory only as rows arrive.
-        try HNSWIndex(dimension: info.dimension, metric: info.metric, parameters: info.parameters, capacity: info.sealThreshold)
+        try HNSWIndex(dimension: info.dimension, metric: info.metric, parameters: info.growingParameters, capacity: info.sealThreshold)
     }
 
     var snapshot: Snapshot { state.withLock { $0 } }

@@ -40,8 +40,10 @@ extension DocumentCollection {
         }
     }
 
-    /// Merges every segment into one without its tombstoned rows, after sealing the growing graph.
-    /// Searches go on meanwhile against the old snapshot; the new segment is swapped in atomically.
+    /// Merges every segment into one without its tombstoned rows, after sealing the growing graph, and
+    /// builds it with the collection's full `ef_construction` (segments sealed from the growing graph are
+    /// built light). Searches go on meanwhile against the old snapshot; the new segment is swapped in
+    /// atomically.
     public func compact() throws {
         try exclusively { try compactNow() }
     }
@@ -49,7 +51,7 @@ extension DocumentCollection {
     private func compactNow() throws {
         try seal()
         let old = snapshot.segments
-        guard old.count > 1 || old.contains(where: { $0.tombstones.count > 0 }) else { return }
+        guard old.count > 1 || old.contains(where: { $0.tombstones.count > 0 || isLight($0) }) else { return }
         var vectors: [Float] = []
         var chunkIDs: [UInt64] = []
         for live in old {
@@ -70,6 +72,15 @@ extension DocumentCollection {
         state.withLock { $0.segments = merged.segment.count > 0 ? [merged] : [] }
         // Mapped files stay readable by searches still holding the old snapshot after unlink.
         for live in old { unlink(live.segment.path) }
+    }
+
+    /// Whether a segment was built with less construction effort than the collection asks for.
+    func isLight(_ live: LiveSegment) -> Bool { live.segment.parameters.efConstruction < info.parameters.efConstruction }
+
+    /// Whether `compact()` would change anything: more than one segment, tombstones, or a light segment.
+    public var needsCompaction: Bool {
+        let snap = snapshot
+        return snap.segments.count > 1 || snap.segments.contains { $0.tombstones.count > 0 || isLight($0) }
     }
 
     /// Writes `index` as a new segment file and records it, running `record` in the same transaction.

@@ -104,6 +104,20 @@ public final class Store: Sendable {
         }
     }
 
+    /// Compacts every open collection that needs it (see `DocumentCollection.needsCompaction`) and has
+    /// had no write for `idle` seconds; returns the names compacted. The server calls this periodically,
+    /// so light segments get their full-quality graph while nobody is writing.
+    @discardableResult
+    public func compactIdle(idle: Double) throws -> [String] {
+        let now = Date().timeIntervalSince1970
+        var done: [String] = []
+        for (name, c) in opened.withLock({ $0 }).sorted(by: { $0.key < $1.key }) where c.needsCompaction && now - c.lastWrite >= idle {
+            try c.compact()
+            done.append(name)
+        }
+        return done
+    }
+
     public func deleteCollection(_ name: String) throws {
         let info = try info(name)
         _ = try db.write { db in try db.execute(sql: "DELETE FROM collection WHERE id = ?", arguments: [info.id]) }

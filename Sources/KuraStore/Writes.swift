@@ -78,6 +78,7 @@ extension DocumentCollection {
                 result.written.append(r.id)
             }
         }
+        lastWriteTime.store(now, ordering: .relaxed)
         try index(removed: removed, added: added)
         if wait { try flush() }
         return result
@@ -113,6 +114,7 @@ extension DocumentCollection {
                 found.append(id)
             }
         }
+        lastWriteTime.store(Date().timeIntervalSince1970, ordering: .relaxed)
         try index(removed: removed, added: [])
         try flush()
         return found

@@ -35,8 +35,9 @@ struct BenchEmbed: ParsableCommand {
             best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
         let threads = (model as? MiniLMEmbedder)?.threads ?? 1
+        let precision = (model as? MiniLMEmbedder)?.precision.rawValue ?? "-"
         let row: [String: Any] = [
-            "embedder": model.id, "precision": (model as? MiniLMEmbedder)?.precision.rawValue ?? "-", "threads": threads, "passages": texts.count, "tokens": tokens, "seconds": best,
+            "embedder": model.id, "precision": precision, "threads": threads, "passages": texts.count, "tokens": tokens, "seconds": best,
             "passages_per_s": Double(texts.count) / best, "tokens_per_s": Double(tokens) / best,
         ]
         if json {

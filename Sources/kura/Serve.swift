@@ -13,8 +13,15 @@ struct Serve: AsyncParsableCommand {
     var inferenceURL: String?
     @Option(name: .customLong("api-key-file"), help: "Require a bearer key from this file (one per line) on every route but the health probes.")
     var apiKeyFile: String?
+    @Option(
+        name: .customLong("compact-idle"),
+        help: "Compact a collection in the background once it has had no write for this many seconds (0: never).")
+    var compactIdle: Double = 60
 
-    func validate() throws { guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") } }
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard compactIdle >= 0, compactIdle.isFinite else { throw ValidationError("--compact-idle must be 0 or more seconds") }
+    }
 
     func run() async throws {
         // An escape hatch for the unsafe executor hook: KURA_EVENT_LOOP_TASKS=0 keeps the default pool.
@@ -26,7 +33,8 @@ struct Serve: AsyncParsableCommand {
         var inference = InferenceSettings(environment: ProcessInfo.processInfo.environment)
         if let inferenceURL { inference.url = inferenceURL }
         let keys = try apiKeyFile.map { try APIKeys(file: $0) } ?? APIKeys([])
-        try await KuraServer.run(service, inference: inference, keys: keys, host: host, port: port, logger: logger)
+        try await KuraServer.run(
+            service, inference: inference, keys: keys, host: host, port: port, compactIdle: compactIdle > 0 ? compactIdle : nil, logger: logger)
         // Every acknowledged write is already committed; folding the WAL in leaves one self-contained file.
         try service.store.checkpoint()
         logger.info("stopped: requests in flight finished, store closed")

@@ -26,6 +26,8 @@ typedef enum ck_isa { CK_ISA_SCALAR = 0, CK_ISA_AVX2 = 1, CK_ISA_AVX512 = 2, CK_
 typedef float (*ck_f32_fn)(const float *q, const float *x, size_t n);
 typedef float (*ck_f16_fn)(const float *q, const uint16_t *x, size_t n);
 typedef float (*ck_i8_fn)(const float *q, const int8_t *x, float scale, size_t n);
+/// An int8 dot product against a query prepared by ck_i8q_prepare (see there).
+typedef float (*ck_i8q_fn)(const void *prepared, const int8_t *x, float scale, size_t n);
 
 /// Distances from one query to `count` stored rows picked by `ids`: row r starts at
 /// base + r * stride_bytes; `scales` holds one scale per row for int8 storage (NULL otherwise).
@@ -43,7 +45,21 @@ typedef struct ck_kernels {
     ck_batch_fn dot_f32_batch, l2sq_f32_batch;
     ck_batch_fn dot_f16_batch, l2sq_f16_batch;
     ck_batch_fn dot_i8_batch, l2sq_i8_batch;
+    /// The int8 dot product with the query prepared in int16: the sum is exact integer arithmetic, one
+    /// widening and one multiply-add per lane instead of a conversion and an FMA per float. Its batch
+    /// form takes the prepared query where the others take `q`. Rows are read in whole 32-byte steps,
+    /// so each must be readable up to n rounded up to 32 (stored rows are 64-byte strided).
+    ck_i8q_fn dot_i8q;
+    ck_batch_fn dot_i8q_batch;
 } ck_kernels;
+
+/// Bytes of a prepared query of dimension n (64-byte aligned buffers).
+size_t ck_i8q_bytes(size_t n);
+/// Prepares `q` for the i8q kernels: a float 1/s (bytes 0-3), then from byte 64 the values round(q·s) as
+/// int16, zero-padded to a multiple of 32, with s chosen so the largest is ±32767 or less, small enough
+/// that no int32 sum of products with int8 rows can overflow. The product is then
+/// (float)Σ q16·x · (1/s) · scale.
+void ck_i8q_prepare(const float *q, size_t n, void *prepared);
 
 /// The kernels chosen at start-up.
 const ck_kernels *ck_active(void);
