@@ -7,7 +7,8 @@ import Testing
 
 @testable import KuraRetrieval
 
-/// Each document's vector (the normalised mean of its chunks') ranks whole documents in hybrid search.
+/// Each document's vector (the normalised mean of its chunks', or its one chunk's) ranks whole documents
+/// in hybrid search.
 @Suite struct DocumentRankingTests {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kura-docrank-\(UUID().uuidString)").path
 
@@ -26,6 +27,12 @@ import Testing
         #expect(abs(between[0].score - 1) < 1e-5 && abs(between[1].score - 0.5.squareRoot()) < 1e-5 && abs(between[2].score) < 1e-6)
         #expect(try c.rankDocuments(["a", "b"], query: [1, 0, 0, 0]).map(\.id) == ["b", "a"])
         #expect(try c.rankDocuments(["c"], query: [1, 0, 0, 0]).map(\.id) == ["c"], "only the documents asked for")
+        // One-chunk documents (b, c) store no vector of their own: their chunk's, pending or sealed, stands in.
+        let before = try c.rankDocuments(["a", "b", "c"], query: [1, 1, 0.5, 0])
+        try c.compact()
+        let sealed = try c.rankDocuments(["a", "b", "c"], query: [1, 1, 0.5, 0])
+        #expect(sealed.map(\.id) == before.map(\.id) && zip(sealed, before).allSatisfy { abs($0.score - $1.score) < 1e-5 })
+        #expect(before.count == 3)
         // A changed document gets a new vector; a deleted one has none.
         _ = try c.upsert([Self.record("a", [[0, 0, 1, 0]])])
         #expect(try c.rankDocuments(["a", "b"], query: [0, 0, 1, 0]).first?.id == "a")
