@@ -21,7 +21,8 @@ public struct QualityBenchmark {
     public let collection: DocumentCollection
     public let embedder: any Embedder
 
-    /// Opens `name` in `store`, ingesting `corpus` (JSONL, or JSONL.gz) first unless it is already there.
+    /// Opens `name` in `store`, ingesting `corpus` (JSONL, or JSONL.gz) first unless it is already there,
+    /// then compacting it.
     public init(
         store: Store, name: String, corpus: String, embedder: any Embedder, chunkTokens: Int = 256, overlap: Int = 32,
         progress: (Int, Int) -> Void = { _, _ in }
@@ -49,7 +50,8 @@ public struct QualityBenchmark {
             done += batch.count
             progress(done, docs.count)
         }
-        try collection.flush()
+        // The state `kura serve` brings an idle collection to: one segment built at full quality.
+        try collection.compact()
     }
 
     /// Runs every query; `qrels` maps a query id to its relevant document ids.

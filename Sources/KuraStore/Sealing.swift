@@ -77,11 +77,19 @@ extension DocumentCollection {
     /// Whether a segment was built with less construction effort than the collection asks for.
     func isLight(_ live: LiveSegment) -> Bool { live.segment.parameters.efConstruction < info.parameters.efConstruction }
 
-    /// Whether `compact()` would change anything: more than one segment, tombstones, or a light segment.
+    /// Whether `compact()` would improve the collection: more than one segment, tombstones, a light
+    /// segment, or a light growing graph that is the whole collection or at least
+    /// `compactGrowingRows` vectors (a smaller tail is not worth rebuilding every segment for).
     public var needsCompaction: Bool {
         let snap = snapshot
-        return snap.segments.count > 1 || snap.segments.contains { $0.tombstones.count > 0 || isLight($0) }
+        let growing = snap.growing.count - snap.growing.deletedCount
+        let lightGrowing =
+            growing > 0 && snap.growing.parameters.efConstruction < info.parameters.efConstruction
+            && (snap.segments.isEmpty || growing >= Self.compactGrowingRows)
+        return lightGrowing || snap.segments.count > 1 || snap.segments.contains { $0.tombstones.count > 0 || isLight($0) }
     }
+
+    static let compactGrowingRows = 1000
 
     /// Writes `index` as a new segment file and records it, running `record` in the same transaction.
     private func writeSegment(_ index: HNSWIndex, record: (Database, Int64) throws -> Void) throws -> LiveSegment {
