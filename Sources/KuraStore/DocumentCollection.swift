@@ -194,8 +194,8 @@ public final class DocumentCollection: @unchecked Sendable {
                     if rows.isEmpty { continue }
                     filter = .rows(Bitset(capacity: live.segment.count, rows: rows))
                 }
-                let hits = try live.segment.search(
-                    q, k: k, ef: isLight(live) ? Self.lightEfFactor * max(baseEf, k) : baseEf, filter: filter, strategy: .automatic, tombstones: live.tombstones)
+                let segmentEf = isLight(live) ? Self.lightEfFactor * max(baseEf, k) : baseEf
+                let hits = try live.segment.search(q, k: k, ef: segmentEf, filter: filter, strategy: .automatic, tombstones: live.tombstones)
                 all += hits.map { (Int64(live.segment.id(ofRow: $0.row)), $0.distance) }
             }
             var filter: RowFilter?
