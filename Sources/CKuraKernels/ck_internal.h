@@ -33,8 +33,11 @@ static inline float ck_half_to_float(uint16_t h) {
     return f;
 }
 
-/// The prepared query's int16 values (see ck_i8q_prepare) and the one way every set finishes the sum.
-static inline const int16_t *ck_i8q_values(const void *prepared) { return (const int16_t *)((const char *)prepared + 64); }
+/// A prepared query (see ck_i8q_prepare): a 64-byte header holding 1/s, then int16 values padded to 32.
+#define CK_I8Q_HEADER 64
+static inline size_t ck_i8q_padded(size_t n) { return (n + 31) / 32 * 32; }
+/// The prepared query's int16 values and the one way every set finishes the sum.
+static inline const int16_t *ck_i8q_values(const void *prepared) { return (const int16_t *)((const char *)prepared + CK_I8Q_HEADER); }
 static inline float ck_i8q_finish(int32_t sum, const void *prepared, float scale) {
     return ((float)sum * *(const float *)prepared) * scale;
 }

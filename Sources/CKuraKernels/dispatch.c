@@ -82,23 +82,3 @@ void ck_prefetch(const void *p, size_t bytes) {
     const char *c = (const char *)p;
     for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch(c + off, 0, 3);
 }
-
-size_t ck_i8q_bytes(size_t n) { return 64 + 2 * ((n + 31) / 32 * 32); }
-
-void ck_i8q_prepare(const float *q, size_t n, void *prepared) {
-    size_t padded = (n + 31) / 32 * 32;
-    float peak = 0.0f;
-    for (size_t i = 0; i < n; i++) peak = fmaxf(peak, fabsf(q[i]));
-    // |Σ q16·x| ≤ padded · 128 · limit must stay below 2^31.
-    // In integers: 2^31 - 1 is not a float, and rounding it up would allow exactly the overflow.
-    uint64_t bound = 2147483647ull / (128ull * (padded ? padded : 1));
-    float limit = (float)(bound < 32767 ? bound : 32767);
-    float s = peak > 0.0f ? limit / peak : 0.0f;
-    int16_t *v = (int16_t *)((char *)prepared + 64);
-    for (size_t i = 0; i < n; i++) {
-        float r = rintf(q[i] * s);
-        v[i] = (int16_t)(r > limit ? limit : (r < -limit ? -limit : r));
-    }
-    for (size_t i = n; i < padded; i++) v[i] = 0;
-    *(float *)prepared = s > 0.0f ? 1.0f / s : 0.0f;
-}

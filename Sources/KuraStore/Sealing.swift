@@ -51,7 +51,7 @@ extension DocumentCollection {
     private func compactNow() throws {
         try seal()
         let old = snapshot.segments
-        guard old.count > 1 || old.contains(where: { $0.tombstones.count > 0 || isLight($0) }) else { return }
+        guard old.count > 1 || old.contains(where: { $0.tombstones.count > 0 || isLight($0.segment.parameters) }) else { return }
         var vectors: [Float] = []
         var chunkIDs: [UInt64] = []
         for live in old {
@@ -74,8 +74,8 @@ extension DocumentCollection {
         for live in old { unlink(live.segment.path) }
     }
 
-    /// Whether a segment was built with less construction effort than the collection asks for.
-    func isLight(_ live: LiveSegment) -> Bool { live.segment.parameters.efConstruction < info.parameters.efConstruction }
+    /// Whether a graph was built with less construction effort than the collection asks for.
+    func isLight(_ graph: HNSWParameters) -> Bool { graph.efConstruction < info.parameters.efConstruction }
 
     /// Whether `compact()` would improve the collection: more than one segment, tombstones, a light
     /// segment, or a light growing graph that is the whole collection or at least
@@ -83,10 +83,8 @@ extension DocumentCollection {
     public var needsCompaction: Bool {
         let snap = snapshot
         let growing = snap.growing.count - snap.growing.deletedCount
-        let lightGrowing =
-            growing > 0 && snap.growing.parameters.efConstruction < info.parameters.efConstruction
-            && (snap.segments.isEmpty || growing >= Self.compactGrowingRows)
-        return lightGrowing || snap.segments.count > 1 || snap.segments.contains { $0.tombstones.count > 0 || isLight($0) }
+        let lightGrowing = growing > 0 && isLight(snap.growing.parameters) && (snap.segments.isEmpty || growing >= Self.compactGrowingRows)
+        return lightGrowing || snap.segments.count > 1 || snap.segments.contains { $0.tombstones.count > 0 || isLight($0.segment.parameters) }
     }
 
     static let compactGrowingRows = 1000

@@ -1,3 +1,4 @@
+import CKuraKernels
 import Foundation
 import KuraEmbed
 import Testing
@@ -46,6 +47,13 @@ import Testing
         let two = try model().embed(texts)
         let one = try MiniLMEmbedder(modelDirectory: ModelFiles.modelDirectory, threads: 1).embed(texts)
         #expect(one == two)
+    }
+
+    @Test func precisionFollowsTheCPUUnlessFloatIsAskedFor() {
+        let native: MiniLMEmbedder.Precision = ck_bf16_native() != 0 ? .bf16 : .f32
+        #expect(MiniLMEmbedder.Precision.automatic(environment: [:]) == native)
+        #expect(MiniLMEmbedder.Precision.automatic(environment: ["KURA_MINILM_PRECISION": "f32"]) == .f32)
+        #expect(MiniLMEmbedder.Precision.automatic(environment: ["KURA_MINILM_PRECISION": "bf16"]) == native, "never bf16 without the CPU for it")
     }
 
     @Test func aMissingModelIsAClearError() {

@@ -23,10 +23,10 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
         /// float rate on AVX512-BF16, and within cosine 0.99997 of the float model on the reference set.
         case bf16
 
-        /// bf16 where the CPU runs it natively, else f32; `$KURA_MINILM_PRECISION` overrides.
+        /// bf16 where the CPU runs it natively, else f32; `KURA_MINILM_PRECISION=f32` keeps float. bf16
+        /// is never chosen without native support: the portable product is a slow scalar reference.
         public static func automatic(environment: [String: String] = ProcessInfo.processInfo.environment) -> Precision {
-            if let name = environment["KURA_MINILM_PRECISION"], let p = Precision(rawValue: name) { return p }
-            return ck_bf16_native() != 0 ? .bf16 : .f32
+            environment["KURA_MINILM_PRECISION"] == "f32" || ck_bf16_native() == 0 ? .f32 : .bf16
         }
     }
 
