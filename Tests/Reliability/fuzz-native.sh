@@ -15,7 +15,8 @@ bin=$(swift build "${flags[@]}" --show-bin-path)
 
 # Seeds: a few documents of the Kubernetes corpus, and a sealed segment of a small collection.
 mkdir -p "$work/text" "$work/seg" .build-fuzz/crashes
-find corpora/kubernetes -type f -name '*.txt' | sort | head -20 | while read -r f; do head -c 4000 "$f" >"$work/text/$(basename "$f")"; done
+# sed reads the whole list: with pipefail, head closing the pipe early could fail the run with SIGPIPE.
+find corpora/kubernetes -type f -name '*.txt' | sort | sed -n '1,20p' | while read -r f; do head -c 4000 "$f" >"$work/text/$(basename "$f")"; done
 printf '# Title\n\nSome *markdown* with `code`.\n\n## Section\n\nText.\n' >"$work/text/seed.md"
 "$kura" collections create s --dimension 8 --data-dir "$work/data" >/dev/null
 python3 -c 'import json; [print(json.dumps({"id": f"d{i}", "text": f"t{i}", "vector": [((i * 7 + j) % 11) / 10 - 0.5 for j in range(8)]})) for i in range(40)]' >"$work/v.jsonl"
