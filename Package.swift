@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "KuraIndex", dependencies: ["KuraCore", "CKuraKernels", "COpenBLAS"], swiftSettings: fast),
         .target(
             name: "KuraStore",
-            dependencies: ["KuraIndex", "KuraCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["KuraIndex", "KuraCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")],
             swiftSettings: fast),
         .target(name: "KuraHTTPClient", dependencies: ["KuraCore", "CCurl"], swiftSettings: fast),
         .target(name: "KuraEmbed", dependencies: ["KuraCore", "KuraHTTPClient", "CKuraKernels", "COpenBLAS"], swiftSettings: fast),

@@ -3,11 +3,23 @@ import COpenSSL
 /// SHA-256, as lower-case hex: the content hash that makes document upserts idempotent.
 public enum ContentHash {
     public static func sha256(_ bytes: [UInt8]) -> String {
-        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
-        _ = SHA256(bytes, bytes.count, &digest)
-        let hex = Array("0123456789abcdef")
-        return String(digest.flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 15)]] })
+        bytes.withUnsafeBytes { sha256($0) }
+    }
+
+    public static func sha256(_ bytes: UnsafeRawBufferPointer) -> String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Int(SHA256_DIGEST_LENGTH)) { digest in
+            _ = SHA256(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, digest.baseAddress)
+            return String(unsafeUninitializedCapacity: 2 * digest.count) { out in
+                for (i, b) in digest.enumerated() {
+                    out[2 * i] = hexDigits[Int(b >> 4)]
+                    out[2 * i + 1] = hexDigits[Int(b & 15)]
+                }
+                return 2 * digest.count
+            }
+        }
     }
 
     public static func sha256(_ text: String) -> String { sha256(Array(text.utf8)) }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import CKuraKernels
 
 /// Read access to an HNSW graph's adjacency lists, wherever they live: the heap for a growing index,
 /// a mapped file for a segment. A list is `[count, id0, id1, ...]` in `UInt32`s.
@@ -16,24 +12,22 @@ protocol GraphLinks {
     func links(_ row: UInt32, level: Int) -> UnsafePointer<UInt32>?
 }
 
-/// Striped mutexes guarding adjacency lists during parallel insertion: row r uses stripe r mod count.
+/// Striped spinlocks guarding adjacency lists during parallel insertion: row r uses stripe r mod count.
+/// Each is held only while one list is copied or edited (see `kura_spin.h`).
 final class NodeLocks: @unchecked Sendable {
-    private let mutexes: UnsafeMutablePointer<pthread_mutex_t>
+    private let bytes: UnsafeMutablePointer<UInt8>
     private let mask: Int
 
     init(stripes: Int = 1 << 14) {
         var n = 1
         while n < stripes { n <<= 1 }
         mask = n - 1
-        mutexes = .allocate(capacity: n)
-        for i in 0..<n { pthread_mutex_init(mutexes + i, nil) }
+        bytes = .allocate(capacity: n)
+        bytes.initialize(repeating: 0, count: n)
     }
 
-    deinit {
-        for i in 0...mask { pthread_mutex_destroy(mutexes + i) }
-        mutexes.deallocate()
-    }
+    deinit { bytes.deallocate() }
 
-    @inline(__always) func lock(_ row: UInt32) { pthread_mutex_lock(mutexes + (Int(row) & mask)) }
-    @inline(__always) func unlock(_ row: UInt32) { pthread_mutex_unlock(mutexes + (Int(row) & mask)) }
+    @inline(__always) func lock(_ row: UInt32) { ck_spin_lock(bytes + (Int(row) & mask)) }
+    @inline(__always) func unlock(_ row: UInt32) { ck_spin_unlock(bytes + (Int(row) & mask)) }
 }

@@ -18,6 +18,7 @@ enum Catalog {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA cache_size = -16384")
+            try db.execute(sql: "PRAGMA secure_delete = FAST")
             // Reads come from the page cache in place instead of a pread and a copy per page.
             try db.execute(sql: "PRAGMA mmap_size = 1073741824")
         }
@@ -109,6 +110,18 @@ enum Catalog {
         // Per-term document counts of the FTS index (no storage of its own): long queries keep their rarest terms.
         m.registerMigration("v4-fts-vocabulary") { db in
             try db.execute(sql: "CREATE VIRTUAL TABLE chunk_fts_vocab USING fts5vocab(chunk_fts, 'row')")
+        }
+        // The full-text index follows a chunk's text only: sealing and compaction update where each chunk's
+        // vector lives, and the trigger made by `synchronize(withTable:)` re-indexed the text on every such update.
+        m.registerMigration("v5-fts-update-of-text") { db in
+            try db.execute(
+                sql: """
+                    DROP TRIGGER "__chunk_fts_au";
+                    CREATE TRIGGER "__chunk_fts_au" AFTER UPDATE OF "text" ON "chunk" BEGIN
+                      INSERT INTO "chunk_fts"("chunk_fts", "rowid", "text") VALUES('delete', old."id", old."text");
+                      INSERT INTO "chunk_fts"("rowid", "text") VALUES (new."id", new."text");
+                    END;
+                    """)
         }
         return m
     }

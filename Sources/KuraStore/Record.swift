@@ -35,8 +35,16 @@ public struct Record: Sendable, Equatable {
 
     /// A document that is one chunk; its hash covers text, metadata and vector.
     public init(id: String, text: String, metadata: String = "{}", vector: [Float]) {
-        let words = text.split(whereSeparator: \.isWhitespace).count
-        let chunk = Chunk(text: text, start: 0, end: text.unicodeScalars.count, tokenCount: words, vector: vector)
+        var words = 0
+        var scalars = 0
+        var inWord = false
+        for u in text.unicodeScalars {
+            scalars += 1
+            let space = u.properties.isWhitespace
+            if !space && !inWord { words += 1 }
+            inWord = !space
+        }
+        let chunk = Chunk(text: text, start: 0, end: scalars, tokenCount: words, vector: vector)
         self.init(id: id, text: text, metadata: metadata, chunks: [chunk], contentHash: Self.hash(text: text, metadata: metadata, vector: vector))
     }
 
@@ -59,7 +67,12 @@ public struct Record: Sendable, Equatable {
     }
 
     static func hash(text: String, metadata: String, vector: [Float]) -> String {
-        var bytes = Array(text.utf8) + [0] + Array(metadata.utf8) + [0]
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + metadata.utf8.count + 2 + vector.count * 4)
+        bytes += text.utf8
+        bytes.append(0)
+        bytes += metadata.utf8
+        bytes.append(0)
         vector.withUnsafeBytes { bytes += $0 }
         return ContentHash.sha256(bytes)
     }

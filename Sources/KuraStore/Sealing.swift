@@ -18,17 +18,23 @@ extension DocumentCollection {
         guard growing.count > 0 else { return }
         var gone: [Int] = []
         let written = try writeSegment(growing) { db, segmentID in
-            let update = try db.cachedStatement(sql: "UPDATE chunk SET segment_id = ?, segment_row = ? WHERE id = ?")
-            let drop = try db.cachedStatement(sql: "DELETE FROM pending_vector WHERE chunk_id = ?")
-            let bury = try db.cachedStatement(sql: "INSERT OR IGNORE INTO tombstone (segment_id, row) VALUES (?, ?)")
+            let update = try BoundStatement(db, sql: "UPDATE chunk SET segment_id = ?, segment_row = ? WHERE id = ?")
+            let drop = try BoundStatement(db, sql: "DELETE FROM pending_vector WHERE chunk_id = ?")
+            let bury = try BoundStatement(db, sql: "INSERT OR IGNORE INTO tombstone (segment_id, row) VALUES (?, ?)")
             for row in 0..<growing.count where !growing.isDeleted(row: UInt32(row)) {
                 let chunkID = Int64(growing.id(ofRow: UInt32(row)))
-                try update.execute(arguments: [segmentID, row, chunkID])
+                update.bind(1, segmentID)
+                update.bind(2, row)
+                update.bind(3, chunkID)
+                try update.run()
                 if db.changesCount == 0 {
-                    try bury.execute(arguments: [segmentID, row])
+                    bury.bind(1, segmentID)
+                    bury.bind(2, row)
+                    try bury.run()
                     gone.append(row)
                 }
-                try drop.execute(arguments: [chunkID])
+                drop.bind(1, chunkID)
+                try drop.run()
             }
         }
         let live = written.deleting(rows: gone)
@@ -65,8 +71,13 @@ extension DocumentCollection {
             _ = try index.insert(contentsOf: $0, ids: chunkIDs, threads: ProcessInfo.processInfo.activeProcessorCount)
         }
         let merged = try writeSegment(index) { db, segmentID in
-            let update = try db.cachedStatement(sql: "UPDATE chunk SET segment_id = ?, segment_row = ? WHERE id = ?")
-            for (row, chunkID) in chunkIDs.enumerated() { try update.execute(arguments: [segmentID, row, Int64(chunkID)]) }
+            let update = try BoundStatement(db, sql: "UPDATE chunk SET segment_id = ?, segment_row = ? WHERE id = ?")
+            for (row, chunkID) in chunkIDs.enumerated() {
+                update.bind(1, segmentID)
+                update.bind(2, row)
+                update.bind(3, Int64(chunkID))
+                try update.run()
+            }
             for live in old { try db.execute(sql: "DELETE FROM segment WHERE id = ?", arguments: [live.id]) }
         }
         state.withLock { $0.segments = merged.segment.count > 0 ? [merged] : [] }

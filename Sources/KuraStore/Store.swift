@@ -14,6 +14,8 @@ public final class Store: Sendable {
     public let directory: String
     let db: DatabasePool
     private let opened = Mutex<[String: DocumentCollection]>([:])
+    /// The last chunk id handed out; nil until the first write reads the largest in the catalog.
+    private let lastChunkID = Mutex<Int64?>(nil)
 
     /// Opens (creating if needed) the store in `directory`. With `recover` (the default) files the catalog
     /// does not list are removed; `kura verify` opens without it, to report them instead.
@@ -44,6 +46,17 @@ public final class Store: Sendable {
             throw KuraError.capacityExceeded("the disk holding \(directory) is full; nothing of this write was saved")
         } catch let e as DatabaseError where e.resultCode == .SQLITE_IOERR {
             throw KuraError.io(path: directory, reason: "the catalog could not be written (\(e.message ?? "I/O error")); nothing of this write was saved")
+        }
+    }
+
+    /// A new chunk id, never one handed out before by this process. SQLite's default (largest + 1) would
+    /// give a deleted last chunk's id to the next chunk while the growing graph, or a seal queued behind
+    /// the write, still knows the old chunk by it. Call inside a write transaction.
+    func nextChunkID(_ db: Database) throws -> Int64 {
+        try lastChunkID.withLock { last in
+            let next = try (last ?? Int64.fetchOne(db, sql: "SELECT max(id) FROM chunk") ?? 0) + 1
+            last = next
+            return next
         }
     }
 

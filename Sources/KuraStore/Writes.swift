@@ -38,41 +38,28 @@ extension DocumentCollection {
         var added: [(Int64, [Float])] = []
         let now = Date().timeIntervalSince1970
         try store.write { db in
+            let statements = try UpsertStatements(db)
             for r in records {
                 let hash = r.contentHash
-                let existing = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT id, content_hash FROM document WHERE collection_id = ? AND external_id = ?"),
-                    arguments: [info.id, r.id])
                 let docID: Int64
-                if let existing {
-                    if existing["content_hash"] == hash {
+                let vector = documentVector(r)
+                if let (id, stored) = try statements.existing(collection: info.id, externalID: r.id) {
+                    if stored == hash {
                         result.unchanged.append(r.id)
                         continue
                     }
-                    docID = existing["id"]
+                    docID = id
                     removed += try chunks(ofDocument: docID, db)
                     try db.execute(sql: "DELETE FROM chunk WHERE document_id = ?", arguments: [docID])
                     try db.cachedStatement(sql: "UPDATE document SET content_hash = ?, metadata = ?, vector = ?, updated_at = ? WHERE id = ?")
-                        .execute(arguments: [hash, r.metadata, documentVector(r), now, docID])
+                        .execute(arguments: [hash, r.metadata, vector, now, docID])
                 } else {
-                    try db.cachedStatement(
-                        sql: """
-                            INSERT INTO document (collection_id, external_id, content_hash, metadata, vector, created_at, updated_at)
-                            VALUES (?, ?, ?, ?, ?, ?, ?)
-                            """
-                    ).execute(arguments: [info.id, r.id, hash, r.metadata, documentVector(r), now, now])
+                    try statements.insertDocument(collection: info.id, record: r, hash: hash, vector: vector, now: now)
                     docID = db.lastInsertedRowID
                 }
                 for (ordinal, c) in r.chunks.enumerated() {
-                    try db.cachedStatement(
-                        sql: """
-                            INSERT INTO chunk (collection_id, document_id, ordinal, text, start_offset, end_offset, token_count, metadata)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                            """
-                    ).execute(arguments: [info.id, docID, ordinal, c.text, c.start, c.end, c.tokenCount, c.metadata])
-                    let chunkID = db.lastInsertedRowID
-                    try db.cachedStatement(sql: "INSERT INTO pending_vector (chunk_id, collection_id, vector) VALUES (?, ?, ?)")
-                        .execute(arguments: [chunkID, info.id, c.vector.withUnsafeBytes { Data($0) }])
+                    let chunkID = try store.nextChunkID(db)
+                    try statements.insertChunk(id: chunkID, collection: info.id, document: docID, ordinal: ordinal, c)
                     added.append((chunkID, c.vector))
                 }
                 result.written.append(r.id)

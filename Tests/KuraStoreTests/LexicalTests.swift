@@ -39,4 +39,26 @@ struct LexicalTests {
         #expect(try c.lexicalSearch("NEAR AND OR", k: 3).map(\.chunkID).count == 1)
         #expect(try store.db.read { try DocumentCollection.lexicalPattern("  ... ", $0) } == nil)
     }
+
+    /// Sealing and compaction rewrite where each chunk's vector lives; the full-text index must follow a
+    /// chunk's text only, not re-index it on every such update (migration v5), yet still follow the text.
+    @Test func theTextIndexFollowsTextUpdatesOnly() throws {
+        let dir = StoreFixtures.tempDir("fts-update")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try Store(directory: dir)
+        let c = try StoreFixtures.collection(store, dimension: 4, sealThreshold: 1000)
+        _ = try c.upsert([Record(id: "a", text: "alpha beta", metadata: "{}", vector: [1, 0, 0, 1])])
+        let id = try #require(c.lexicalSearch("alpha", k: 1).first?.chunkID)
+        let changes = try store.db.write { db in
+            let before = db.totalChangesCount
+            try db.execute(sql: "UPDATE chunk SET segment_row = 0 WHERE id = ?", arguments: [id])
+            return db.totalChangesCount - before
+        }
+        #expect(changes == 1, "an update of other columns leaves the text index alone")
+        try store.db.write { try $0.execute(sql: "UPDATE chunk SET text = 'gamma' WHERE id = ?", arguments: [id]) }
+        #expect(try c.lexicalSearch("gamma", k: 1).map(\.chunkID) == [id])
+        #expect(try c.lexicalSearch("alpha", k: 1).isEmpty)
+        try store.db.write { try $0.execute(sql: "UPDATE chunk SET segment_row = NULL WHERE id = ?", arguments: [id]) }
+        #expect(try store.verify().isEmpty)
+    }
 }

@@ -231,6 +231,35 @@ struct StoreTests {
         #expect(problems.isEmpty, "\(problems)")
     }
 
+    /// A chunk id must never be handed out again while the growing graph may still hold it: here the
+    /// last chunk is replaced (the new chunk would take the freed largest id) by a batch that commits
+    /// while the seal of the old one is queued, and the seal must not point the new chunk at the old row.
+    @Test func aReplacedLastChunkRacingASealKeepsItsNewVector() throws {
+        let dir = StoreFixtures.tempDir("reuse")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fresh = StoreFixtures.records(0..<5, dimension: d, seed: 3)
+        var changed = fresh[4]
+        changed = Record(id: changed.id, text: "changed", vector: StoreFixtures.records(0..<1, dimension: d, seed: 99)[0].vector)
+        do {
+            let store = try Store(directory: dir)
+            let c = try StoreFixtures.collection(store, dimension: d, sealThreshold: 5)
+            _ = try c.search(fresh[0].vector, k: 1)  // recovered: writes queue on the indexer from here
+            c.indexer.suspend()
+            _ = try c.upsert(fresh, wait: false)  // fills the growing graph: its seal is queued
+            _ = try c.upsert([changed], wait: false)  // commits before that seal runs
+            c.indexer.resume()
+            try c.flush()
+            #expect(try top(c, changed.vector) == changed.id)
+            #expect(try c.search(fresh[4].vector, k: 1).first?.distance ?? 0 > 1e-3, "the replaced vector must be gone")
+            let problems = try store.verify()
+            #expect(problems.isEmpty, "\(problems)")
+        }
+        let c = try Store(directory: dir).collection("c")
+        #expect(try top(c, changed.vector) == changed.id)
+        #expect(try c.search(fresh[4].vector, k: 1).first?.distance ?? 0 > 1e-3)
+        #expect(try c.stats().vectors == 5)
+    }
+
     @Test func pendingVectorsAreIndexedOnFirstUse() throws {
         let dir = StoreFixtures.tempDir("lazy")
         defer { try? FileManager.default.removeItem(atPath: dir) }

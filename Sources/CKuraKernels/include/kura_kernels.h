@@ -16,6 +16,7 @@
 
 #include "kura_gemm.h"
 #include "kura_nn.h"
+#include "kura_spin.h"
 
 #ifdef __cplusplus
 extern "C" {
