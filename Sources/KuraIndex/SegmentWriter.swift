@@ -10,9 +10,17 @@ import KuraCore
 /// Writes an index as a segment file (format in ``SegmentFormat``): to `path.tmp` first, fsynced, then
 /// renamed over `path` and the directory fsynced, so a crash leaves either the old file or the new one.
 public enum SegmentWriter {
-    /// Writes `index`, which must not be modified meanwhile.
+    /// Writes `index`, which must take no inserts meanwhile. Deletes may go on (a collection seals a
+    /// frozen graph while new deletes still reach it): the file gets one consistent copy of the tombstones.
     public static func write(_ index: HNSWIndex, to path: String) throws {
         let rows = index.count
+        let tombstones = index.deleteLock.withLock { _ in
+            Array(UnsafeBufferPointer(start: index.tombstones.typed(UInt64.self), count: (rows + 63) / 64))
+        }
+        try tombstones.withUnsafeBytes { try write(index, rows: rows, tombstones: $0, to: path) }
+    }
+
+    private static func write(_ index: HNSWIndex, rows: Int, tombstones: UnsafeRawBufferPointer, to path: String) throws {
         let p = index.parameters
         let (upperOffsets, upperData) = upperLevels(index, rows: rows)
         var parts: [(SegmentSection, UnsafeRawBufferPointer)] = [
@@ -20,7 +28,7 @@ public enum SegmentWriter {
             (.level0, UnsafeRawBufferPointer(start: index.level0.raw, count: rows * (p.maxM0 + 1) * 4)),
             (.levels, UnsafeRawBufferPointer(start: index.levels.raw, count: rows)),
             (.ids, UnsafeRawBufferPointer(start: index.ids.raw, count: rows * 8)),
-            (.tombstones, UnsafeRawBufferPointer(start: index.tombstones.raw, count: (rows + 63) / 64 * 8)),
+            (.tombstones, tombstones),
         ]
         if let t = index.traversalRows { parts.append((.traversal, UnsafeRawBufferPointer(start: t.raw, count: rows * index.traversalStride))) }
         if let s = index.scales { parts.append((.scales, UnsafeRawBufferPointer(start: s.raw, count: rows * 4))) }
@@ -31,7 +39,7 @@ public enum SegmentWriter {
                 let top = index.currentTop
                 var header = SegmentHeader(
                     dimension: index.dimension, metric: index.metric, encoding: p.encoding, parameters: p, rows: rows,
-                    deleted: index.deletedCount, entry: top.entry, topLevel: top.level, sections: [])
+                    deleted: tombstones.bindMemory(to: UInt64.self).reduce(0) { $0 + $1.nonzeroBitCount }, entry: top.entry, topLevel: top.level, sections: [])
                 var offset = SegmentFormat.headerSize
                 for (kind, bytes) in parts {
                     header.sections.append(.init(kind: kind, crc: ck_crc32c(0, bytes.baseAddress, bytes.count), offset: offset, length: bytes.count))

@@ -24,7 +24,7 @@ struct BoundStatement {
 
     func bind(_ index: Int32, _ value: String) {
         var value = value
-        value.withUTF8 { sqlite3_bind_text(handle, index, $0.baseAddress, Int32($0.count), Self.transient) }
+        _ = value.withUTF8 { sqlite3_bind_text(handle, index, $0.baseAddress, Int32($0.count), Self.transient) }
     }
 
     /// Binds NULL when `bytes` is nil.

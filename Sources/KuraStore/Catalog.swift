@@ -123,6 +123,15 @@ enum Catalog {
                     END;
                     """)
         }
+        // Only sealed chunks need an entry (the index serves the foreign-key check when a segment row is
+        // deleted): pending chunks no longer pay for a NULL entry on insert and its move on every seal.
+        m.registerMigration("v6-chunk-segment-partial") { db in
+            try db.execute(
+                sql: """
+                    DROP INDEX chunk_segment;
+                    CREATE INDEX chunk_segment ON chunk(segment_id) WHERE segment_id IS NOT NULL;
+                    """)
+        }
         return m
     }
 }

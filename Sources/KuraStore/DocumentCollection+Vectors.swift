@@ -17,8 +17,10 @@ extension DocumentCollection {
                 out[Int64(live.segment.id(ofRow: row))] = Array(live.segment.vector(ofRow: row))
             }
         }
-        for row in 0..<UInt32(snap.growing.count) where chunkIDs.contains(Int64(snap.growing.id(ofRow: row))) {
-            out[Int64(snap.growing.id(ofRow: row))] = snap.growing.vector(ofRow: row)
+        for graph in snap.graphs {
+            for row in 0..<UInt32(graph.count) where chunkIDs.contains(Int64(graph.id(ofRow: row))) {
+                out[Int64(graph.id(ofRow: row))] = graph.vector(ofRow: row)
+            }
         }
         return out
     }

@@ -33,8 +33,12 @@ public final class DocumentCollection: @unchecked Sendable {
     let state: Mutex<Snapshot>
     /// Chunk id → row of the growing graph; touched only on `indexer` (and during init).
     var growingRows: [Int64: UInt32] = [:]
+    /// The same for each graph being sealed, until its segment is published; touched only on `indexer`.
+    var frozenRows: [(graph: HNSWIndex, rows: [Int64: UInt32])] = []
     /// Applies committed batches to the graphs, in commit order.
     let indexer = DispatchQueue(label: "kura.indexer")
+    /// Writes full graphs as segments, one at a time, while `indexer` goes on.
+    let sealer = DispatchQueue(label: "kura.sealer")
     /// Bounds the batches committed but not yet indexed.
     let inFlight = DispatchSemaphore(value: 8)
     /// The first indexing failure, reported by the next write or flush.
@@ -134,9 +138,16 @@ public final class DocumentCollection: @unchecked Sendable {
         }
     }
 
-    /// Waits until every committed batch is searchable; throws if indexing one failed (the batch is safe on
-    /// disk and is indexed again when the collection is next opened).
+    /// Waits until every committed batch is searchable and every full graph sealed; throws if indexing or
+    /// sealing failed (the batch is safe on disk and is indexed again when the collection is next opened).
     public func flush() throws {
+        indexer.sync {}
+        sealer.sync {}
+        try reportFailure()
+    }
+
+    /// Waits until every committed batch is searchable; a seal may still be writing its file.
+    func waitUntilSearchable() throws {
         indexer.sync {}
         try reportFailure()
     }
@@ -145,7 +156,7 @@ public final class DocumentCollection: @unchecked Sendable {
         if let e = indexFailure.withLock({ $0 }) { throw e }
     }
 
-    /// Runs `body` with the writer lock held and the indexer drained and paused.
+    /// Runs `body` with the writer lock held, the sealer drained and the indexer drained and paused.
     func exclusively<T>(_ body: () throws -> T) throws -> T {
         writer.lock()
         defer { writer.unlock() }
@@ -171,7 +182,7 @@ public final class DocumentCollection: @unchecked Sendable {
             }
             for i in 0..<n { growingRows[chunkIDs[done + i]] = first + UInt32(i) }
             done += n
-            if growing.count >= info.sealThreshold { try seal() }
+            if growing.count >= info.sealThreshold { try sealInBackground() }
         }
     }
 
@@ -199,12 +210,12 @@ public final class DocumentCollection: @unchecked Sendable {
                     q, k: k, ef: walkEf(live.segment.parameters), filter: filter, strategy: .automatic, tombstones: live.tombstones)
                 all += hits.map { (Int64(live.segment.id(ofRow: $0.row)), $0.distance) }
             }
-            var filter: RowFilter?
-            if let allowed {
-                filter = .rows(Bitset(capacity: snap.growing.count, rows: Self.rows(of: snap.growing, in: allowed)))
+            for graph in snap.graphs where graph.count > graph.deletedCount {
+                var filter: RowFilter?
+                if let allowed { filter = .rows(Bitset(capacity: graph.count, rows: Self.rows(of: graph, in: allowed))) }
+                let hits = try graph.search(q, k: k, ef: walkEf(graph.parameters), filter: filter)
+                all += hits.map { (Int64(graph.id(ofRow: $0.row)), $0.distance) }
             }
-            let hits = try snap.growing.search(q, k: k, ef: walkEf(snap.growing.parameters), filter: filter)
-            all += hits.map { (Int64(snap.growing.id(ofRow: $0.row)), $0.distance) }
         }
         return all.sorted { $0.1 < $1.1 }.prefix(k).map { Hit(chunkID: $0.0, distance: $0.1, score: info.metric.score(distance: $0.1)) }
     }

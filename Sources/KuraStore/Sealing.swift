@@ -11,18 +11,54 @@ extension DocumentCollection {
         try exclusively { try seal() }
     }
 
-    /// Runs on `indexer`. A chunk deleted by a transaction that committed after the graph took its row has
-    /// no chunk to point at the new segment: its row is tombstoned in the same transaction.
+    /// Runs on `indexer` (with `sealer` drained): seals any graph whose background seal failed, then the
+    /// growing graph.
     func seal() throws {
+        for frozen in snapshot.sealing { try finishSeal(frozen) }
+        if let frozen = try freeze() { try finishSeal(frozen) }
+    }
+
+    /// Runs on `indexer` when the growing graph is full: freezes it behind a fresh one and seals it on
+    /// `sealer`, so graph insertion goes on while the segment file is written. A failure is reported by
+    /// the next write or flush; the frozen graph stays searched and is sealed again by `seal()`.
+    func sealInBackground() throws {
+        // One seal at a time: a second full graph waits for the first to be written.
+        if !snapshot.sealing.isEmpty { sealer.sync {} }
+        guard let frozen = try freeze() else { return }
+        sealer.async { [self] in
+            do {
+                try finishSeal(frozen)
+            } catch {
+                indexFailure.withLock { $0 = $0 ?? ((error as? KuraError) ?? .io(path: store.directory, reason: "\(error)")) }
+            }
+        }
+    }
+
+    /// Moves the growing graph (if not empty) to `sealing`, still searched, behind a fresh one. Runs on `indexer`.
+    private func freeze() throws -> HNSWIndex? {
         let growing = snapshot.growing
-        guard growing.count > 0 else { return }
+        guard growing.count > 0 else { return nil }
+        let fresh = try Self.makeGrowing(info)
+        frozenRows.append((growing, growingRows))
+        growingRows = [:]
+        state.withLock { snap in
+            snap.sealing.append(growing)
+            snap.growing = fresh
+        }
+        return growing
+    }
+
+    /// Writes a frozen graph as a segment and publishes it in place of the graph. The transaction points
+    /// each chunk at its row and drops its pending vector; a row whose chunk a committed delete removed
+    /// meanwhile (the file did not have it tombstoned yet) is tombstoned in the same transaction.
+    private func finishSeal(_ frozen: HNSWIndex) throws {
         var gone: [Int] = []
-        let written = try writeSegment(growing) { db, segmentID in
+        let written = try writeSegment(frozen) { db, segmentID, fileTombstones in
             let update = try BoundStatement(db, sql: "UPDATE chunk SET segment_id = ?, segment_row = ? WHERE id = ?")
             let drop = try BoundStatement(db, sql: "DELETE FROM pending_vector WHERE chunk_id = ?")
             let bury = try BoundStatement(db, sql: "INSERT OR IGNORE INTO tombstone (segment_id, row) VALUES (?, ?)")
-            for row in 0..<growing.count where !growing.isDeleted(row: UInt32(row)) {
-                let chunkID = Int64(growing.id(ofRow: UInt32(row)))
+            for row in 0..<frozen.count where !fileTombstones.contains(row) {
+                let chunkID = Int64(frozen.id(ofRow: UInt32(row)))
                 update.bind(1, segmentID)
                 update.bind(2, row)
                 update.bind(3, chunkID)
@@ -37,12 +73,11 @@ extension DocumentCollection {
                 try drop.run()
             }
         }
-        let live = written.deleting(rows: gone)
-        let fresh = try Self.makeGrowing(info)
-        growingRows = [:]
         state.withLock { snap in
+            var live = written.deleting(rows: gone)
+            if let early = snap.earlyTombstones.removeValue(forKey: live.id) { live = live.deleting(rows: early) }
+            snap.sealing.removeAll { $0 === frozen }
             snap.segments.append(live)
-            snap.growing = fresh
         }
     }
 
@@ -70,7 +105,7 @@ extension DocumentCollection {
         try vectors.withUnsafeBufferPointer {
             _ = try index.insert(contentsOf: $0, ids: chunkIDs, threads: ProcessInfo.processInfo.activeProcessorCount)
         }
-        let merged = try writeSegment(index) { db, segmentID in
+        let merged = try writeSegment(index) { db, segmentID, _ in
             let update = try BoundStatement(db, sql: "UPDATE chunk SET segment_id = ?, segment_row = ? WHERE id = ?")
             for (row, chunkID) in chunkIDs.enumerated() {
                 update.bind(1, segmentID)
@@ -88,20 +123,22 @@ extension DocumentCollection {
     /// Whether a graph was built with less construction effort than the collection asks for.
     func isLight(_ graph: HNSWParameters) -> Bool { graph.efConstruction < info.parameters.efConstruction }
 
-    /// Whether `compact()` would improve the collection: more than one segment, tombstones, a light
-    /// segment, or a light growing graph that is the whole collection or at least
+    /// Whether `compact()` would improve the collection: a graph being sealed, more than one segment,
+    /// tombstones, a light segment, or a light growing graph that is the whole collection or at least
     /// `compactGrowingRows` vectors (a smaller tail is not worth rebuilding every segment for).
     public var needsCompaction: Bool {
         let snap = snapshot
         let growing = snap.growing.count - snap.growing.deletedCount
         let lightGrowing = growing > 0 && isLight(snap.growing.parameters) && (snap.segments.isEmpty || growing >= Self.compactGrowingRows)
-        return lightGrowing || snap.segments.count > 1 || snap.segments.contains { $0.tombstones.count > 0 || isLight($0.segment.parameters) }
+        let segments = snap.segments.count > 1 || snap.segments.contains { $0.tombstones.count > 0 || isLight($0.segment.parameters) }
+        return lightGrowing || !snap.sealing.isEmpty || segments
     }
 
     static let compactGrowingRows = 1000
 
-    /// Writes `index` as a new segment file and records it, running `record` in the same transaction.
-    private func writeSegment(_ index: HNSWIndex, record: (Database, Int64) throws -> Void) throws -> LiveSegment {
+    /// Writes `index` as a new segment file and records it, running `record` in the same transaction with
+    /// the segment's id and the rows the file holds as deleted.
+    private func writeSegment(_ index: HNSWIndex, record: (Database, Int64, Bitset) throws -> Void) throws -> LiveSegment {
         let dir = store.segmentDirectory(info.id)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let name = "\(info.id)/\(UUID().uuidString.lowercased()).kseg"
@@ -114,7 +151,7 @@ extension DocumentCollection {
                     sql: "INSERT INTO segment (collection_id, file, rows, bytes, header_crc, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                     arguments: [info.id, name, segment.count, segment.fileBytes, Int64(segment.headerChecksum), Date().timeIntervalSince1970])
                 let id = db.lastInsertedRowID
-                try record(db, id)
+                try record(db, id, segment.fileTombstones)
                 return id
             }
             return LiveSegment(id: id, segment: segment, tombstones: segment.fileTombstones)

@@ -22,9 +22,18 @@ final class LiveSegment: Sendable {
     var liveRows: Int { segment.count - tombstones.count }
 }
 
-/// What one query searches: the sealed segments and the growing graph at one instant. Readers take a
-/// snapshot and never wait for writers; a writer publishes a new snapshot when it has changed something.
+/// What one query searches: the sealed segments, the graphs being sealed and the growing graph at one
+/// instant. Readers take a snapshot and never wait for writers; a writer publishes a new snapshot when it
+/// has changed something.
 struct Snapshot: Sendable {
     var segments: [LiveSegment]
+    /// Full graphs frozen behind a fresh growing graph while their segment files are written.
+    var sealing: [HNSWIndex] = []
     var growing: HNSWIndex
+    /// Rows deleted from a segment whose seal committed but which is not in `segments` yet: the seal
+    /// applies them when it publishes the segment. Not for readers.
+    var earlyTombstones: [Int64: [Int]] = [:]
+
+    /// Every in-memory graph, oldest first.
+    var graphs: [HNSWIndex] { sealing + [growing] }
 }

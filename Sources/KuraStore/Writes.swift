@@ -103,7 +103,7 @@ extension DocumentCollection {
         }
         lastWriteTime.store(Date().timeIntervalSince1970, ordering: .relaxed)
         try index(removed: removed, added: [])
-        try flush()
+        try waitUntilSearchable()
         return found
     }
 
@@ -113,21 +113,32 @@ extension DocumentCollection {
         }
     }
 
-    /// Mirrors committed deletions in memory: tombstones in segments, deletes in the growing graph.
-    /// Runs on `indexer`.
+    /// Mirrors committed deletions in memory: tombstones in segments, deletes in the in-memory graphs.
+    /// A segment whose seal committed before the delete may not be published yet: its rows wait in
+    /// `earlyTombstones` for the seal to apply them. Runs on `indexer`.
     func apply(removed: [Removed]) throws {
         guard !removed.isEmpty else { return }
+        let sealing = snapshot.sealing
+        frozenRows.removeAll { entry in !sealing.contains { $0 === entry.graph } }
         var bySegment: [Int64: [Int]] = [:]
         for r in removed {
             if let s = r.segmentID, let row = r.segmentRow {
                 bySegment[s, default: []].append(row)
             } else if let row = growingRows.removeValue(forKey: r.chunkID) {
                 snapshot.growing.delete(row: row)
+            } else if let i = frozenRows.firstIndex(where: { $0.rows[r.chunkID] != nil }), let row = frozenRows[i].rows.removeValue(forKey: r.chunkID) {
+                frozenRows[i].graph.delete(row: row)
             }
         }
         guard !bySegment.isEmpty else { return }
         state.withLock { snap in
-            snap.segments = snap.segments.map { live in bySegment[live.id].map { live.deleting(rows: $0) } ?? live }
+            for (id, rows) in bySegment {
+                if let i = snap.segments.firstIndex(where: { $0.id == id }) {
+                    snap.segments[i] = snap.segments[i].deleting(rows: rows)
+                } else {
+                    snap.earlyTombstones[id, default: []] += rows
+                }
+            }
         }
     }
 }

@@ -260,6 +260,61 @@ struct StoreTests {
         #expect(try c.stats().vectors == 5)
     }
 
+    /// A full growing graph is sealed on `sealer` while insertion goes on: until its segment is
+    /// published the frozen graph is searched, and deletes reach it; the published segment keeps them.
+    @Test func aGraphBeingSealedIsSearchedAndTakesDeletes() throws {
+        let dir = StoreFixtures.tempDir("frozen")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let recs = StoreFixtures.records(0..<12, dimension: d, seed: 5)
+        do {
+            let store = try Store(directory: dir)
+            let c = try StoreFixtures.collection(store, dimension: d, sealThreshold: 10)
+            _ = try c.search(recs[0].vector, k: 1)
+            let gate = DispatchSemaphore(value: 0)
+            c.sealer.async { gate.wait() }
+            _ = try c.upsert(recs, wait: false)
+            c.indexer.sync {}
+            #expect(c.snapshot.sealing.count == 1 && c.snapshot.segments.isEmpty && c.snapshot.growing.count == 2)
+            for r in recs { #expect(try top(c, r.vector) == r.id) }
+            #expect(try c.vectors(of: [1, 12]).count == 2, "vectors come from the frozen graph and the growing one")
+            #expect(try c.delete(ids: ["doc3"]) == ["doc3"])
+            #expect(try top(c, recs[3].vector) != "doc3")
+            #expect(c.needsCompaction)
+            gate.signal()
+            try c.flush()
+            #expect(c.snapshot.sealing.isEmpty && c.snapshot.segments.count == 1)
+            #expect(try top(c, recs[3].vector) != "doc3")
+            #expect(try c.stats().vectors == 11)
+            let problems = try store.verify()
+            #expect(problems.isEmpty, "\(problems)")
+        }
+        let c = try Store(directory: dir).collection("c")
+        #expect(try top(c, recs[3].vector) != "doc3" && top(c, recs[4].vector) == "doc4")
+        #expect(try c.stats().vectors == 11)
+    }
+
+    /// A delete that commits after a seal's transaction but is applied before the seal publishes its
+    /// segment waits in `earlyTombstones`, and the seal applies it when it publishes.
+    @Test func deletesOfASegmentNotYetPublishedAreKept() throws {
+        let dir = StoreFixtures.tempDir("early")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try Store(directory: dir)
+        let c = try StoreFixtures.collection(store, dimension: d, sealThreshold: 10)
+        let recs = StoreFixtures.records(0..<10, dimension: d, seed: 6)
+        _ = try c.search(recs[0].vector, k: 1)
+        let gate = DispatchSemaphore(value: 0)
+        c.sealer.async { gate.wait() }
+        _ = try c.upsert(recs, wait: false)
+        // The first segment of a fresh catalog gets id 1; row 4 holds chunk 5 (doc4).
+        try c.indexer.sync { try c.apply(removed: [.init(chunkID: 5, segmentID: 1, segmentRow: 4)]) }
+        #expect(c.snapshot.earlyTombstones[1] == [4])
+        gate.signal()
+        try c.flush()
+        #expect(c.snapshot.earlyTombstones.isEmpty)
+        #expect(c.snapshot.segments.first.map { $0.id == 1 && $0.tombstones.contains(4) } == true)
+        #expect(try top(c, recs[4].vector) != "doc4")
+    }
+
     @Test func pendingVectorsAreIndexedOnFirstUse() throws {
         let dir = StoreFixtures.tempDir("lazy")
         defer { try? FileManager.default.removeItem(atPath: dir) }
