@@ -19,6 +19,8 @@ enum Catalog {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA cache_size = -16384")
             try db.execute(sql: "PRAGMA secure_delete = FAST")
+            // A bulk load can grow the log well past its usual size; once checkpointed it shrinks back to this.
+            try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
             // Reads come from the page cache in place instead of a pread and a copy per page.
             try db.execute(sql: "PRAGMA mmap_size = 1073741824")
         }

@@ -13,6 +13,8 @@ import Synchronization
 public final class Store: Sendable {
     public let directory: String
     let db: DatabasePool
+    /// Kept alive for the writer connection's commit hook, which points at it.
+    let checkpointer: Checkpointer
     private let opened = Mutex<[String: DocumentCollection]>([:])
     /// The last chunk id handed out; nil until the first write reads the largest in the catalog.
     private let lastChunkID = Mutex<Int64?>(nil)
@@ -28,7 +30,10 @@ public final class Store: Sendable {
         }
         try DirectoryLock.acquire(directory)
         do {
-            db = try Catalog.open(path: directory + "/catalog.sqlite")
+            let path = directory + "/catalog.sqlite"
+            db = try Catalog.open(path: path)
+            checkpointer = try Checkpointer(path: path)
+            try db.writeWithoutTransaction { [checkpointer] in checkpointer.install(on: $0) }
             if recover { try removeOrphans() }
         } catch {
             DirectoryLock.release(directory)
@@ -62,6 +67,7 @@ public final class Store: Sendable {
 
     /// Copies the write-ahead log into the catalog and empties it: for a clean stop, or before a backup.
     public func checkpoint() throws {
+        checkpointer.drain()
         try db.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
     }
 

@@ -315,6 +315,26 @@ struct StoreTests {
         #expect(try top(c, recs[4].vector) != "doc4")
     }
 
+    /// The writer no longer checkpoints on commit: the checkpointer's own connection must keep the
+    /// write-ahead log from growing with everything ever written.
+    @Test func theLogIsCheckpointedInTheBackground() throws {
+        let dir = StoreFixtures.tempDir("wal")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try Store(directory: dir)
+        let c = try StoreFixtures.collection(store, dimension: 4096, sealThreshold: 100_000)
+        var largest = 0
+        for batch in 0..<25 {
+            // 100 vectors of 16 KiB: 1.6 MiB of pending vectors a commit, 40 MiB in all.
+            _ = try c.upsert(StoreFixtures.records(batch * 100..<(batch + 1) * 100, dimension: 4096, seed: UInt64(batch)), wait: false)
+            store.checkpointer.drain()
+            let size = (try FileManager.default.attributesOfItem(atPath: dir + "/catalog.sqlite-wal")[.size] as? Int) ?? 0
+            largest = max(largest, size)
+        }
+        try c.flush()
+        #expect(largest > 0 && largest < 12 << 20, "the log reached \(largest) bytes")
+        #expect(try c.stats().vectors == 2500)
+    }
+
     @Test func pendingVectorsAreIndexedOnFirstUse() throws {
         let dir = StoreFixtures.tempDir("lazy")
         defer { try? FileManager.default.removeItem(atPath: dir) }
