@@ -20,7 +20,8 @@ get = lambda **kw: next(r for r in rows if all(r.get(k) == v for k, v in kw.item
 ing, op, hl = get(phase="ingest"), get(phase="open"), get(lib="hnswlib-load")
 mem = get(phase="search", index="memory")
 print("# Store benchmark: docs384 (97,149 × 384), M=16, ef_construction=200, 2 cores\n")
-print(f"- ingest, pre-embedded, batches of {ing['batch']}, growing graph included: **{ing['vectors_per_s']:.0f} vectors/s** ({ing['seconds']:.1f} s)")
+print(f"- ingest, pre-embedded, batches of {ing['batch']}, growing graph included: **{ing['vectors_per_s']:.0f} vectors/s** "
+      f"({ing['seconds']:.1f} s; median of {ing['rounds']} fresh collections, {ing['min_vectors_per_s']:.0f}–{ing['max_vectors_per_s']:.0f})")
 print(f"- open the sealed collection ({op['segments']} segments, {op['vectors']} vectors): **{op['ms_median']:.1f} ms** median; "
       f"hnswlib load_index of the same data: {hl['load_ms_median']:.0f} ms ({hl['load_ms_median'] / op['ms_median']:.0f}× slower)")
 print("\n| index | segments | ef | recall@10 | QPS | p50 µs | p99 µs | QPS ÷ in-memory |\n|---|---|---|---|---|---|---|---|")
