@@ -44,16 +44,16 @@ public struct StoreBenchmark: Sendable {
         let d = base.dimension
         let name = "bench"
         var rates: [Double] = []
-        var store: Store!
-        var collection: DocumentCollection!
+        var last: (Store, DocumentCollection)?
         for round in 0..<max(config.ingestRounds, 1) {
             // Each round in a fresh data directory; the last one is kept for the phases below.
             let dir = "\(config.directory)/round-\(round)"
             if round > 0 { try? FileManager.default.removeItem(atPath: "\(config.directory)/round-\(round - 1)") }
-            store = try Store(directory: dir)
+            let store = try Store(directory: dir)
             _ = try store.createCollection(
                 CollectionInfo(name: name, dimension: d, metric: config.metric, parameters: config.parameters, sealThreshold: config.sealThreshold))
-            collection = try store.collection(name)
+            let collection = try store.collection(name)
+            last = (store, collection)
             let seconds = try ingest(base, into: collection)
             rates.append(Double(base.rows) / seconds)
             emit(json(["phase": "ingest-round", "round": round, "vectors": base.rows, "seconds": seconds, "vectors_per_s": rates.last!]))
@@ -65,6 +65,8 @@ public struct StoreBenchmark: Sendable {
                 "max_vectors_per_s": sorted.last!, "rounds": rates.count, "seconds": Double(base.rows) / sorted[sorted.count / 2], "batch": config.batch,
             ]))
         let directory = "\(config.directory)/round-\(rates.count - 1)"
+        guard let (first, collection) = last else { return }
+        var store = first
         try collection.sealNow()
 
         var opens: [Double] = []
