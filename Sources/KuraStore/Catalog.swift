@@ -2,7 +2,7 @@ import GRDB
 import KuraCore
 
 /// The SQLite catalog (`catalog.sqlite` in the data directory, WAL mode, `synchronous=FULL` so that a
-/// committed batch survives power loss too). The schema grows only by named, append-only migrations:
+/// committed batch survives power loss too; the log is checkpointed by `Checkpointer`, not the writer). The schema grows only by named, append-only migrations:
 ///
 /// - `collection`: name, dimension, metric, embedder id, index parameters, seal threshold.
 /// - `document`: external id (unique per collection), content hash, metadata JSON, timestamps.
