@@ -86,6 +86,15 @@ public struct Record: Sendable, Equatable {
 
     /// Parses one JSON line. Errors say which field is wrong.
     public init(jsonLine: Substring) throws {
+        if let fast = try RecordLine.parse(jsonLine.utf8) {
+            self = fast
+        } else {
+            try self.init(decodingJSONLine: jsonLine)
+        }
+    }
+
+    /// The same through JSONDecoder, for any line `RecordLine` does not take.
+    init(decodingJSONLine jsonLine: Substring) throws {
         let line: Line
         do {
             line = try JSONDecoder().decode(Line.self, from: Data(jsonLine.utf8))

@@ -124,8 +124,13 @@ enum JSONLines {
             let n = getline(&line, &cap, f)
             if n < 0 { break }
             number += 1
-            let text = String(decoding: UnsafeRawBufferPointer(start: line, count: n), as: UTF8.self)
-            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            var bytes = UnsafeRawBufferPointer(start: line, count: n)
+            // ASCII whitespace is cut on the bytes; Unicode spaces at either end take the slow path.
+            while let c = bytes.first, c == 0x20 || (0x09...0x0D).contains(c) { bytes = UnsafeRawBufferPointer(rebasing: bytes.dropFirst()) }
+            while let c = bytes.last, c == 0x20 || (0x09...0x0D).contains(c) { bytes = UnsafeRawBufferPointer(rebasing: bytes.dropLast()) }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let ascii = bytes.first.map { $0 < 0x80 } == true && bytes.last.map { $0 < 0x80 } == true
+            let trimmed = ascii ? text : text.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty { continue }
             try body(number, Substring(trimmed))
         }
