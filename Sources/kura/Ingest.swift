@@ -83,30 +83,48 @@ struct VectorIngest {
     let json: Bool
 
     func run(_ file: String) throws {
-        var pending: [Record] = []
         var written = 0, unchanged = 0
-        func commit() throws {
-            guard !pending.isEmpty else { return }
-            let r = try target.upsert(pending, wait: false)
+        // Lines are parsed a batch or two ahead on a thread of their own: reading the floats costs about as
+        // much as writing them, and the two overlap. A bad line stops the load after the batches before it.
+        let pipe = BatchPipe<[Record]>(capacity: 2)
+        let size = batch
+        Thread { Self.parse(file, batch: size, into: pipe) }.start()
+        defer { pipe.close() }
+        while let records = try pipe.pop() {
+            let r = try target.upsert(records, wait: false)
             written += r.written.count
             unchanged += r.unchanged.count
             if json { emitLine(jsonLine(["event": "committed", "ids": r.written + r.unchanged])) }
-            pending.removeAll(keepingCapacity: true)
         }
-        try JSONLines.forEach(file) { number, line in
-            do {
-                pending.append(try Record(jsonLine: line))
-            } catch {
-                throw KuraError.invalidArgument("\(file):\(number): \(error)")
-            }
-            if pending.count == batch { try commit() }
-        }
-        try commit()
         try target.flush()
         if json {
             emitLine(jsonLine(["event": "done", "written": written, "unchanged": unchanged]))
         } else {
             print("ingested \(written) record(s) into \(target.info.name), \(unchanged) unchanged")
+        }
+    }
+}
+
+extension VectorIngest {
+    /// Parses `file` into batches of `batch` records, in order, ending `pipe` with the first error.
+    static func parse(_ file: String, batch: Int, into pipe: BatchPipe<[Record]>) {
+        var pending: [Record] = []
+        do {
+            try JSONLines.forEach(file) { number, line in
+                do {
+                    pending.append(try Record(jsonLine: line))
+                } catch {
+                    throw KuraError.invalidArgument("\(file):\(number): \(error)")
+                }
+                if pending.count == batch {
+                    guard pipe.push(pending) else { throw CancellationError() }
+                    pending.removeAll(keepingCapacity: true)
+                }
+            }
+            if !pending.isEmpty { _ = pipe.push(pending) }
+            pipe.finish(nil)
+        } catch {
+            pipe.finish(error)
         }
     }
 }

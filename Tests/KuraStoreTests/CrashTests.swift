@@ -43,6 +43,30 @@ struct CrashTests {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
+    /// Lines are parsed on a thread ahead of the commits; a bad line must still stop the load right after
+    /// the whole batches before it, with the line's number, and nothing after it may be written.
+    @Test func aBadLineStopsTheLoadAfterTheBatchesBeforeIt() throws {
+        guard Self.kura != nil else {
+            Issue.record("the kura executable was not built beside the tests")
+            return
+        }
+        let dir = StoreFixtures.tempDir("badline")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let data = ["--data-dir", dir + "/data"]
+        let file = dir + "/records.jsonl"
+        try Self.writeRecords(file, round: 0, count: 150, dimension: 8)
+        var lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)
+        lines.insert(#"{"id":"bad","text":"t","vector":[1,"x"]}"#, at: 120)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try Self.run(["collections", "create", "c", "--dimension", "8"] + data).status == 0)
+        let ingest = try Self.run(["ingest", file, "--collection", "c", "--vectors", "--json", "--batch", "50"] + data, stderr: true)
+        #expect(ingest.status != 0)
+        #expect(ingest.output.contains("records.jsonl:121:") && ingest.output.contains("vector"), "\(ingest.output)")
+        #expect(ingest.output.components(separatedBy: "\"committed\"").count - 1 == 2, "\(ingest.output)")
+        let exported = try Self.run(["export", "--collection", "c"] + data).output.split(separator: "\n")
+        #expect(exported.count == 100)
+    }
+
     @Test func killedWritersLoseNoAcknowledgedRecord() throws {
         guard Self.kura != nil else {
             Issue.record("the kura executable was not built beside the tests")
