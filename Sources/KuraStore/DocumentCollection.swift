@@ -34,6 +34,7 @@ public final class DocumentCollection: @unchecked Sendable {
     /// Chunk id → row of the growing graph; touched only on `indexer` (and during init).
     var growingRows: [Int64: UInt32] = [:]
     /// The same for each graph being sealed, until its segment is published; touched only on `indexer`.
+    /// A delete committed before the seal's transaction may reach the indexer while the graph is frozen.
     var frozenRows: [(graph: HNSWIndex, rows: [Int64: UInt32])] = []
     /// Applies committed batches to the graphs, in commit order.
     let indexer = DispatchQueue(label: "kura.indexer")

@@ -9,7 +9,7 @@ import Foundation
 /// A direct reader for the usual shape of a `kura ingest --vectors` line: one flat object with string
 /// `id` and `text` (no escapes), any `metadata` object, and a `vector` of plain JSON numbers. A bulk load
 /// is mostly float text, and JSONDecoder spent about 100 µs a line on it. Anything else (escapes, nulls,
-/// repeated keys, a missing field) returns nil: the caller falls back to `Record(jsonLine:)`, which
+/// other or repeated keys, a missing field) returns nil: the caller falls back to JSONDecoder, which
 /// decides and explains.
 enum RecordLine {
     static func parse(_ line: some Collection<UInt8>) throws -> Record? {
@@ -50,7 +50,7 @@ enum RecordLine {
                     guard metadata == nil, let m = try object() else { return nil }
                     metadata = m
                 default:
-                    guard skipValue() else { return nil }
+                    return nil
                 }
                 let c = next()
                 if c == UInt8(ascii: "}") { break }
@@ -132,19 +132,20 @@ enum RecordLine {
             return true
         }
 
-        /// The canonical text of a metadata object: `{}` directly, anything else through `Record.canonical`.
+        /// The canonical text of a metadata object: `{}` directly, anything else through JSONDecoder and
+        /// `Record.canonical`, which also checks its syntax.
         mutating func object() throws -> String? {
             let start = i
-            guard i < end, b[i] == UInt8(ascii: "{"), skipValue() else { return nil }
-            let raw = b[start..<i]
-            if raw.allSatisfy({ $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "}") || $0 <= 0x20 }) { return "{}" }
-            guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(raw)), case .object = value else { return nil }
+            guard next() == UInt8(ascii: "{") else { return nil }
+            if next() == UInt8(ascii: "}") { return "{}" }
+            i = start
+            guard skipObject() else { return nil }
+            guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(b[start..<i])), case .object = value else { return nil }
             return try Record.canonical(value)
         }
 
-        /// Moves past any JSON value by matching brackets outside strings; the value's own syntax is
-        /// checked by whoever decodes it.
-        mutating func skipValue() -> Bool {
+        /// Moves past the object starting at `i` by matching brackets outside strings.
+        mutating func skipObject() -> Bool {
             var depth = 0
             var inString = false
             while i < end {
@@ -153,32 +154,19 @@ enum RecordLine {
                 if inString {
                     if c == UInt8(ascii: "\\") {
                         i += 1
-                    } else if c == UInt8(ascii: "\"") {
+                    } else if c == quote {
                         inString = false
-                        if depth == 0 { return true }
                     }
-                    continue
-                }
-                switch c {
-                case UInt8(ascii: "\""): inString = true
-                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-                case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                    if depth == 0 {
-                        // The end of the object holding a scalar value.
-                        i -= 1
-                        return true
-                    }
+                } else if c == quote {
+                    inString = true
+                } else if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
+                    depth += 1
+                } else if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") {
                     depth -= 1
                     if depth == 0 { return true }
-                case UInt8(ascii: ","), 0x20, 0x0A, 0x0D, 0x09:
-                    if depth == 0 {
-                        i -= 1
-                        return true
-                    }
-                default: break
                 }
             }
-            return depth == 0 && !inString
+            return false
         }
     }
 }

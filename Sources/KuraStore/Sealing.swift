@@ -79,6 +79,8 @@ extension DocumentCollection {
             snap.sealing.removeAll { $0 === frozen }
             snap.segments.append(live)
         }
+        // Its rows map is the indexer's to drop; holding it would keep the whole graph in memory.
+        indexer.async { [self] in frozenRows.removeAll { $0.graph === frozen } }
     }
 
     /// Merges every segment into one without its tombstoned rows, after sealing the growing graph, and

@@ -28,7 +28,7 @@ struct UpsertStatements {
     }
 
     /// The stored row id and content hash of a document, if it exists.
-    func existing(collection: Int64, externalID: String) throws -> (Int64, String)? {
+    func existing(collection: Int64, externalID: String) throws -> (id: Int64, hash: String)? {
         lookup.bind(1, collection)
         lookup.bind(2, externalID)
         return try lookup.first { int64, text in (int64(0), text(1)) }

@@ -41,13 +41,14 @@ extension DocumentCollection {
             let statements = try UpsertStatements(db)
             for r in records {
                 let hash = r.contentHash
+                let existing = try statements.existing(collection: info.id, externalID: r.id)
+                if existing?.hash == hash {
+                    result.unchanged.append(r.id)
+                    continue
+                }
                 let docID: Int64
                 let vector = documentVector(r)
-                if let (id, stored) = try statements.existing(collection: info.id, externalID: r.id) {
-                    if stored == hash {
-                        result.unchanged.append(r.id)
-                        continue
-                    }
+                if let id = existing?.id {
                     docID = id
                     removed += try chunks(ofDocument: docID, db)
                     try db.execute(sql: "DELETE FROM chunk WHERE document_id = ?", arguments: [docID])
@@ -118,8 +119,6 @@ extension DocumentCollection {
     /// `earlyTombstones` for the seal to apply them. Runs on `indexer`.
     func apply(removed: [Removed]) throws {
         guard !removed.isEmpty else { return }
-        let sealing = snapshot.sealing
-        frozenRows.removeAll { entry in !sealing.contains { $0 === entry.graph } }
         var bySegment: [Int64: [Int]] = [:]
         for r in removed {
             if let s = r.segmentID, let row = r.segmentRow {

@@ -20,7 +20,7 @@ struct RecordLineTests {
             let metadata = n % 3 == 0 ? #"{"z": [1, {"b": "x\"y"}], "a": null}"# : (n % 3 == 1 ? "{ }" : #"{"k":"v"}"#)
             let space = n % 2 == 0 ? "" : " \t"
             let vector = numbers.joined(separator: ",\(space)")
-            let line = #"{\#(space)"id":"d\#(n)","text":"ünïcode \#(n)","other":[1,{"x":"]"}],"metadata":\#(metadata),"vector":[\#(vector)]\#(space)}"#
+            let line = #"{\#(space)"id":"d\#(n)","text":"ünïcode \#(n)","metadata":\#(metadata),"vector":[\#(vector)]\#(space)}"#
             let fast = try #require(try RecordLine.parse(Array(line.utf8)), "\(line)")
             let slow = try Record(decodingJSONLine: Substring(line))
             #expect(fast == slow, "\(line)")
@@ -41,6 +41,9 @@ struct RecordLineTests {
             #"{"id":"a","text":"t","vector":[1]} x"#,
             #"{"id":"a","text":"t","vector":[1,]}"#,
             #"{"text":"t","vector":[1]}"#,
+            #"{"id":"a","text":"t","other":1,"vector":[1]}"#,  // another key
+            #"{"id":"a","text":"t","metadata":{{}},"vector":[1]}"#,  // not JSON
+            #"{"id":"a","text":"t","metadata":{"k":tru},"vector":[1]}"#,
             "not json",
         ]
         for line in declined { #expect(try RecordLine.parse(Array(line.utf8)) == nil, "\(line)") }
@@ -48,5 +51,7 @@ struct RecordLineTests {
         #expect(try Record(jsonLine: #"{"id":"a\"b","text":"t","vector":[1]}"#).id == "a\"b")
         #expect(throws: KuraError.self) { try Record(jsonLine: #"{"id":"a","text":"t","vector":[1e99]}"#) }
         #expect(throws: KuraError.self) { try Record(jsonLine: #"{"id":"a","text":"t","metadata":[1],"vector":[1]}"#) }
+        #expect(throws: KuraError.self) { try Record(jsonLine: #"{"id":"a","text":"t","metadata":{{}},"vector":[1]}"#) }
+        #expect(try Record(jsonLine: #"{"id":"a","text":"t","other":[1,{"x":"]"}],"vector":[1]}"#).id == "a")
     }
 }

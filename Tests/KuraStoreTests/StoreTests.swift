@@ -283,6 +283,8 @@ struct StoreTests {
             gate.signal()
             try c.flush()
             #expect(c.snapshot.sealing.isEmpty && c.snapshot.segments.count == 1)
+            c.indexer.sync {}
+            #expect(c.indexer.sync { c.frozenRows.isEmpty }, "a published graph is no longer held")
             #expect(try top(c, recs[3].vector) != "doc3")
             #expect(try c.stats().vectors == 11)
             let problems = try store.verify()
