@@ -38,16 +38,17 @@ build: deps
 test: deps model lint deploy-check
 	$(SWIFT) test -c release
 	Tests/Clients/run.sh
-	Tests/Reliability/fuzz.sh 10
+	Tests/Reliability/fuzz.sh 10 5000
 	Tests/Reliability/faults.sh
 	Tests/Reliability/soak.sh 60
 	Tests/Reliability/fuzz-native.sh 20
 
 ## The long forms of the reliability suites, for releases: 200 crash rounds, 200 schemathesis examples per
-## operation, a 30-minute soak, 10 minutes per libFuzzer target.
+## operation with 4,000 MCP and 2,000 chat Hypothesis examples and a storm of 100,000 requests over every
+## route, a 30-minute soak, 10 minutes per libFuzzer target.
 reliability: build model
 	Benchmarks/crash/run.sh 200
-	Tests/Reliability/fuzz.sh 200
+	Tests/Reliability/fuzz.sh 200 100000
 	Tests/Reliability/faults.sh
 	Tests/Reliability/soak.sh 1800
 	Tests/Reliability/fuzz-native.sh 600

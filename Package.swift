@@ -18,7 +18,6 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
-        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         .target(name: "CKuraKernels"),
@@ -41,7 +40,7 @@ let package = Package(
             name: "KuraServer",
             dependencies: [
                 "KuraCore", "KuraEmbed", "KuraHTTPClient", "KuraIngest", "KuraRetrieval", "KuraStore", .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: fast),
@@ -64,9 +63,9 @@ let package = Package(
             name: "KuraServerTests",
             dependencies: [
                 "KuraServer", "KuraCore", "KuraEmbed", "KuraRetrieval", "KuraStore", "KuraTesting", .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "GRDB", package: "GRDB.swift"),
             ]),
-        .testTarget(name: "KuraStoreTests", dependencies: ["KuraStore", "KuraTesting"]),
+        .testTarget(name: "KuraStoreTests", dependencies: ["KuraStore", "KuraTesting", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )
 

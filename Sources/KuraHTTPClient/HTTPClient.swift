@@ -56,17 +56,23 @@ public final class HTTPClient: Sendable {
         return Response(status: status, headers: headers, body: body)
     }
 
-    /// Sends a request and hands each piece of the response body to `onData` as it arrives; returning
-    /// false aborts the transfer. Returns the status and headers.
+    /// Sends a request and hands each piece of the response body to `onData` as it arrives. `onStart`
+    /// gets the status and headers once, before any of the body (or at the end when there is none), so
+    /// a caller can tell a failure from a stream before passing anything on. Either returning false
+    /// aborts the transfer. Returns the status and headers.
     @discardableResult
-    public func stream(_ request: Request, onData: @escaping (Data) -> Bool) throws -> (status: Int, headers: [String: String]) {
-        try perform(request, onData)
+    public func stream(
+        _ request: Request, onStart: @escaping (Int, [String: String]) -> Bool = { _, _ in true }, onData: @escaping (Data) -> Bool
+    ) throws -> (status: Int, headers: [String: String]) {
+        try perform(request, onStart: onStart, onData)
     }
 
-    private func perform(_ request: Request, _ onData: @escaping (Data) -> Bool) throws -> (Int, [String: String]) {
+    private func perform(
+        _ request: Request, onStart: @escaping (Int, [String: String]) -> Bool = { _, _ in true }, _ onData: @escaping (Data) -> Bool
+    ) throws -> (Int, [String: String]) {
         let handle = pool.withLock { $0.popLast() } ?? Handle()
         defer { pool.withLock { $0.append(handle) } }
-        return try handle.perform(request, onData)
+        return try handle.perform(request, onStart: onStart, onData)
     }
 }
 
@@ -74,16 +80,24 @@ public final class HTTPClient: Sendable {
 private final class Handle: @unchecked Sendable {
     let curl: UnsafeMutableRawPointer?
     var onData: (Data) -> Bool = { _ in true }
+    var onStart: (Int, [String: String]) -> Bool = { _, _ in true }
+    var started = false
     var headers: [String: String] = [:]
     var aborted = false
 
     init() { curl = curl_easy_init() }
     deinit { curl_easy_cleanup(curl) }
 
-    func perform(_ r: HTTPClient.Request, _ onData: @escaping (Data) -> Bool) throws -> (Int, [String: String]) {
+    func perform(
+        _ r: HTTPClient.Request, onStart: @escaping (Int, [String: String]) -> Bool, _ onData: @escaping (Data) -> Bool
+    ) throws -> (
+        Int, [String: String]
+    ) {
         guard let curl else { throw HTTPClient.TransportError(url: r.url, message: "curl could not start", code: -1) }
         curl_easy_reset(curl)
         self.onData = onData
+        self.onStart = onStart
+        started = false
         headers = [:]
         aborted = false
         var list: UnsafeMutablePointer<curl_slist>? = nil
@@ -119,9 +133,28 @@ private final class Handle: @unchecked Sendable {
             let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
             throw HTTPClient.TransportError(url: r.url, message: message, code: Int(code.rawValue))
         }
+        let status = self.status
+        if !started {
+            started = true
+            _ = onStart(status, headers)
+        }
+        return (status, headers)
+    }
+
+    /// The status of the response being received.
+    var status: Int {
         var status = 0
         _ = kura_curl_get_long(curl, CURLINFO_RESPONSE_CODE, &status)
-        return (status, headers)
+        return status
+    }
+
+    /// Called by the write callback with each piece of the body.
+    func receive(_ data: Data) -> Bool {
+        if !started {
+            started = true
+            guard onStart(status, headers) else { return false }
+        }
+        return onData(data)
     }
 }
 
@@ -129,7 +162,7 @@ private func writeCallback(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ 
     let handle = Unmanaged<Handle>.fromOpaque(context!).takeUnretainedValue()
     let n = size * count
     guard let data, n > 0 else { return n }
-    if handle.onData(Data(bytes: data, count: n)) { return n }
+    if handle.receive(Data(bytes: data, count: n)) { return n }
     handle.aborted = true
     return 0
 }

@@ -94,14 +94,6 @@ public enum SegmentWriter {
         guard fsync(fd) == 0 else { throw KuraError.io(path: tmp, reason: "fsync: " + String(cString: strerror(errno))) }
         guard rename(tmp, path) == 0 else { throw KuraError.io(path: path, reason: "rename: " + String(cString: strerror(errno))) }
         ok = true
-        try fsyncDirectory(of: path)
-    }
-
-    static func fsyncDirectory(of path: String) throws {
-        let dir = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
-        let dfd = open(dir.isEmpty ? "/" : dir, O_RDONLY)
-        guard dfd >= 0 else { throw KuraError.io(path: dir, reason: String(cString: strerror(errno))) }
-        defer { close(dfd) }
-        guard fsync(dfd) == 0 else { throw KuraError.io(path: dir, reason: "fsync: " + String(cString: strerror(errno))) }
+        try Durable.syncParent(of: path)
     }
 }

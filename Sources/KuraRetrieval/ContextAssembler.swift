@@ -1,4 +1,5 @@
 import Foundation
+import KuraCore
 import KuraEmbed
 
 /// Turns search results into a prompt context within a token budget, with numbered citations:
@@ -19,6 +20,9 @@ public struct ContextAssembler: Sendable {
         public var text: String
         public var tokens: Int
         public var citations: [Citation]
+        /// Set when there were passages but the budget held none of them, not even cut: the smallest
+        /// budget that would have held the best one's marker and first word.
+        public var smallestUsefulBudget: Int?
     }
 
     struct Passage {
@@ -37,22 +41,48 @@ public struct ContextAssembler: Sendable {
 
     public init(counter: any TokenCounter) { self.counter = counter }
 
-    public func assemble(_ results: [Retriever.Result], budget: Int) -> Context {
+    /// Fits `results` into `budget` tokens. Each passage is headed by a short marker, `[n]` and the
+    /// document's title when its metadata has one; document ids, offsets and scores go to the citations,
+    /// not the budget. The best passage is cut to fit when it alone is over the budget.
+    ///
+    /// - Throws: `KuraError.invalidArgument` naming the smallest useful budget when there are passages but
+    ///   the budget holds none of them, so a context is never empty without a reason.
+    public func assemble(_ results: [Retriever.Result], budget: Int) throws -> Context {
+        let context = pack(results, budget: budget)
+        if let smallest = context.smallestUsefulBudget {
+            throw KuraError.invalidArgument("budget_tokens \(budget) holds no passage; the smallest useful budget is \(smallest)")
+        }
+        return context
+    }
+
+    /// `assemble` without the check: an empty context with ``Context/smallestUsefulBudget`` set when the
+    /// budget held no passage.
+    public func pack(_ results: [Retriever.Result], budget: Int) -> Context {
         var parts: [String] = []
         var citations: [Citation] = []
         var used = 0
+        var smallest: Int?
         for p in merge(results) {
             let n = citations.count + 1
-            let header = "[\(n)] \(p.documentID)\n"
+            let header = Self.marker(n, metadata: p.metadata) + "\n"
             let separator = parts.isEmpty ? 0 : counter.countTokens("\n\n") + 1
             let overhead = counter.countTokens(header) + separator
             let room = budget - used - overhead
-            guard room > 0 else { break }
+            guard room > 0 || parts.isEmpty else { break }
             var body = p.text.trimmingCharacters(in: .whitespacesAndNewlines)
             var tokens = counter.countTokens(body)
             if tokens > room {
-                guard room >= minimumCut else { continue }
-                body = cut(body, to: room)
+                // Later passages are cut only when enough of them is left to be worth reading.
+                let cutBody = room >= (parts.isEmpty ? 1 : minimumCut) ? cut(body, to: room) : ""
+                guard !cutBody.isEmpty else {
+                    // The best passage's first character does not fit: neither will any other's.
+                    if parts.isEmpty {
+                        smallest = overhead + counter.countTokens(String(body.prefix(1)))
+                        break
+                    }
+                    continue
+                }
+                body = cutBody
                 tokens = counter.countTokens(body)
             }
             parts.append(header + body)
@@ -60,7 +90,16 @@ public struct ContextAssembler: Sendable {
             citations.append(Citation(n: n, documentID: p.documentID, chunkIDs: p.chunkIDs, start: p.start, end: p.end, score: p.score, metadata: p.metadata))
         }
         let text = parts.joined(separator: "\n\n")
-        return Context(text: text, tokens: counter.countTokens(text), citations: citations)
+        return Context(text: text, tokens: counter.countTokens(text), citations: citations, smallestUsefulBudget: smallest)
+    }
+
+    /// `[n]`, with the document's title (its metadata's `title`, at most 80 characters) when it has one.
+    static func marker(_ n: Int, metadata: String) -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(metadata.utf8)) as? [String: Any],
+            let title = (object["title"] as? String)?.trimmingCharacters(in: .whitespacesAndNewlines), !title.isEmpty
+        else { return "[\(n)]" }
+        let line = title.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return "[\(n)] " + (line.count > 80 ? line.prefix(79) + "…" : line)
     }
 
     /// Groups by document, merges overlapping or adjacent spans, and orders passages by best score.
@@ -92,14 +131,23 @@ public struct ContextAssembler: Sendable {
             .map(\.element)
     }
 
-    /// The longest prefix, ending at a word boundary, of at most `tokens` tokens.
+    /// The longest prefix, ending at a word boundary, of at most `tokens` tokens; when not even the first
+    /// word fits (text without spaces, such as Japanese), the longest prefix of whole characters.
     func cut(_ text: String, to tokens: Int) -> String {
         let words = text.split(separator: " ", omittingEmptySubsequences: false)
-        var lo = 0, hi = words.count
+        let n = longestPrefix(words.count) { counter.countTokens(words[..<$0].joined(separator: " ")) <= tokens }
+        if n > 0 { return words[..<n].joined(separator: " ") }
+        let characters = Array(text)
+        return String(characters[..<longestPrefix(characters.count) { counter.countTokens(String(characters[..<$0])) <= tokens }])
+    }
+
+    /// The largest n in 0...count for which `fits(n)` holds, `fits` being true up to some n and false after.
+    private func longestPrefix(_ count: Int, _ fits: (Int) -> Bool) -> Int {
+        var lo = 0, hi = count
         while lo < hi {
             let mid = (lo + hi + 1) / 2
-            if counter.countTokens(words[..<mid].joined(separator: " ")) <= tokens { lo = mid } else { hi = mid - 1 }
+            if fits(mid) { lo = mid } else { hi = mid - 1 }
         }
-        return words[..<lo].joined(separator: " ")
+        return lo
     }
 }

@@ -51,8 +51,11 @@ public struct Retriever: Sendable {
         self.embedder = embedder
     }
 
+    /// The most results one search returns.
+    public static let maxK = 1000
+
     public func search(_ q: Query) throws -> [Result] {
-        guard q.k > 0, q.k <= 1000 else { throw KuraError.invalidArgument("k must be between 1 and 1000") }
+        guard q.k > 0, q.k <= Self.maxK else { throw KuraError.invalidArgument("k must be between 1 and \(Self.maxK)") }
         guard q.text != nil || q.vector != nil else { throw KuraError.invalidArgument("give a query text or a vector") }
         let mode = q.mode ?? (q.text != nil ? .hybrid : .dense)
         if mode != .dense && q.text == nil { throw KuraError.invalidArgument("\(mode.rawValue) search needs a query text") }

@@ -38,7 +38,7 @@ struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
         if keys.keys.isEmpty || APIKeys.open.contains(request.uri.path) || keys.accepts(request.headers[.authorization]) {
             return try await next(request, context)
         }
-        var r = JSONResponse.error(.unauthorized, "a valid API key is required: send Authorization: Bearer <key>")
+        var r = APIError(.unauthorized, "a valid API key is required: send Authorization: Bearer <key>").response(.kura)
         r.headers[.wwwAuthenticate] = "Bearer"
         return r
     }

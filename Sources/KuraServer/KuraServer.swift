@@ -14,16 +14,15 @@ public enum KuraServer {
         let router = Router()
         router.add(middleware: MetricsMiddleware(metrics: service.metrics))
         router.add(middleware: APIKeyMiddleware(keys: keys))
-        router.add(middleware: JSONErrorMiddleware())
+        router.add(middleware: ErrorMiddleware(shape: .kura))
         KuraRoutes.add(to: router, service)
         KAITORoutes.add(to: router, service, persistRoot: service.store.directory + "/persist")
         let chat = ChatCompletions(service: service, settings: inference)
         router.post("/v1/chat/completions") { request, _ in try await chat.handle(request) }
         router.get("/v1/models") { _, _ in try await chat.models() }
         router.post("/v1/embeddings") { request, _ in try await EmbeddingsRoute.handle(request, service) }
-        let mcp = MCPEndpoint(service: service)
         for method in [HTTPRequest.Method.post, .get, .delete] {
-            router.on("/mcp", method: method) { request, _ in try await MCPEndpoint.route(mcp, request, limit: service.maxBodyBytes) }
+            router.on("/mcp", method: method) { request, _ in try await MCPEndpoint.route(request, service: service) }
         }
         router.get("/metrics") { _, _ in
             let text = try await blocking { service.metrics.scrape(service.store) }

@@ -34,6 +34,15 @@ public final class KuraService: Sendable {
         return Retriever(collection: c, embedder: compatible ? embedder : nil)
     }
 
+    /// Refuses text for a collection built with another embedder: its vectors and ours do not compare.
+    func checkEmbedder(_ c: DocumentCollection) throws {
+        guard c.info.embedder.isEmpty || c.info.embedder == embedder.id else {
+            throw KuraError.invalidArgument(
+                "collection '\(c.info.name)' was built with embedder \(c.info.embedder); this server embeds with \(embedder.id): send vectors, or serve with that embedder"
+            )
+        }
+    }
+
     /// Upserts documents given as raw text (chunked and embedded here, as `kura ingest` does) or with
     /// their own vector.
     func upsert(_ name: String, _ docs: [DocumentInput]) throws -> UpsertResult {
@@ -57,9 +66,7 @@ public final class KuraService: Sendable {
             }
         }
         guard !toEmbed.isEmpty else { return try c.upsert(records.map { $0! }) }
-        guard c.info.embedder.isEmpty || c.info.embedder == embedder.id else {
-            throw KuraError.invalidArgument("collection '\(name)' was built with embedder \(c.info.embedder); this server embeds with \(embedder.id)")
-        }
+        try checkEmbedder(c)
         // Unchanged documents are matched by hash before embedding; they are reported, not rewritten.
         let unchanged = try c.unchanged(Dictionary(toEmbed.map { ($0.doc.id, $0.hash) }, uniquingKeysWith: { a, _ in a }))
         let fresh = toEmbed.filter { !unchanged.contains($0.doc.id) }
@@ -72,32 +79,5 @@ public final class KuraService: Sendable {
         metrics.ingested(documents: fresh.count, chunks: vectors.count)
         result.unchanged += docs.map(\.id).filter { unchanged.contains($0) }
         return result
-    }
-}
-
-/// A document in an upsert request: raw text to chunk and embed, or text with a vector.
-struct DocumentInput: Decodable {
-    var id: String
-    var text: String
-    var metadata: JSONValue?
-    var vector: [Float]?
-
-    init(id: String, text: String, metadata: JSONValue? = nil, vector: [Float]? = nil) {
-        self.id = id
-        self.text = text
-        self.metadata = metadata
-        self.vector = vector
-    }
-}
-
-/// `blocking` for results that are not Sendable (JSON objects), which only this caller reads.
-func blockingUnchecked<T>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await blocking { Unchecked(try work()) }.value
-}
-
-/// Runs blocking work (SQLite, embedding) on a Dispatch thread, off the async executor.
-func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
     }
 }

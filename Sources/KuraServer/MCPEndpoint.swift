@@ -2,130 +2,109 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import KuraCore
-import KuraEmbed
-import KuraRetrieval
-import KuraStore
-import MCP
 
-/// The MCP endpoint at /mcp: streamable HTTP in its stateless form (each POST carries JSON-RPC and gets
-/// the JSON answer), built on the modelcontextprotocol Swift SDK. Tools: `search`, `get_context` and
-/// `list_collections`.
-actor MCPEndpoint {
-    let service: KuraService
-    private var transport: StatelessHTTPServerTransport?
+/// The MCP endpoint at `/mcp`: JSON-RPC 2.0 over the streamable HTTP transport in its stateless form.
+/// Each POST carries one message; a request is answered with its JSON-RPC response as
+/// `application/json`, a notification or response with 202. No session is kept, so a client may send
+/// `Mcp-Session-Id` or not; `GET` (a server-to-client stream) and `DELETE` (ending a session) are
+/// answered 405, as the transport allows. Methods: `initialize`, `ping`, `tools/list`, `tools/call`.
+///
+/// Every request is answered once, whatever its id: an envelope that is not JSON-RPC gets an error
+/// response with a null id, never a dropped or hung request.
+enum MCPEndpoint {
+    /// Newest first; `initialize` answers with the client's version when it is here, else the newest.
+    static let protocolVersions = ["2025-06-18", "2025-03-26", "2024-11-05"]
 
-    init(service: KuraService) { self.service = service }
+    /// JSON-RPC error codes.
+    enum Code: Int {
+        case parseError = -32700
+        case invalidRequest = -32600
+        case methodNotFound = -32601
+        case invalidParams = -32602
+    }
 
-    static let tools: [Tool] = [
-        Tool(
-            name: "search", description: "Search a Kura collection; returns the best chunks with document ids, scores and metadata.",
-            inputSchema: .object([
-                "type": "object", "required": .array(["collection", "query"]),
-                "properties": .object([
-                    "collection": .object(["type": "string"]), "query": .object(["type": "string"]),
-                    "k": .object(["type": "integer", "default": 5]), "mode": .object(["type": "string", "enum": .array(["dense", "lexical", "hybrid"])]),
-                    "filter": .object(["type": "object"]),
-                    "mmr_lambda": .object(["type": "number", "minimum": 0, "maximum": 1]),
-                ]),
-            ])),
-        Tool(
-            name: "get_context", description: "Context for a question from a Kura collection, fitted to a token budget, with numbered citations.",
-            inputSchema: .object([
-                "type": "object", "required": .array(["collection", "query"]),
-                "properties": .object([
-                    "collection": .object(["type": "string"]), "query": .object(["type": "string"]),
-                    "budget_tokens": .object(["type": "integer", "default": 1024]), "k": .object(["type": "integer", "default": 10]),
-                    "filter": .object(["type": "object"]),
-                ]),
-            ])),
-        Tool(name: "list_collections", description: "The collections Kura holds.", inputSchema: .object(["type": "object", "properties": .object([:])])),
-    ]
+    struct RPCError: Error {
+        var code: Code
+        var message: String
+    }
 
-    func handle(_ request: MCP.HTTPRequest) async -> MCP.HTTPResponse {
+    static func route(_ request: Request, service: KuraService) async throws -> Response {
+        guard request.method == .post else {
+            var r = answer(
+                nil, error: RPCError(code: .invalidRequest, message: "this endpoint is stateless: POST JSON-RPC messages"), status: .methodNotAllowed)
+            r.headers[.allow] = "POST"
+            return r
+        }
+        if let origin = request.headers[.origin], !isLocal(origin) {
+            return answer(nil, error: RPCError(code: .invalidRequest, message: "requests from origin \(origin.prefix(100)) are refused"), status: .forbidden)
+        }
+        if let version = request.headers[HTTPField.Name("MCP-Protocol-Version")!], !protocolVersions.contains(version) {
+            return answer(nil, error: RPCError(code: .invalidRequest, message: "unsupported MCP-Protocol-Version \(version.prefix(40))"), status: .badRequest)
+        }
+        let body = Data(buffer: try await RequestBody.bytes(request, limit: service.maxBodyBytes))
+        let message: MCPMessage
+        do { message = try MCPMessage(body) } catch let e as RPCError { return answer(nil, error: e, status: .badRequest) }
+        guard let method = message.method, let id = message.id else { return Response(status: .accepted) }
         do {
-            return await (try await started()).handleRequest(request)
-        } catch {
-            return .error(statusCode: 500, .internalError("MCP server failed to start: \(error)"))
+            return answer(id, result: try await result(method, params: message.params, service: service))
+        } catch let e as RPCError {
+            return answer(id, error: e, status: .ok)
         }
     }
 
-    private func started() async throws -> StatelessHTTPServerTransport {
-        if let transport { return transport }
-        let t = StatelessHTTPServerTransport()
-        let server = MCP.Server(name: "kura", version: "0.1", capabilities: .init(tools: .init(listChanged: false)))
-        let service = self.service
-        await server.withMethodHandler(ListTools.self) { _ in ListTools.Result(tools: Self.tools) }
-        await server.withMethodHandler(CallTool.self) { params in
+    /// The result of a request, or an `RPCError` for the client.
+    static func result(_ method: String, params: [String: MCPMessage.Value], service: KuraService) async throws -> Any {
+        switch method {
+        case "initialize":
+            let asked = params["protocolVersion"]?.string
+            return [
+                "protocolVersion": asked.flatMap { protocolVersions.contains($0) ? $0 : nil } ?? protocolVersions[0],
+                "capabilities": ["tools": ["listChanged": false]], "serverInfo": ["name": "kura", "version": "0.1"],
+                "instructions": "Search Kura's collections with `search`; get a cited context for a question with `get_context`.",
+            ]
+        case "ping":
+            return [String: Any]()
+        case "tools/list":
+            return ["tools": MCPTools.definitions]
+        case "tools/call":
+            guard let name = params["name"]?.string else { throw RPCError(code: .invalidParams, message: "tools/call needs a string \"name\"") }
+            guard MCPTools.names.contains(name) else { throw RPCError(code: .invalidParams, message: "unknown tool '\(name.prefix(64))'") }
+            if let a = params["arguments"], !a.isObject { return toolResult("arguments must be an object", isError: true) }
+            let arguments = params["arguments"]?.bytes ?? Data("{}".utf8)
             do {
-                let text = try await blocking { try Self.call(params.name, Self.arguments(params.arguments), service) }
-                return CallTool.Result(content: [.text(text: text, annotations: nil, _meta: nil)])
+                let text = try await blocking { try MCPTools.call(name, arguments: arguments, service) }
+                return toolResult(text, isError: false)
             } catch {
-                return CallTool.Result(content: [.text(text: "\(error)", annotations: nil, _meta: nil)], isError: true)
+                return toolResult(APIError(error).message, isError: true)
             }
-        }
-        try await server.start(transport: t)
-        transport = t
-        return t
-    }
-
-    static func arguments(_ a: [String: Value]?) throws -> [String: JSONValue] {
-        guard let a else { return [:] }
-        let data = try JSONEncoder().encode(a)
-        return try JSONDecoder().decode([String: JSONValue].self, from: data)
-    }
-
-    /// Runs a tool; the answer is JSON text (search, list) or the context with its citations.
-    static func call(_ name: String, _ args: [String: JSONValue], _ service: KuraService) throws -> String {
-        func string(_ key: String) throws -> String {
-            guard case .string(let s)? = args[key], !s.isEmpty else { throw KuraError.invalidArgument("\(name) needs a string \"\(key)\"") }
-            return s
-        }
-        func int(_ key: String, _ fallback: Int) -> Int {
-            if case .number(let n)? = args[key] { return Int(n) }
-            return fallback
-        }
-        func json(_ o: Any) -> String {
-            String(decoding: (try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data(), as: UTF8.self)
-        }
-        switch name {
-        case "list_collections":
-            return json(try service.store.listCollections().map { ["name": $0.name, "dimension": $0.dimension, "embedder": $0.embedder] })
-        case "search", "get_context":
-            let retriever = try service.retriever(try string("collection"))
-            var q = Retriever.Query(text: try string("query"), k: int("k", name == "search" ? 5 : 10))
-            if case .string(let m)? = args["mode"] {
-                guard let mode = Retriever.Mode(rawValue: m) else { throw KuraError.invalidArgument("mode must be dense, lexical or hybrid") }
-                q.mode = mode
-            }
-            if let f = args["filter"] { q.filter = try MetadataFilter(json: f) }
-            if case .number(let lambda)? = args["mmr_lambda"] { q.mmrLambda = lambda }
-            let results = try retriever.search(q)
-            if name == "search" { return json(results.map(ResultJSON.object)) }
-            let context = ContextAssembler(counter: service.embedder.tokenCounter).assemble(results, budget: int("budget_tokens", 1024))
-            return context.text + "\n\nSources: " + json(ResultJSON.object(context)["citations"] ?? [])
         default:
-            throw KuraError.invalidArgument("unknown tool \(name); use search, get_context or list_collections")
+            throw RPCError(code: .methodNotFound, message: "method '\(method.prefix(64))' is not supported")
         }
     }
 
-    /// Hummingbird request in, MCP transport answer out.
-    static func route(_ endpoint: MCPEndpoint, _ request: Request, limit: Int) async throws -> Response {
-        var headers: [String: String] = [:]
-        for field in request.headers { headers[field.name.canonicalName] = field.value }
-        let body = try await request.body.collect(upTo: limit)
-        let answer = await endpoint.handle(MCP.HTTPRequest(method: request.method.rawValue, headers: headers, body: Data(buffer: body), path: request.uri.path))
-        var out = HTTPFields()
-        for (k, v) in answer.headers { if let name = HTTPField.Name(k) { out[name] = v } }
-        switch answer {
-        case .stream(let stream, _):
-            return Response(
-                status: .init(code: answer.statusCode), headers: out,
-                body: ResponseBody { writer in
-                    for try await chunk in stream { try await writer.write(ByteBuffer(bytes: chunk)) }
-                    try await writer.finish(nil)
-                })
-        default:
-            return Response(status: .init(code: answer.statusCode), headers: out, body: .init(byteBuffer: ByteBuffer(bytes: answer.bodyData ?? Data())))
+    static func toolResult(_ text: String, isError: Bool) -> [String: Any] {
+        ["content": [["type": "text", "text": text]], "isError": isError]
+    }
+
+    static func answer(_ id: MCPMessage.ID?, result: Any) -> Response {
+        encode(["jsonrpc": "2.0", "id": id?.json ?? NSNull(), "result": result], status: .ok)
+    }
+
+    static func answer(_ id: MCPMessage.ID?, error: RPCError, status: HTTPResponse.Status) -> Response {
+        encode(["jsonrpc": "2.0", "id": id?.json ?? NSNull(), "error": ["code": error.code.rawValue, "message": error.message]], status: status)
+    }
+
+    private static func encode(_ object: [String: Any], status: HTTPResponse.Status) -> Response {
+        do {
+            return try JSONResponse.make(object, status: status)
+        } catch {
+            return APIError(.internal, "the MCP answer could not be encoded").response(.kura)
         }
+    }
+
+    /// Whether an `Origin` names this machine (DNS rebinding protection: browsers send one cross-site).
+    static func isLocal(_ origin: String) -> Bool {
+        guard let host = URLComponents(string: origin)?.host else { return false }
+        return ["localhost", "127.0.0.1", "::1", "[::1]"].contains(host.lowercased())
     }
 }

@@ -67,7 +67,8 @@ enum VectorField {
                     return v
                 }
                 // strtof also reads hex, inf and nan, which JSON does not have.
-                guard i > start, bytes[start..<i].allSatisfy(Self.numberByte) else { return nil }
+                // A value beyond a float's range is left to the checked decode, which names it.
+                guard i > start, value.isFinite, bytes[start..<i].allSatisfy(Self.numberByte) else { return nil }
                 out.append(value)
                 skipSpace()
                 if take(UInt8(ascii: ",")) { continue }

@@ -4,7 +4,7 @@ import KuraCore
 /// The SQLite catalog (`catalog.sqlite` in the data directory, WAL mode, `synchronous=FULL` so that a
 /// committed batch survives power loss too; the log is checkpointed by `Checkpointer`, not the writer). The schema grows only by named, append-only migrations:
 ///
-/// - `collection`: name, dimension, metric, embedder id, index parameters, seal threshold.
+/// - `collection`: name, dimension, metric, embedder id, index parameters, seal threshold; ids never reused (v7).
 /// - `document`: external id (unique per collection), content hash, metadata JSON, timestamps.
 /// - `chunk`: document, ordinal, text, offsets (Unicode scalars), token count, metadata (v2: e.g. the
 ///   markdown heading path), and where its vector lives:
@@ -132,6 +132,29 @@ enum Catalog {
                 sql: """
                     DROP INDEX chunk_segment;
                     CREATE INDEX chunk_segment ON chunk(segment_id) WHERE segment_id IS NOT NULL;
+                    """)
+        }
+        // A deleted collection's id is never handed out again (AUTOINCREMENT): a seal still writing for
+        // it, or a folder a crash left, could otherwise be taken for the new collection's. SQLite adds
+        // AUTOINCREMENT only by rebuilding the table; foreign keys are off during a migration and checked after.
+        m.registerMigration("v7-collection-autoincrement") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE collection_new (
+                      id INTEGER PRIMARY KEY AUTOINCREMENT,
+                      name TEXT NOT NULL UNIQUE,
+                      dimension INTEGER NOT NULL,
+                      metric TEXT NOT NULL,
+                      embedder TEXT NOT NULL DEFAULT '',
+                      m INTEGER NOT NULL,
+                      ef_construction INTEGER NOT NULL,
+                      ef_search INTEGER NOT NULL,
+                      encoding TEXT NOT NULL,
+                      seal_threshold INTEGER NOT NULL,
+                      created_at REAL NOT NULL);
+                    INSERT INTO collection_new SELECT * FROM collection;
+                    DROP TABLE collection;
+                    ALTER TABLE collection_new RENAME TO collection;
                     """)
         }
         return m

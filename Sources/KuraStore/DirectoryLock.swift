@@ -7,10 +7,11 @@ import Synchronization
 enum DirectoryLock {
     private static let held = Mutex<[String: (fd: Int32, users: Int)]>([:])
 
-    private static func key(_ directory: String) -> String {
+    static func key(_ directory: String) -> String {
         URL(fileURLWithPath: directory).standardizedFileURL.resolvingSymlinksInPath().path
     }
 
+    /// Takes the lock, or another use of it by this process.
     static func acquire(_ directory: String) throws {
         let k = key(directory)
         try held.withLock { locks in

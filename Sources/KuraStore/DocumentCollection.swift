@@ -44,6 +44,8 @@ public final class DocumentCollection: @unchecked Sendable {
     let inFlight = DispatchSemaphore(value: 8)
     /// The first indexing failure, reported by the next write or flush.
     let indexFailure = Mutex<KuraError?>(nil)
+    /// Set, under `writer`, once the collection is deleted or replaced: later writes are refused.
+    private var retired = false
 
     init(store: Store, info: CollectionInfo) throws {
         self.store = store
@@ -161,11 +163,28 @@ public final class DocumentCollection: @unchecked Sendable {
     func exclusively<T>(_ body: () throws -> T) throws -> T {
         writer.lock()
         defer { writer.unlock() }
+        try checkLive()
         try flush()
         return try indexer.sync {
             try ensureRecovered()
             return try body()
         }
+    }
+
+    /// Refuses writes to a collection deleted or replaced since it was opened. Caller holds `writer`.
+    func checkLive() throws {
+        if retired { throw KuraError.notFound("collection '\(info.name)' was deleted") }
+    }
+
+    /// Stops all writing before the collection's catalog rows go: waits for the write in progress, the
+    /// batches being indexed and the segment being sealed (which would otherwise write its file after
+    /// the folder is removed), then refuses every later write.
+    func retire() {
+        writer.lock()
+        defer { writer.unlock() }
+        indexer.sync {}
+        sealer.sync {}
+        retired = true
     }
 
     /// Inserts committed vectors into the growing graph, sealing each time it reaches the threshold.

@@ -123,9 +123,13 @@ public struct Record: Sendable, Equatable {
     }
 
     /// The JSON line `kura export` writes: id, text, metadata.
-    public var exportLine: String {
-        let meta = (try? JSONDecoder().decode(JSONValue.self, from: Data(metadata.utf8))) ?? .object([:])
-        let line = JSONValue.object(["id": .string(id), "text": .string(text), "metadata": meta])
-        return (try? Self.canonical(line)) ?? "{}"
+    /// - Throws: `corruptFile` when the stored metadata is not a JSON object: a backup never holds a
+    ///   record rewritten as something else.
+    public func exportLine() throws -> String {
+        let stored = metadata.isEmpty ? "{}" : metadata
+        guard let meta = try? JSONDecoder().decode(JSONValue.self, from: Data(stored.utf8)), case .object = meta else {
+            throw KuraError.corruptFile(path: "catalog", reason: "document '\(id)' has metadata that is not a JSON object: \(metadata.prefix(80))")
+        }
+        return try Self.canonical(.object(["id": .string(id), "text": .string(text), "metadata": meta]))
     }
 }

@@ -142,9 +142,11 @@ extension DocumentCollection {
     /// the segment's id and the rows the file holds as deleted.
     private func writeSegment(_ index: HNSWIndex, record: (Database, Int64, Bitset) throws -> Void) throws -> LiveSegment {
         let dir = store.segmentDirectory(info.id)
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try Durable.createDirectory(dir)
         let name = "\(info.id)/\(UUID().uuidString.lowercased()).kseg"
         let path = "\(store.segmentsDirectory)/\(name)"
+        let writing = [InFlight.begin(store.directory, "segments/" + name), InFlight.begin(store.directory, "segments/" + name + ".tmp")]
+        defer { for token in writing { token.end() } }
         try SegmentWriter.write(index, to: path)
         do {
             let segment = try Segment(path: path)

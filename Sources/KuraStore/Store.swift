@@ -15,7 +15,9 @@ public final class Store: Sendable {
     let db: DatabasePool
     /// Kept alive for the writer connection's commit hook, which points at it.
     let checkpointer: Checkpointer
-    private let opened = Mutex<[String: DocumentCollection]>([:])
+    let opened = Mutex<[String: DocumentCollection]>([:])
+    /// The staging collections of loads in progress, marked in flight.
+    let staging = Mutex<[String: InFlight.Token]>([:])
     /// The last chunk id handed out; nil until the first write reads the largest in the catalog.
     private let lastChunkID = Mutex<Int64?>(nil)
 
@@ -24,9 +26,9 @@ public final class Store: Sendable {
     public init(directory: String, recover: Bool = true) throws {
         self.directory = directory
         do {
-            try FileManager.default.createDirectory(atPath: directory + "/segments", withIntermediateDirectories: true)
+            try Durable.createDirectory(directory + "/segments")
         } catch {
-            throw KuraError.io(path: directory, reason: "cannot create the data directory: \(error.localizedDescription)")
+            throw KuraError.io(path: directory, reason: "cannot create the data directory: \(error)")
         }
         try DirectoryLock.acquire(directory)
         do {
@@ -34,7 +36,7 @@ public final class Store: Sendable {
             db = try Catalog.open(path: path)
             checkpointer = try Checkpointer(path: path)
             try db.writeWithoutTransaction { [checkpointer] in checkpointer.install(on: $0) }
-            if recover { try removeOrphans() }
+            if recover { try recoverFiles() }
         } catch {
             DirectoryLock.release(directory)
             throw error
@@ -75,43 +77,6 @@ public final class Store: Sendable {
 
     func segmentDirectory(_ collectionID: Int64) -> String { "\(segmentsDirectory)/\(collectionID)" }
 
-    public func createCollection(_ info: CollectionInfo) throws -> CollectionInfo {
-        try CollectionInfo.validate(name: info.name)
-        guard (1...65_536).contains(info.dimension) else { throw KuraError.invalidArgument("dimension must be in 1...65536, got \(info.dimension)") }
-        try info.parameters.validate()
-        guard info.sealThreshold >= 1 else { throw KuraError.invalidArgument("the seal threshold must be at least 1") }
-        return try db.write { db in
-            if try Int.fetchOne(db, sql: "SELECT 1 FROM collection WHERE name = ?", arguments: [info.name]) != nil {
-                throw KuraError.conflict("collection '\(info.name)' already exists")
-            }
-            try db.execute(
-                sql: """
-                    INSERT INTO collection (name, dimension, metric, embedder, m, ef_construction, ef_search, encoding, seal_threshold, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    info.name, info.dimension, info.metric.rawValue, info.embedder, info.parameters.m, info.parameters.efConstruction,
-                    info.parameters.efSearch, info.parameters.encoding.rawValue, info.sealThreshold, Date().timeIntervalSince1970,
-                ])
-            var created = info
-            created.id = db.lastInsertedRowID
-            return created
-        }
-    }
-
-    public func listCollections() throws -> [CollectionInfo] {
-        try db.read { db in try Row.fetchAll(db, sql: "SELECT * FROM collection ORDER BY name").map(CollectionInfo.init(row:)) }
-    }
-
-    func info(_ name: String) throws -> CollectionInfo {
-        try db.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM collection WHERE name = ?", arguments: [name]) else {
-                throw KuraError.notFound("no collection named '\(name)'")
-            }
-            return try CollectionInfo(row: row)
-        }
-    }
-
     /// Opens a collection (once per store): maps its segments and rebuilds its growing graph.
     public func collection(_ name: String) throws -> DocumentCollection {
         if let c = opened.withLock({ $0[name] }) { return c }
@@ -137,16 +102,26 @@ public final class Store: Sendable {
         return done
     }
 
-    public func deleteCollection(_ name: String) throws {
-        let info = try info(name)
-        _ = try db.write { db in try db.execute(sql: "DELETE FROM collection WHERE id = ?", arguments: [info.id]) }
-        opened.withLock { $0[name] = nil }
-        try? FileManager.default.removeItem(atPath: segmentDirectory(info.id))
+    /// Removes what a crash left: collections a load was staging, then unlisted files. What another
+    /// store of this process is writing now (``InFlight``) is left alone.
+    func recoverFiles() throws {
+        for name in try db.read({ db in try String.fetchAll(db, sql: "SELECT name FROM collection WHERE name LIKE '.%'") })
+        where !InFlight.contains(directory, "collection:" + name) {
+            do { try deleteCollection(name) } catch KuraError.notFound(_) {}  // its load finished meanwhile
+        }
+        try removeOrphans()
     }
 
     /// Deletes segment files and folders the catalog does not list, and leftover temporary files.
     func removeOrphans() throws {
-        for orphan in try orphanFiles() { try? FileManager.default.removeItem(atPath: "\(directory)/\(orphan)") }
+        let candidates = try orphanFiles()
+        guard !candidates.isEmpty else { return }
+        try InFlight.holding(directory) { inFlight in
+            let still = Set(try orphanFiles())
+            for orphan in candidates where still.contains(orphan) && !inFlight(orphan) {
+                try? FileManager.default.removeItem(atPath: "\(directory)/\(orphan)")
+            }
+        }
     }
 
     /// Paths, relative to the data directory, that the catalog does not list: segment files, and folders

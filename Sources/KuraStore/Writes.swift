@@ -32,6 +32,7 @@ extension DocumentCollection {
         }
         writer.lock()
         defer { writer.unlock() }
+        try checkLive()
         try recoverBeforeWriting()
         var result = UpsertResult()
         var removed: [Removed] = []
@@ -88,6 +89,7 @@ extension DocumentCollection {
     public func delete(ids: [String]) throws -> [String] {
         writer.lock()
         defer { writer.unlock() }
+        try checkLive()
         try recoverBeforeWriting()
         var removed: [Removed] = []
         var found: [String] = []

@@ -7,7 +7,9 @@ struct Export: ParsableCommand {
     @Option(help: "Collection to export.") var collection: String
 
     func run() throws {
-        try store.open().collection(collection).export { print($0.exportLine) }
+        var out = LineWriter()
+        try store.open().collection(collection).export { try out.write(try $0.exportLine()) }
+        try out.flush()
     }
 }
 

@@ -58,7 +58,7 @@ struct Query: ParsableCommand {
     func run() throws {
         let results = try search.retriever(store.open(), embedding).search(search.query())
         if json {
-            emitLine(jsonLine(["results": results.map(ResultJSON.object)]))
+            emitLine(jsonLine(["results": try results.map(ResultJSON.object)]))
         } else {
             for (i, r) in results.enumerated() {
                 let snippet = r.text.replacingOccurrences(of: "\n", with: " ").prefix(160)
@@ -81,9 +81,9 @@ struct Context: ParsableCommand {
     func run() throws {
         let retriever = try search.retriever(store.open(), embedding)
         let counter = retriever.embedder?.tokenCounter ?? WordTokenCounter()
-        let context = ContextAssembler(counter: counter).assemble(try retriever.search(search.query()), budget: budgetTokens)
+        let context = try ContextAssembler(counter: counter).assemble(try retriever.search(search.query()), budget: budgetTokens)
         if json {
-            emitLine(jsonLine(ResultJSON.object(context)))
+            emitLine(jsonLine(try ResultJSON.object(context)))
         } else {
             print(context.text)
             print("\n(\(context.tokens) tokens, \(context.citations.count) sources)")

@@ -8,11 +8,12 @@ Faults are chosen by the request's "model" field, so one server serves every tes
   garbage                a 200 whose body is not JSON
   bad400                 a 400 with an OpenAI-style error body
   short                  one embedding fewer than inputs
+  cut                    a streamed chat answer stops after its first chunk: the connection is dropped
 Embeddings are deterministic: a text always maps to the same unit vector.
 POST /fault {"fault": "fail500:1000"} applies a fault to every later request whatever its model ("" clears it).
 GET /stats answers {"requests", "connections", "max_inflight"}. Prints "PORT n" once listening.
 """
-import argparse, hashlib, json, math, sys, threading, time
+import argparse, hashlib, json, math, socket, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 lock = threading.Lock()
@@ -107,7 +108,7 @@ class Handler(BaseHTTPRequestHandler):
         if self.path.endswith("/embeddings"):
             return self.embeddings(req, model)
         if self.path.endswith("/chat/completions"):
-            return self.chat(req)
+            return self.chat(req, cut="cut" in model.split(","))
         self.reply(404, {"error": {"message": "no route " + self.path}})
 
     def embeddings(self, req, model):
@@ -122,7 +123,7 @@ class Handler(BaseHTTPRequestHandler):
             data = data[:-1]
         self.reply(200, {"object": "list", "model": model, "data": data, "usage": {"prompt_tokens": 0, "total_tokens": 0}})
 
-    def chat(self, req):
+    def chat(self, req, cut=False):
         messages = req.get("messages") or []
         echo = json.dumps(messages)
         answer = f"echo: {len(messages)} messages"
@@ -141,6 +142,10 @@ class Handler(BaseHTTPRequestHandler):
             chunk = {"id": "chatcmpl-fake", "object": "chat.completion.chunk",
                      "choices": [{"index": 0, "delta": delta, "finish_reason": None if word else "stop"}]}
             self.write_chunk(f"data: {json.dumps(chunk)}\n\n".encode())
+            if cut:
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
         self.write_chunk(b"data: [DONE]\n\n")
         self.write_chunk(b"")
 

@@ -55,4 +55,38 @@ import Testing
         let other = try Self.run(["ingest", dir + "/docs", "--collection", "c", "--embedder", "hash", "--embed-dimension", "8", "--data-dir", dir + "/data"])
         #expect(other.status != 0 && other.err.contains("hash:384"))
     }
+
+    /// `kura export` is a backup: a full disk or a reader that went away is a one-line error and a
+    /// non-zero exit, never a short file and exit 0 (print() dropped both silently).
+    @Test func exportFailsLoudlyWhenItsOutputFails() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kura-export-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/docs", withIntermediateDirectories: true)
+        for i in 0..<20 { try "Document \(i) about pods and nodes.".write(toFile: dir + "/docs/\(i).txt", atomically: true, encoding: .utf8) }
+        #expect(try Self.run(["ingest", dir + "/docs", "--collection", "c", "--embedder", "hash", "--data-dir", dir + "/data"]).status == 0)
+        let ok = try Self.run(["export", "--collection", "c", "--data-dir", dir + "/data"])
+        #expect(ok.status == 0 && ok.out.split(separator: "\n").count == 20)
+
+        func export(to output: FileHandle, closing: FileHandle? = nil) throws -> (Process, String) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: try #require(Self.kura))
+            p.arguments = ["export", "--collection", "c", "--data-dir", dir + "/data"]
+            let err = Pipe()
+            p.standardOutput = output
+            p.standardError = err
+            try closing?.close()
+            try p.run()
+            let e = err.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return (p, String(decoding: e, as: UTF8.self))
+        }
+        let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        let (p1, e1) = try export(to: full)
+        #expect(p1.terminationReason == .exit && p1.terminationStatus != 0, "exit \(p1.terminationStatus)")
+        #expect(e1.contains("standard output") && e1.split(separator: "\n").count == 1, "\(e1)")
+        let pipe = Pipe()
+        let (p2, e2) = try export(to: pipe.fileHandleForWriting, closing: pipe.fileHandleForReading)
+        #expect(p2.terminationReason == .exit && p2.terminationStatus != 0, "\(p2.terminationReason) \(p2.terminationStatus)")
+        #expect(e2.contains("standard output"), "\(e2)")
+    }
 }

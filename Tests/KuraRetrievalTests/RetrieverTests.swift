@@ -74,23 +74,50 @@ import Testing
         #expect(abs(fused[0].1 - (1.0 / 63 + 1.0 / 61)) < 1e-12)
     }
 
-    @Test func contextFitsTheBudgetWithCitations() {
-        func result(_ id: Int64, _ doc: String, _ start: Int, _ text: String, _ score: Double) -> Retriever.Result {
-            Retriever.Result(chunkID: id, documentID: doc, text: text, score: score, metadata: "{}", start: start, end: start + text.unicodeScalars.count)
+    @Test func contextFitsTheBudgetWithCitations() throws {
+        func result(_ id: Int64, _ doc: String, _ start: Int, _ text: String, _ score: Double, _ metadata: String = "{}") -> Retriever.Result {
+            Retriever.Result(
+                chunkID: id, documentID: doc, text: text, score: score, metadata: metadata, start: start, end: start + text.unicodeScalars.count)
         }
-        let a1 = result(1, "a", 0, "alpha beta gamma ", 0.5)
-        let a2 = result(2, "a", 11, "gamma delta epsilon", 0.9)  // overlaps a1 by "gamma "
+        let a1 = result(1, "a", 0, "alpha beta gamma ", 0.5, #"{"title":"Alpha"}"#)
+        let a2 = result(2, "a", 11, "gamma delta epsilon", 0.9, #"{"title":"Alpha"}"#)  // overlaps a1 by "gamma "
         let b = result(3, "b", 0, String(repeating: "word ", count: 200), 0.7)
         let c = result(4, "c", 0, "short", 0.1)
         let assembler = ContextAssembler(counter: WordTokenCounter())
-        let ctx = assembler.assemble([a1, b, a2, c], budget: 60)
+        let ctx = try assembler.assemble([a1, b, a2, c], budget: 60)
         #expect(ctx.citations.map(\.documentID) == ["a", "b"])  // b is cut to the room left
         #expect(ctx.citations[0].chunkIDs == [1, 2] && ctx.citations[0].start == 0 && ctx.citations[0].end == 30)
-        #expect(ctx.text.hasPrefix("[1] a\nalpha beta gamma delta epsilon\n\n[2] b\nword word"))
+        // Markers carry the number and a title, never the document id: ids are in the citations.
+        #expect(ctx.text.hasPrefix("[1] Alpha\nalpha beta gamma delta epsilon\n\n[2]\nword word"))
         #expect(ctx.tokens <= 60 && ctx.tokens >= 55 && ctx.tokens == WordTokenCounter().countTokens(ctx.text))
-        let small = assembler.assemble([a1, b, a2, c], budget: 20)  // no room to cut b: it is skipped, c fits
+        let small = try assembler.assemble([a1, b, a2, c], budget: 14)  // no room to cut b: it is skipped, c fits
         #expect(small.citations.map(\.documentID) == ["a", "c"] && small.citations.map(\.n) == [1, 2])
-        #expect(small.text.hasSuffix("[2] c\nshort") && small.tokens <= 20)
-        #expect(assembler.assemble([b], budget: 10).citations.isEmpty)  // too little room to cut
+        #expect(small.text.hasSuffix("[2]\nshort") && small.tokens <= 14)
+        // The best passage alone over the budget is cut to fit rather than dropped.
+        let cut = try assembler.assemble([b], budget: 10)
+        #expect(cut.citations.map(\.documentID) == ["b"] && cut.tokens <= 10 && cut.text.hasPrefix("[1]\nword"))
+        // A budget that holds not even the marker is an error naming the smallest useful budget.
+        #expect(throws: KuraError.invalidArgument("budget_tokens 1 holds no passage; the smallest useful budget is 4")) {
+            try assembler.assemble([b], budget: 1)
+        }
+        #expect(try assembler.assemble([], budget: 1).citations.isEmpty)
+    }
+
+    @Test func aContextOfKAITOStyleIdsSpendsItsBudgetOnText() throws {
+        let ids = ["drain", "svc", "pod"].map { ContentHash.sha256($0) }
+        let texts = ["kubectl drain evicts pods.", "A service gives pods an address.", "A pod is a group of containers."]
+        let results = zip(ids, texts).enumerated().map { i, pair in
+            Retriever.Result(chunkID: Int64(i + 1), documentID: pair.0, text: pair.1, score: 1 - Double(i) / 10, metadata: "{}", start: 0, end: pair.1.count)
+        }
+        let ctx = try ContextAssembler(counter: WordTokenCounter()).assemble(results, budget: 64)
+        #expect(ctx.citations.map(\.documentID) == ids && !ctx.text.contains(ids[0]) && ctx.text.contains("kubectl drain"))
+    }
+
+    @Test func japaneseTextWithoutSpacesIsCutByCharacters() throws {
+        let text = "オープンソース化は多くの開発者に歓迎された。"
+        let r = Retriever.Result(chunkID: 1, documentID: "ja", text: text, score: 1, metadata: "{}", start: 0, end: text.count)
+        struct PerCharacter: TokenCounter { func countTokens(_ text: String) -> Int { text.count } }
+        let ctx = try ContextAssembler(counter: PerCharacter()).assemble([r], budget: 12)
+        #expect(ctx.text == "[1]\nオープンソース化" && ctx.tokens <= 12)
     }
 }

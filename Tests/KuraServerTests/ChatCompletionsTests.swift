@@ -48,7 +48,7 @@ import Testing
                     echo["index_name"] == nil && echo["seed"] as? Int == 7 && echo["temperature"] as? Double == 0.2 && echo["stop"] as? [String] == ["\n\n"])
                 let messages = echo["messages"] as? [[String: Any]] ?? []
                 let system = messages.first?["content"] as? String ?? ""
-                #expect(messages.count == 2 && system.hasPrefix("Be brief.") && system.contains("[1] drain"))
+                #expect(messages.count == 2 && system.hasPrefix("Be brief.") && system.contains("[1]\nkubectl drain"))
                 let sources = o["source_nodes"] as? [[String: Any]] ?? []
                 #expect(sources.first?["doc_id"] as? String == "drain")
             }
@@ -111,5 +111,44 @@ import Testing
                 #expect(data.count == 2 && (data[1]["embedding"] as? [Double])?.count == 32 && data[1]["index"] as? Int == 1)
             }
         }
+    }
+
+    /// A model server that fails is never answered as a success, streaming or not: its 4xx is passed on
+    /// and anything else is a 502, as a JSON error read before any byte is sent. Before, a stream
+    /// answered 200 and carried the model server's error as its body.
+    @Test func aFailingModelServerIsNeverASuccess() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fake = try FakeOpenAIServer()
+        try await app(inference: fake.baseURL).test(.router) { client in
+            try await seed(client)
+            for (model, status) in [("fail500:1000", 502), ("bad400", 400), ("fail429:1000", 429), ("garbage", 502)] {
+                for stream in [false, true] {
+                    for index in [true, false] {
+                        var request: [String: Any] = ["model": model, "stream": stream, "messages": [["role": "user", "content": "drain a node"]]]
+                        if index { request["index_name"] = "k8s" }
+                        try await client.execute(uri: "/v1/chat/completions", method: .post, body: Self.body(request)) { r in
+                            let message = (KuraAPITests.json(r.body)["error"] as? [String: Any])?["message"] as? String ?? ""
+                            #expect(Int(r.status.code) == status && r.headers[.contentType] == "application/json", "\(request): \(String(buffer: r.body))")
+                            #expect(message.contains("inference server"), "\(request): \(String(buffer: r.body))")
+                        }
+                    }
+                }
+            }
+            // Cut off in mid-answer, after the 200: the stream ends with an error event that is valid JSON.
+            let cut: [String: Any] = ["model": "cut", "stream": true, "index_name": "k8s", "messages": [["role": "user", "content": "drain"]]]
+            try await client.execute(uri: "/v1/chat/completions", method: .post, body: Self.body(cut)) { r in
+                let events = String(buffer: r.body).components(separatedBy: "\n\n").filter { $0.hasPrefix("data: ") }
+                let last = events.last.flatMap { try? JSONSerialization.jsonObject(with: Data($0.dropFirst(6).utf8)) as? [String: Any] }
+                #expect(r.status == .ok && events.count == 3 && (last?["error"] as? [String: Any])?["message"] != nil, "\(String(buffer: r.body))")
+            }
+        }
+    }
+
+    @Test func errorEventsAreValidJSON() throws {
+        let event = ChatStream.errorEvent("a \"quoted\" reason\nwith a \\ and a tab\t")
+        let text = String(decoding: event, as: UTF8.self)
+        #expect(text.hasPrefix("data: ") && text.hasSuffix("\n\n"))
+        let object = try JSONSerialization.jsonObject(with: Data(text.dropFirst(6).utf8)) as? [String: Any]
+        #expect((object?["error"] as? [String: Any])?["message"] as? String == "a \"quoted\" reason\nwith a \\ and a tab\t")
     }
 }

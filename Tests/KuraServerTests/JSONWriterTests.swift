@@ -17,7 +17,7 @@ import Testing
         }
         let bytes = JSONWriter.results(results)
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
-        let expected = ["results": results.map(ResultJSON.object)] as [String: Any]
+        let expected = ["results": try results.map(ResultJSON.object)] as [String: Any]
         #expect(NSDictionary(dictionary: parsed).isEqual(to: expected))
         #expect(String(decoding: JSONWriter.results([]), as: UTF8.self) == #"{"results":[]}"#)
     }

@@ -54,7 +54,7 @@ import Testing
             }
             try await client.execute(uri: "/v1/collections/docs/context", method: .post, body: Self.body(["query": "pods", "budget_tokens": 40])) { r in
                 let o = Self.json(r.body)
-                #expect((o["context"] as? String ?? "").hasPrefix("[1] "))
+                #expect((o["context"] as? String ?? "").hasPrefix("[1]\n"))
                 #expect((o["tokens"] as? Int ?? 99) <= 40)
                 let citations = o["citations"] as? [[String: Any]] ?? []
                 #expect(!citations.isEmpty && citations[0]["n"] as? Int == 1 && citations[0]["chunk_ids"] is [Any])
@@ -83,7 +83,7 @@ import Testing
             try await client.execute(uri: "/v1/collections", method: .post, body: Self.body(["name": "c", "dimension": 32])) { _ in }
             let cases: [(String, HTTPRequest.Method, ByteBuffer?, HTTPResponse.Status, String)] = [
                 ("/v1/collections/c/query", .post, ByteBuffer(string: "{bad"), .badRequest, "not valid JSON"),
-                ("/v1/collections/c/query", .post, Self.body(["query": 5]), .badRequest, "wrong type"),
+                ("/v1/collections/c/query", .post, Self.body(["query": 5]), .badRequest, "query must be a string"),
                 ("/v1/collections/c/query", .post, Self.body(["vector": [1, 2]]), .badRequest, "dimension"),
                 ("/v1/collections/c/query", .post, Self.body(["query": "x", "mode": "fuzzy"]), .badRequest, "mode"),
                 ("/v1/collections/c/query", .post, Self.body(["query": "x", "filter": ["$or": []]]), .badRequest, "operator"),

@@ -50,11 +50,78 @@ import Testing
             let (found, _) = try await call(3, "search", ["collection": "k8s", "query": "drain node", "k": 1])
             #expect(found.contains("\"document_id\":\"drain\""), "\(found)")
             let (context, _) = try await call(4, "get_context", ["collection": "k8s", "query": "drain", "budget_tokens": 50])
-            #expect(context.hasPrefix("[1] drain") && context.contains("Sources:"))
+            #expect(context.hasPrefix("[1]\nkubectl drain") && context.contains("Sources:") && context.contains("\"document_id\":\"drain\""))
             let (list, _) = try await call(5, "list_collections", [:])
             #expect(list.contains("\"name\":\"k8s\""))
             let (error, isError) = try await call(6, "search", ["collection": "nope", "query": "x"])
             #expect(isError && error.contains("nope"))
+        }
+    }
+
+    /// Every POST gets one answer, whatever its envelope: JSON-RPC errors with the codes of the spec,
+    /// 202 for notifications and responses, 405 for GET and DELETE. Before Kura spoke the transport
+    /// itself, a request whose id collided with another in flight, or which the server could not decode,
+    /// was never answered.
+    @Test func theEnvelopeIsAlwaysAnswered() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kura-mcp-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let service = KuraService(store: try Store(directory: dir), embedder: HashEmbedder(dimension: 16))
+        let headers: HTTPFields = [.contentType: "application/json", .accept: "application/json, text/event-stream"]
+        try await Application(router: KuraServer.router(service)).test(.router) { client in
+            func post(_ body: String, _ extra: HTTPFields = [:]) async throws -> (HTTPResponse.Status, [String: Any], String) {
+                var h = headers
+                for field in extra { h[field.name] = field.value }
+                return try await client.execute(uri: "/mcp", method: .post, headers: h, body: ByteBuffer(string: body)) { r in
+                    (r.status, KuraAPITests.json(r.body), String(buffer: r.body))
+                }
+            }
+            func code(_ o: [String: Any]) -> Int? { (o["error"] as? [String: Any])?["code"] as? Int }
+            let cases: [(String, HTTPResponse.Status, Int?)] = [
+                ("not json", .badRequest, -32700),
+                (#"[{"jsonrpc": "2.0", "id": 1, "method": "ping"}]"#, .badRequest, -32600),
+                (#"{"jsonrpc": "1.0", "id": 1, "method": "ping"}"#, .badRequest, -32600),
+                (#"{"jsonrpc": "2.0", "id": 1, "method": 5}"#, .badRequest, -32600),
+                (#"{"jsonrpc": "2.0", "id": 1}"#, .badRequest, -32600),
+                (#"{"jsonrpc": "2.0", "id": 1, "method": "ping", "params": [1]}"#, .badRequest, -32600),
+                (#"{"jsonrpc": "2.0", "id": 1, "method": "resources/list"}"#, .ok, -32601),
+                (#"{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "nope"}}"#, .ok, -32602),
+                (#"{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": 7}}"#, .ok, -32602),
+                (#"{"jsonrpc": "2.0", "method": "notifications/initialized"}"#, .accepted, nil),
+                (#"{"jsonrpc": "2.0", "id": 9, "result": {}}"#, .accepted, nil),
+            ]
+            for (body, status, expected) in cases {
+                let (s, o, text) = try await post(body)
+                #expect(s == status && code(o) == expected, "\(body): \(s) \(text)")
+            }
+            let (s, o, _) = try await post(#"{"jsonrpc": "2.0", "id": "x", "method": "tools/call", "params": {"name": "search", "arguments": [1]}}"#)
+            #expect(s == .ok && (o["result"] as? [String: Any])?["isError"] as? Bool == true && o["id"] as? String == "x")
+            let (_, initialized, _) = try await post(
+                #"{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "1999-01-01", "capabilities": {}}}"#)
+            #expect((initialized["result"] as? [String: Any])?["protocolVersion"] as? String == MCPEndpoint.protocolVersions[0])
+            let (badVersion, _, _) = try await post(#"{"jsonrpc": "2.0", "id": 1, "method": "ping"}"#, [HTTPField.Name("MCP-Protocol-Version")!: "1999-01-01"])
+            #expect(badVersion == .badRequest)
+            let (foreign, _, _) = try await post(#"{"jsonrpc": "2.0", "id": 1, "method": "ping"}"#, [.origin: "https://evil.example"])
+            #expect(foreign == .forbidden)
+            for method in [HTTPRequest.Method.get, .delete] {
+                try await client.execute(uri: "/mcp", method: method) { r in
+                    #expect(r.status == .methodNotAllowed && r.headers[.allow] == "POST" && code(KuraAPITests.json(r.body)) == -32600)
+                }
+            }
+            // Clients count ids from 1 each: many in flight with the same id each get their own answer.
+            try await client.execute(uri: "/v1/collections", method: .post, body: KuraAPITests.body(["name": "c"])) { _ in }
+            let answers = try await withThrowingTaskGroup(of: String.self) { group in
+                for i in 0..<24 {
+                    group.addTask {
+                        let body =
+                            #"{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "search", "arguments": {"collection": "c", "query": "q\#(i)"}}}"#
+                        return try await client.execute(uri: "/mcp", method: .post, headers: headers, body: ByteBuffer(string: body)) {
+                            String(buffer: $0.body)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(answers.count == 24 && answers.allSatisfy { $0.contains(#""id":1"#) && $0.contains(#""isError":false"#) })
         }
     }
 }
