@@ -98,8 +98,14 @@ import Testing
                 ("/retrieve", .post, Self.body(["index_name": "a", "query": "x", "max_node_count": 301]), .unprocessableContent, "max_node_count"),
                 ("/index", .post, Self.body(["index_name": "a", "documents": [["metadata": [:]]]]), .unprocessableContent, "text"),
                 // Found by the storm: scalar metadata was stored, then failed the answer with a 500.
-                ("/index", .post, Self.body(["index_name": "a", "documents": [["text": "t", "metadata": false]]]), .unprocessableContent, "documents[0].metadata"),
-                ("/indexes/a/documents", .post, Self.body(["documents": [["text": "t", "metadata": "x"]]]), .unprocessableContent, "metadata must be an object"),
+                (
+                    "/index", .post, Self.body(["index_name": "a", "documents": [["text": "t", "metadata": false]]]), .unprocessableContent,
+                    "documents[0].metadata"
+                ),
+                (
+                    "/indexes/a/documents", .post, Self.body(["documents": [["text": "t", "metadata": "x"]]]), .unprocessableContent,
+                    "metadata must be an object"
+                ),
                 ("/indexes/none", .delete, nil, .notFound, "No such index"),
                 ("/load/x?path=missing", .post, nil, .notFound, "No snapshot"),
                 ("/load/x?path=/etc", .post, nil, .badRequest, "inside the persist directory"),
