@@ -49,7 +49,7 @@ req POST /v1/collections/c/query '{"query": "lorem", "k": 3}'
 expect_status 200 "a query on a full disk"
 # After a kill -9, with room again, every acknowledged document is there and the store verifies clean.
 { kill -9 "$kura_pid" && wait "$kura_pid"; } 2>/dev/null || true
-mount -o remount,size=64m "$small"
+mount -t tmpfs -o remount,size=64m tmpfs "$small"
 "$kura" verify --data-dir "$small/data" >"$work/verify.txt" 2>&1 || fail "kura verify after a full disk: $(cat "$work/verify.txt")"
 kept=$("$kura" export --collection c --data-dir "$small/data" | wc -l)
 [ "$kept" = "$acked" ] || fail "$acked documents were acknowledged, $kept exported"
