@@ -20,7 +20,8 @@ public struct InferenceSettings: Sendable {
     public init(environment env: [String: String]) {
         url = env["LLM_INFERENCE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         accessSecret = env["LLM_ACCESS_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
-        if let w = env["LLM_CONTEXT_WINDOW"].flatMap(Int.init), w > 0 { contextWindow = w }
+        // Past 2^30 tokens no model has a window; the bound keeps the budget arithmetic far from overflow.
+        if let w = env["LLM_CONTEXT_WINDOW"].flatMap(Int.init), (1...ChatRequest.tokenLimit).contains(w) { contextWindow = w }
         if let r = env["RAG_CONTEXT_TOKEN_FILL_RATIO"].flatMap(Double.init), (0.2...0.8).contains(r) { contextRatio = r }
     }
 

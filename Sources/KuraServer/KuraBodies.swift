@@ -49,10 +49,7 @@ enum KuraBodies {
             query = try c.optional(.query)
             vector = try c.vector(.vector)
             k = try c.integer(.k, in: 1...Retriever.maxK)
-            if let m: String = try c.optional(.mode) {
-                guard let mode = Retriever.Mode(rawValue: m) else { throw APIError.field("mode", "must be dense, lexical or hybrid, got '\(m.prefix(64))'") }
-                self.mode = mode
-            }
+            mode = try c.mode(.mode)
             filter = try c.object(.filter)
             ef = try c.integer(.ef, in: 1...10_000)
             budgetTokens = try c.integer(.budgetTokens, in: 1...Self.budgetLimit)

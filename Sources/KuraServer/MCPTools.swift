@@ -66,10 +66,7 @@ enum MCPTools {
                 throw APIError(.invalidField, "collection and query must be non-empty strings")
             }
             k = try c.integer(.k, in: 1...Retriever.maxK)
-            if let m: String = try c.optional(.mode) {
-                guard let mode = Retriever.Mode(rawValue: m) else { throw APIError.field("mode", "must be dense, lexical or hybrid") }
-                self.mode = mode
-            }
+            mode = try c.mode(.mode)
             filter = try c.object(.filter)
             mmrLambda = try c.number(.mmrLambda, in: 0...1)
             budgetTokens = try c.integer(.budgetTokens, in: 1...KuraBodies.Query.budgetLimit)

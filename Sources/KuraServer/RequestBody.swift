@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KuraCore
+import KuraRetrieval
 import KuraStore
 
 /// Request bodies in, typed values out. Each route decodes its body into a type of its own, whose
@@ -131,6 +132,15 @@ extension KeyedDecodingContainer {
         guard let value = try decodeIfPresent(JSONValue.self, forKey: key) else { return nil }
         guard case .object = value else { throw APIError.field(RequestBody.path(codingPath + [key]), "must be an object") }
         return value
+    }
+
+    /// A search mode: dense, lexical or hybrid; nil when absent or null.
+    func mode(_ key: Key) throws -> Retriever.Mode? {
+        guard let name: String = try optional(key) else { return nil }
+        guard let mode = Retriever.Mode(rawValue: name) else {
+            throw APIError.field(RequestBody.path(codingPath + [key]), "must be dense, lexical or hybrid, got '\(name.prefix(64))'")
+        }
+        return mode
     }
 
     /// Any other field through its own `Decodable`; nil when absent or null.

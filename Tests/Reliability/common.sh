@@ -21,6 +21,14 @@ start_kura() {
   for _ in $(seq 300); do curl -fsS "$base/readyz" >/dev/null 2>&1 && return 0; sleep 0.1; done
   fail "kura serve did not become ready"
 }
+# req METHOD PATH [BODY]: sets $status and $body.
+req() {
+  local out
+  out=$(curl -sS -m 30 -X "$1" "$base$2" -H 'Content-Type: application/json' ${3:+--data "$3"} -w '\n%{http_code}')
+  status=${out##*$'\n'}
+  body=${out%$'\n'*}
+}
+expect_status() { [ "$status" = "$1" ] || fail "$2: expected $1, got $status: $body"; }
 # A Python environment with the given pinned packages, kept under .build.
 venv() {
   local dir=$root/.build/$1-venv

@@ -8,14 +8,6 @@ if [ -z "${KURA_DISK_FULL_NS:-}" ] && [ "$(id -u)" != 0 ]; then
   exec env KURA_DISK_FULL_NS=1 unshare --user --map-root-user --mount "$0" "$@"
 fi
 source "$(dirname "$0")/common.sh"
-# req METHOD PATH [BODY]: sets $status and $body.
-req() {
-  local out
-  out=$(curl -sS -m 30 -X "$1" "$base$2" -H 'Content-Type: application/json' ${3:+--data "$3"} -w '\n%{http_code}')
-  status=${out##*$'\n'}
-  body=${out%$'\n'*}
-}
-expect_status() { [ "$status" = "$1" ] || fail "$2: expected $1, got $status: $body"; }
 expect_message() {
   [ "$status" = "$1" ] || fail "$3: expected $1, got $status: $body"
   python3 -c 'import json, sys; o = json.loads(sys.argv[1]); m = o.get("detail") if sys.argv[2] == "detail" else o["error"]["message"]; assert m, o' "$body" "$2" ||

@@ -13,14 +13,6 @@ start_fake() {
   for _ in $(seq 100); do grep -q PORT "$work/llm.out" && break; sleep 0.1; done
   fake_port=$(awk '/PORT/ {print $2}' "$work/llm.out")
 }
-# req METHOD PATH [BODY]: sets $status and $body.
-req() {
-  local out
-  out=$(curl -sS -m 30 -X "$1" "$base$2" -H 'Content-Type: application/json' ${3:+--data "$3"} -w '\n%{http_code}')
-  status=${out##*$'\n'}
-  body=${out%$'\n'*}
-}
-expect_status() { [ "$status" = "$1" ] || fail "$2: expected $1, got $status: $body"; }
 expect_error() {
   [ "$status" = "$1" ] || fail "$2: expected $1, got $status: $body"
   python3 -c 'import json, sys; m = json.loads(sys.argv[1])["error"]["message"]; assert m, m' "$body" || fail "$2: no JSON error message: $body"

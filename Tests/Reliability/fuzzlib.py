@@ -6,6 +6,7 @@ with a message; every answer that promises JSON (all but /metrics, /openapi.yaml
 parses as JSON; an event stream's events are JSON or [DONE]; the connection is never dropped."""
 import http.client
 import json
+import sys
 import threading
 
 # Numbers every integer or number field is set to in turn (issue: 0, -1, 2^31, 2^53+1, 2^63-1, -2^63,
@@ -53,6 +54,11 @@ class Client:
                 self.local.c = None
                 if attempt:
                     raise
+            except Exception:
+                # A timeout leaves the connection mid-request: the next request needs a fresh one.
+                c.close()
+                self.local.c = None
+                raise
 
 
 class Tally:
@@ -140,3 +146,18 @@ def alive(client):
         return client.send("GET", "/healthz")[0] == 200
     except Exception:
         return False
+
+
+def seed_collection(client, tally):
+    """The collection `fz` with one document, which the fuzzers search and chat over."""
+    check(client, tally, "POST", "/v1/collections", b'{"name": "fz"}')
+    check(client, tally, "POST", "/v1/collections/fz/documents", b'{"documents": [{"id": "d1", "text": "kubectl drain evicts pods"}]}')
+
+
+def finish(client, tally, suite, more_failures=(), **fields):
+    """Prints the summary and the failures; exits 1 if there was any or the server stopped answering."""
+    ok = alive(client)
+    print(tally.summary(suite, **fields, alive=ok))
+    for f in list(tally.failures) + list(more_failures):
+        print("  " + f, file=sys.stderr)
+    sys.exit(1 if tally.failures or more_failures or not ok else 0)

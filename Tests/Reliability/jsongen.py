@@ -50,6 +50,12 @@ def maybe(strategy):
 ABSENT = object()
 
 
+@st.composite
+def mostly(draw, good, other, share=8):
+    """`good` about share/10 of the time, `other` otherwise (one_of would split the draws evenly)."""
+    return draw(good) if draw(st.integers(min_value=0, max_value=9)) < share else draw(other)
+
+
 def present(d):
     return {k: v for k, v in d.items() if v is not ABSENT}
 
