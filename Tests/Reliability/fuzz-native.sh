@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# libFuzzer with AddressSanitizer over the tokenizer, the chunker and the segment reader, seeded with real
+# libFuzzer with AddressSanitizer over the tokenizer, the chunker, the segment reader and the analyzers, seeded with real
 # documents and a real segment file. Usage: fuzz-native.sh [SECONDS per target] (default 20, the short form in
 # `make test`; releases run 600). A crash leaves its input under .build-fuzz/crashes/ and fails the run.
 set -euo pipefail
@@ -7,7 +7,7 @@ source "$(dirname "$0")/common.sh"
 seconds=${1:-20}
 export KURA_FUZZ=1 KURA_MODEL_DIR=${KURA_MODEL_DIR:-$root/models/all-MiniLM-L6-v2}
 flags=(-c release --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
-for t in FuzzTokenizer FuzzChunker FuzzSegment; do swift build "${flags[@]}" --product "$t" >"$work/build-$t.log" 2>&1 || {
+for t in FuzzTokenizer FuzzChunker FuzzSegment FuzzAnalyzer; do swift build "${flags[@]}" --product "$t" >"$work/build-$t.log" 2>&1 || {
   tail -30 "$work/build-$t.log" >&2
   fail "building $t"
 }; done
@@ -18,6 +18,10 @@ mkdir -p "$work/text" "$work/seg" .build-fuzz/crashes
 # sed reads the whole list: with pipefail, head closing the pipe early could fail the run with SIGPIPE.
 find corpora/kubernetes -type f -name '*.txt' | sort | sed -n '1,20p' | while read -r f; do head -c 4000 "$f" >"$work/text/$(basename "$f")"; done
 printf '# Title\n\nSome *markdown* with `code`.\n\n## Section\n\nText.\n' >"$work/text/seed.md"
+# Japanese man pages (mixed with English identifiers), and Chinese and Korean lines, for the analyzers.
+python3 -c 'import gzip, json, sys; [open(f"{sys.argv[2]}/ja{i}.txt", "w").write(json.loads(l)["text"][:4000]) for i, l in zip(range(5), gzip.open(sys.argv[1]))]' \
+  "$root/../shared/quality/manpages-ja/corpus.jsonl.gz" "$work/text"
+printf '我们的数据库支持全文检索。\n한국어 검색 엔진을 테스트합니다.\nＦｕｌｌ－ｗｉｄｔｈ ｶﾀｶﾅ\n' >"$work/text/cjk.txt"
 "$kura" collections create s --dimension 8 --data-dir "$work/data" >/dev/null
 python3 -c 'import json; [print(json.dumps({"id": f"d{i}", "text": f"t{i}", "vector": [((i * 7 + j) % 11) / 10 - 0.5 for j in range(8)]})) for i in range(40)]' >"$work/v.jsonl"
 "$kura" ingest "$work/v.jsonl" --vectors --collection s --data-dir "$work/data" >/dev/null
@@ -36,6 +40,6 @@ run() {
   echo "{\"suite\": \"libfuzzer\", \"target\": \"$target\", \"seconds\": $seconds, \"runs\": ${runs:-0}, \"crashes\": 0}"
 }
 # FUZZ_TARGETS picks some of them (a rerun after a fix).
-for t in ${FUZZ_TARGETS:-FuzzTokenizer FuzzChunker FuzzSegment}; do
+for t in ${FUZZ_TARGETS:-FuzzTokenizer FuzzChunker FuzzSegment FuzzAnalyzer}; do
   case $t in FuzzSegment) run "$t" "$work/seg" ;; *) run "$t" "$work/text" ;; esac
 done

@@ -1,0 +1,52 @@
+import Foundation
+
+/// Okapi BM25 as Lucene computes it: idf = ln(1 + (N − df + 0.5) / (df + 0.5)), and a term's score in a
+/// document of length dl is idf · tf · (k1 + 1) / (tf + k1 · (1 − b + b · dl / avgdl)). Statistics are the
+/// collection's own and, as in Lucene, count deleted rows until compaction drops them.
+public struct BM25: Sendable, Equatable {
+    public var k1: Float = 1.2
+    public var b: Float = 0.75
+
+    public init(k1: Float = 1.2, b: Float = 0.75) {
+        self.k1 = k1
+        self.b = b
+    }
+
+    /// A term's weight in a collection of `documents` rows of which `df` hold it.
+    public func idf(documents: Int, df: Int) -> Float {
+        Float(log(1 + (Double(documents) - Double(df) + 0.5) / (Double(df) + 0.5)))
+    }
+
+    /// The collection-wide part of the length normalisation, computed once per query.
+    public struct Norms: Sendable {
+        let k1: Float
+        /// k1 · (1 − b) and k1 · b / avgdl.
+        let constant: Float
+        let perLength: Float
+
+        /// A term's score: `weight` is idf · (k1 + 1). Increasing in `tf`, decreasing in `length`, so the
+        /// largest tf with the smallest length bounds every document of a block.
+        @inline(__always)
+        func score(weight: Float, tf: UInt32, length: UInt32) -> Float {
+            let f = Float(tf)
+            return weight * f / (f + constant + perLength * Float(length))
+        }
+    }
+
+    public func norms(averageLength: Float) -> Norms {
+        Norms(k1: k1, constant: k1 * (1 - b), perLength: averageLength > 0 ? k1 * b / averageLength : 0)
+    }
+}
+
+/// The statistics BM25 scores with, summed over every part of a collection's index.
+public struct LexicalStats: Sendable, Equatable {
+    public var documents = 0
+    public var totalLength = 0
+
+    public init(documents: Int = 0, totalLength: Int = 0) {
+        self.documents = documents
+        self.totalLength = totalLength
+    }
+
+    public var averageLength: Float { documents > 0 ? Float(Double(totalLength) / Double(documents)) : 0 }
+}

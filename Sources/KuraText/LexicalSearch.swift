@@ -1,0 +1,170 @@
+/// One lexical hit: an id (a chunk's) and its BM25 score, higher is better.
+public struct LexicalHit: Sendable, Equatable {
+    public var id: Int64
+    public var score: Float
+
+    public init(id: Int64, score: Float) {
+        self.id = id
+        self.score = score
+    }
+}
+
+/// A part of a collection's lexical index: a segment's postings section or the growing part's index,
+/// with what its rows are. `id(row)` gives a row's id, or nil when the row is deleted or filtered out.
+public struct LexicalPart {
+    enum Postings {
+        case section(PostingsSection)
+        case memory(InvertedIndex)
+    }
+
+    let postings: Postings
+    let id: (UInt32) -> Int64?
+
+    public init(section: PostingsSection, id: @escaping (UInt32) -> Int64?) {
+        postings = .section(section)
+        self.id = id
+    }
+
+    public init(memory: InvertedIndex, id: @escaping (UInt32) -> Int64?) {
+        postings = .memory(memory)
+        self.id = id
+    }
+
+    var stats: LexicalStats {
+        switch postings {
+        case .section(let s): LexicalStats(documents: s.rows, totalLength: s.totalLength)
+        case .memory(let m): m.stats
+        }
+    }
+
+    func df(_ term: String) -> Int {
+        switch postings {
+        case .section(let s): s.term(term)?.df ?? 0
+        case .memory(let m): m.postings(term)?.rows.count ?? 0
+        }
+    }
+}
+
+/// BM25 top-k over the parts of a collection's index. Segments are walked with block-max MaxScore: query
+/// terms whose bounds together cannot lift a row into the top k are only looked up for rows the others
+/// found, and a row whose blocks' bounds fall short is skipped unscored. Nothing that could rank is
+/// skipped, so the answer is exactly ``exhaustive(_:in:k:bm25:)``'s: best score first, ties by smaller id.
+public enum LexicalSearch {
+    /// Query terms kept at most: a pasted passage keeps its rarest.
+    public static let maxTerms = 16
+
+    /// The query's distinct terms that some row holds, at most `maxTerms` of the rarest, in query order.
+    public static func selectTerms(_ terms: [String], in parts: [LexicalPart]) -> [(term: String, df: Int)] {
+        var seen = Set<String>()
+        let distinct = terms.filter { seen.insert($0).inserted }
+        let counted = distinct.enumerated().map { (i, t) in (t, parts.reduce(0) { $0 + $1.df(t) }, i) }.filter { $0.1 > 0 }
+        let kept = counted.sorted { ($0.1, $0.2) < ($1.1, $1.2) }.prefix(maxTerms).sorted { $0.2 < $1.2 }
+        return kept.map { ($0.0, $0.1) }
+    }
+
+    public static func search(_ terms: [String], in parts: [LexicalPart], k: Int, bm25: BM25 = BM25()) -> [LexicalHit] {
+        guard k > 0 else { return [] }
+        let (selected, stats) = (
+            selectTerms(terms, in: parts),
+            parts.reduce(LexicalStats()) { LexicalStats(documents: $0.documents + $1.stats.documents, totalLength: $0.totalLength + $1.stats.totalLength) }
+        )
+        guard !selected.isEmpty else { return [] }
+        let norms = bm25.norms(averageLength: stats.averageLength)
+        let weights = selected.map { bm25.idf(documents: stats.documents, df: $0.df) * (bm25.k1 + 1) }
+        var top = TopK(k: k)
+        for part in parts {
+            switch part.postings {
+            case .memory(let m): scoreAll(m, selected.map(\.term), weights, norms, part.id, &top)
+            case .section(let s): MaxScore.run(s, selected.map(\.term), weights, norms, part.id, &top)
+            }
+        }
+        return top.sorted()
+    }
+
+    /// The oracle: every row that holds a query term scored in full.
+    public static func exhaustive(_ terms: [String], in parts: [LexicalPart], k: Int, bm25: BM25 = BM25()) -> [LexicalHit] {
+        let selected = selectTerms(terms, in: parts)
+        let stats = parts.reduce(LexicalStats()) {
+            LexicalStats(documents: $0.documents + $1.stats.documents, totalLength: $0.totalLength + $1.stats.totalLength)
+        }
+        guard k > 0, !selected.isEmpty else { return [] }
+        let norms = bm25.norms(averageLength: stats.averageLength)
+        let weights = selected.map { bm25.idf(documents: stats.documents, df: $0.df) * (bm25.k1 + 1) }
+        var top = TopK(k: k)
+        for part in parts {
+            switch part.postings {
+            case .memory(let m): scoreAll(m, selected.map(\.term), weights, norms, part.id, &top)
+            case .section(let s):
+                var scores: [UInt32: Float] = [:]
+                for (t, w) in zip(selected.map(\.term), weights) {
+                    guard let entry = s.term(t) else { continue }
+                    let (rows, tfs) = s.decodeAll(entry)
+                    for (r, tf) in zip(rows, tfs) { scores[r, default: 0] += norms.score(weight: w, tf: tf, length: s.length(r)) }
+                }
+                for (r, score) in scores { if let id = part.id(r) { top.offer(id, score) } }
+            }
+        }
+        return top.sorted()
+    }
+
+    /// The growing part: small enough to score every posting of the query's terms.
+    static func scoreAll(_ m: InvertedIndex, _ terms: [String], _ weights: [Float], _ norms: BM25.Norms, _ id: (UInt32) -> Int64?, _ top: inout TopK) {
+        var scores: [UInt32: Float] = [:]
+        for (t, w) in zip(terms, weights) {
+            guard let list = m.postings(t) else { continue }
+            for (r, tf) in zip(list.rows, list.frequencies) { scores[r, default: 0] += norms.score(weight: w, tf: tf, length: m.lengths[Int(r)]) }
+        }
+        for (r, score) in scores { if let i = id(r) { top.offer(i, score) } }
+    }
+}
+
+/// The best k (id, score) pairs seen: best score first, ties to the smaller id.
+struct TopK {
+    let k: Int
+    private(set) var heap: [LexicalHit] = []  // a min-heap on (score, -id): the root is the one to drop
+
+    init(k: Int) {
+        self.k = k
+        heap.reserveCapacity(k + 1)
+    }
+
+    /// The score a row must beat (reach, with a smaller id) to enter; -infinity until k are held.
+    var threshold: Float { heap.count < k ? -.infinity : heap[0].score }
+
+    @inline(__always)
+    static func worse(_ a: LexicalHit, _ b: LexicalHit) -> Bool { a.score != b.score ? a.score < b.score : a.id > b.id }
+
+    mutating func offer(_ id: Int64, _ score: Float) {
+        let hit = LexicalHit(id: id, score: score)
+        if heap.count < k {
+            heap.append(hit)
+            siftUp(heap.count - 1)
+        } else if Self.worse(heap[0], hit) {
+            heap[0] = hit
+            siftDown(0)
+        }
+    }
+
+    private mutating func siftUp(_ i: Int) {
+        var i = i
+        while i > 0, Self.worse(heap[i], heap[(i - 1) / 2]) {
+            heap.swapAt(i, (i - 1) / 2)
+            i = (i - 1) / 2
+        }
+    }
+
+    private mutating func siftDown(_ i: Int) {
+        var i = i
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var m = i
+            if l < heap.count, Self.worse(heap[l], heap[m]) { m = l }
+            if r < heap.count, Self.worse(heap[r], heap[m]) { m = r }
+            if m == i { return }
+            heap.swapAt(i, m)
+            i = m
+        }
+    }
+
+    func sorted() -> [LexicalHit] { heap.sorted { Self.worse($1, $0) } }
+}

@@ -1,0 +1,70 @@
+/// The postings section of a segment: the lexical index of its rows, searched in place through the
+/// segment's mapping. The segment's section table gives its offset, length and CRC-32C.
+///
+/// All integers are little-endian; offsets are relative to the start of the section.
+///
+/// Header, 64 bytes:
+///
+/// | at | size | field |
+/// |---|---|---|
+/// | 0 | 4 | magic `KPST` |
+/// | 4 | 4 | format version, currently 1 |
+/// | 8 | 4 | rows |
+/// | 12 | 4 | terms |
+/// | 16 | 8 | total length (terms over all rows) |
+/// | 24 | 4 | block size (rows per block, 128) |
+/// | 28 | 4 | reserved, 0 |
+/// | 32 | 8 | term table offset |
+/// | 40 | 8 | term bytes offset |
+/// | 48 | 8 | postings offset |
+/// | 56 | 8 | lengths offset |
+///
+/// Term table: one 24-byte entry per term, sorted by the term's UTF-8 bytes: bytes offset u32 (into the
+/// term bytes), byte length u32, document frequency u32, block count u32, postings offset u64 (into the
+/// postings).
+///
+/// Postings of a term: its block table, one 16-byte entry per block (last row u32, data offset u32 from
+/// the start of the term's postings, largest term frequency u32, smallest row length u32), then the
+/// blocks. A block holds up to 128 rows: their gaps (the first from the previous block's last row plus
+/// one, or from 0), then their term frequencies, each as an unsigned LEB128 varint. The largest frequency
+/// and smallest length bound the BM25 score of every row in the block, which the search uses to skip it.
+///
+/// Lengths: one u32 per row, its number of terms.
+///
+/// A reader checks every offset and count against the section's bounds before it reads, so a damaged
+/// section gives an error or no match, never a read out of range.
+public enum PostingsFormat {
+    public static let magic: UInt32 = 0x5453_504B  // "KPST"
+    public static let version: UInt32 = 1
+    public static let headerSize = 64
+    public static let blockSize = 128
+    static let termEntrySize = 24
+    static let blockEntrySize = 16
+}
+
+/// Unsigned LEB128, as the blocks store gaps and frequencies.
+enum VarInt {
+    static func append(_ value: UInt32, to out: inout [UInt8]) {
+        var v = value
+        while v >= 0x80 {
+            out.append(UInt8(v & 0x7F) | 0x80)
+            v >>= 7
+        }
+        out.append(UInt8(v))
+    }
+
+    /// Reads one value at `at`, advancing it; nil past `end` or on more than 5 bytes.
+    @inline(__always)
+    static func read(_ p: UnsafeRawBufferPointer, _ at: inout Int, _ end: Int) -> UInt32? {
+        var value: UInt32 = 0
+        var shift: UInt32 = 0
+        while at < end, shift < 35 {
+            let byte = p[at]
+            at += 1
+            value |= UInt32(byte & 0x7F) << shift
+            if byte < 0x80 { return value }
+            shift += 7
+        }
+        return nil
+    }
+}

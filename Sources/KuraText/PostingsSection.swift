@@ -1,0 +1,210 @@
+import KuraCore
+
+/// A postings section read in place (see ``PostingsFormat``). The bytes belong to the caller (a mapped
+/// segment), which keeps them alive while this is used.
+public struct PostingsSection: @unchecked Sendable {
+    let p: UnsafeRawBufferPointer
+    public let rows: Int
+    public let termCount: Int
+    public let totalLength: Int
+    let termTable: Int
+    let termBytes: Int
+    let postings: Int
+    let lengths: Int
+
+    /// A term's entry: where its postings are and how many rows hold it.
+    public struct Term: Sendable {
+        public let df: Int
+        let blocks: Int
+        let start: Int
+    }
+
+    /// Checks the header and that every table lies inside `bytes`.
+    /// - Throws: `KuraError.corruptFile` naming what is wrong.
+    public init(_ bytes: UnsafeRawBufferPointer, path: String = "postings") throws {
+        func bad(_ why: String) -> KuraError { .corruptFile(path: path, reason: "postings section: \(why)") }
+        guard bytes.count >= PostingsFormat.headerSize else { throw bad("\(bytes.count) bytes, shorter than its header") }
+        p = bytes
+        guard Self.u32(bytes, 0) == PostingsFormat.magic else { throw bad("bad magic") }
+        guard Self.u32(bytes, 4) == PostingsFormat.version else { throw bad("version \(Self.u32(bytes, 4)) is not \(PostingsFormat.version)") }
+        guard Self.u32(bytes, 24) == UInt32(PostingsFormat.blockSize) else { throw bad("block size \(Self.u32(bytes, 24))") }
+        rows = Int(Self.u32(bytes, 8))
+        termCount = Int(Self.u32(bytes, 12))
+        totalLength = Int(clamping: Self.u64(bytes, 16))
+        let offsets = [32, 40, 48, 56].map { Int(clamping: Self.u64(bytes, $0)) }
+        (termTable, termBytes, postings, lengths) = (offsets[0], offsets[1], offsets[2], offsets[3])
+        guard termTable == PostingsFormat.headerSize, termTable + termCount * PostingsFormat.termEntrySize <= termBytes, termBytes <= postings,
+            postings <= lengths, lengths <= bytes.count, bytes.count - lengths >= rows * 4
+        else { throw bad("tables out of bounds") }
+    }
+
+    @inline(__always) static func u32(_ p: UnsafeRawBufferPointer, _ at: Int) -> UInt32 {
+        UInt32(littleEndian: p.loadUnaligned(fromByteOffset: at, as: UInt32.self))
+    }
+    @inline(__always) static func u64(_ p: UnsafeRawBufferPointer, _ at: Int) -> UInt64 {
+        UInt64(littleEndian: p.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+    }
+
+    /// Row `row`'s length in terms (0 past the end).
+    @inline(__always)
+    public func length(_ row: UInt32) -> UInt32 { Int(row) < rows ? Self.u32(p, lengths + 4 * Int(row)) : 0 }
+
+    /// The term's entry, found by binary search; nil when no row holds it or the entry is damaged.
+    public func term(_ term: String) -> Term? {
+        var key = term
+        return key.withUTF8 { key -> Term? in
+            var lo = 0, hi = termCount
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                let order = compare(entry: mid, key)
+                if order == 0 { return entry(mid) }
+                if order < 0 { lo = mid + 1 } else { hi = mid }
+            }
+            return nil
+        }
+    }
+
+    /// Every term with its entry, in byte order (for merging).
+    public func allTerms() -> [(String, Term)] {
+        (0..<termCount).compactMap { i in
+            let e = termTable + i * PostingsFormat.termEntrySize
+            let (at, n) = (termBytes + Int(Self.u32(p, e)), Int(Self.u32(p, e + 4)))
+            guard at + n <= postings, let t = entry(i) else { return nil }
+            return (String(decoding: UnsafeRawBufferPointer(rebasing: p[at..<(at + n)]), as: UTF8.self), t)
+        }
+    }
+
+    private func compare(entry i: Int, _ key: UnsafeBufferPointer<UInt8>) -> Int {
+        let e = termTable + i * PostingsFormat.termEntrySize
+        let at = termBytes + Int(Self.u32(p, e)), n = Int(Self.u32(p, e + 4))
+        guard at + n <= postings else { return 1 }
+        for j in 0..<min(n, key.count) where p[at + j] != key[j] { return p[at + j] < key[j] ? -1 : 1 }
+        return n == key.count ? 0 : (n < key.count ? -1 : 1)
+    }
+
+    private func entry(_ i: Int) -> Term? {
+        let e = termTable + i * PostingsFormat.termEntrySize
+        let df = Int(Self.u32(p, e + 8)), blocks = Int(Self.u32(p, e + 12))
+        let start = postings + Int(clamping: Self.u64(p, e + 16))
+        guard df > 0, blocks == (df + PostingsFormat.blockSize - 1) / PostingsFormat.blockSize, start >= postings,
+            start + blocks * PostingsFormat.blockEntrySize <= lengths
+        else { return nil }
+        return Term(df: df, blocks: blocks, start: start)
+    }
+
+    /// A cursor over the term's rows.
+    public func cursor(_ term: Term) -> PostingsCursor { PostingsCursor(section: self, term: term) }
+
+    /// Every row of the term with its frequency (for merging and for the exhaustive oracle).
+    public func decodeAll(_ term: Term) -> (rows: [UInt32], frequencies: [UInt32]) {
+        var c = cursor(term)
+        var rows: [UInt32] = [], tfs: [UInt32] = []
+        while c.row != PostingsCursor.end {
+            rows.append(c.row)
+            tfs.append(c.frequency)
+            c.next()
+        }
+        return (rows, tfs)
+    }
+}
+
+/// Walks one term's postings in row order, a block at a time; past the last row (or a damaged block) its
+/// row is ``end``.
+public struct PostingsCursor {
+    public static let end = UInt32.max
+    let section: PostingsSection
+    let term: PostingsSection.Term
+    private var block = -1
+    private var rows = [UInt32](repeating: 0, count: PostingsFormat.blockSize)
+    private var tfs = [UInt32](repeating: 0, count: PostingsFormat.blockSize)
+    private var count = 0
+    private var position = 0
+    public private(set) var row: UInt32 = 0
+    public private(set) var frequency: UInt32 = 0
+
+    init(section: PostingsSection, term: PostingsSection.Term) {
+        self.section = section
+        self.term = term
+        load(0)
+    }
+
+    public var df: Int { term.df }
+
+    /// The last row of block `b`, its largest frequency and smallest length.
+    @inline(__always)
+    func blockBound(_ b: Int) -> (last: UInt32, maxTF: UInt32, minLength: UInt32) {
+        let e = term.start + b * PostingsFormat.blockEntrySize
+        return (PostingsSection.u32(section.p, e), PostingsSection.u32(section.p, e + 8), PostingsSection.u32(section.p, e + 12))
+    }
+
+    var blocks: Int { term.blocks }
+    var currentBlock: Int { block }
+
+    /// The block that would hold `target` (at or after the current one), or nil past the last.
+    func blockHolding(_ target: UInt32) -> Int? {
+        var b = max(block, 0)
+        while b < term.blocks, blockBound(b).last < target { b += 1 }
+        return b < term.blocks ? b : nil
+    }
+
+    private mutating func load(_ b: Int) {
+        block = b
+        position = 0
+        guard b < term.blocks else {
+            row = Self.end
+            return
+        }
+        count = min(PostingsFormat.blockSize, term.df - b * PostingsFormat.blockSize)
+        var at = term.start + Int(PostingsSection.u32(section.p, term.start + b * PostingsFormat.blockEntrySize + 4))
+        let limit = section.lengths
+        var previous: UInt32 = b == 0 ? 0 : blockBound(b - 1).last &+ 1
+        var ok = at >= term.start
+        for i in 0..<count where ok {
+            guard let gap = VarInt.read(section.p, &at, limit) else {
+                ok = false
+                break
+            }
+            rows[i] = previous &+ gap
+            previous = rows[i] &+ 1
+        }
+        for i in 0..<count where ok {
+            guard let tf = VarInt.read(section.p, &at, limit) else {
+                ok = false
+                break
+            }
+            tfs[i] = tf
+        }
+        if ok {
+            row = rows[0]
+            frequency = tfs[0]
+        } else {
+            block = term.blocks
+            row = Self.end
+        }
+    }
+
+    /// Moves to the next row.
+    public mutating func next() {
+        guard row != Self.end else { return }
+        position += 1
+        if position < count {
+            row = rows[position]
+            frequency = tfs[position]
+        } else {
+            load(block + 1)
+        }
+    }
+
+    /// Moves to the first row at or after `target`.
+    public mutating func advance(to target: UInt32) {
+        guard row != Self.end, row < target else { return }
+        if blockBound(block).last < target {
+            guard let b = blockHolding(target) else {
+                load(term.blocks)
+                return
+            }
+            load(b)
+        }
+        while row < target { next() }
+    }
+}
