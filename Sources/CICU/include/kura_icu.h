@@ -17,10 +17,10 @@ typedef struct kura_words kura_words;
 kura_words *kura_words_new(void);
 void kura_words_free(kura_words *w);
 
-/// The word segments of `text` (letters, numbers, kana, ideographs; spaces and punctuation left out) as
-/// [start, end) UTF-16 offsets in `starts`/`ends`, at most `cap` of them. Returns how many there are (more
+/// The word segments of UTF-8 `text` (letters, numbers, kana, ideographs; spaces and punctuation left out)
+/// as [start, end) byte offsets in `starts`/`ends`, at most `cap` of them. Returns how many there are (more
 /// than `cap` when the arrays were too small), or -1 on error.
-int32_t kura_words_find(kura_words *w, const uint16_t *text, int32_t len, int32_t *starts, int32_t *ends, int32_t cap);
+int32_t kura_words_find_utf8(kura_words *w, const char *text, int32_t len, int32_t *starts, int32_t *ends, int32_t cap);
 
 #ifdef __cplusplus
 }
