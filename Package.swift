@@ -34,16 +34,16 @@ let package = Package(
         .target(name: "KuraText", dependencies: ["KuraCore", "CICU", "CStemmer", "CMeCab"], swiftSettings: fast),
         .target(
             name: "KuraStore",
-            dependencies: ["KuraIndex", "KuraCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")],
+            dependencies: ["KuraIndex", "KuraCore", "KuraText", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")],
             swiftSettings: fast),
         .target(name: "KuraHTTPClient", dependencies: ["KuraCore", "CCurl"], swiftSettings: fast),
         .target(name: "KuraEmbed", dependencies: ["KuraCore", "KuraHTTPClient", "CKuraKernels", "COpenBLAS"], swiftSettings: fast),
         .target(name: "KuraIngest", dependencies: ["KuraCore", "KuraEmbed", "KuraHTTPClient", "KuraStore"], swiftSettings: fast),
-        .target(name: "KuraRetrieval", dependencies: ["KuraCore", "KuraEmbed", "KuraStore"], swiftSettings: fast),
+        .target(name: "KuraRetrieval", dependencies: ["KuraCore", "KuraEmbed", "KuraStore", "KuraText"], swiftSettings: fast),
         .target(
             name: "KuraServer",
             dependencies: [
-                "KuraCore", "KuraEmbed", "KuraHTTPClient", "KuraIngest", "KuraRetrieval", "KuraStore", .product(name: "Hummingbird", package: "hummingbird"),
+                "KuraCore", "KuraEmbed", "KuraHTTPClient", "KuraIngest", "KuraRetrieval", "KuraStore", "KuraText", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -63,14 +63,14 @@ let package = Package(
         .testTarget(name: "KuraBenchTests", dependencies: ["KuraBench"]),
         .testTarget(name: "KuraEmbedTests", dependencies: ["KuraEmbed", "KuraHTTPClient", "CKuraKernels", "KuraTesting"]),
         .testTarget(name: "KuraIngestTests", dependencies: ["KuraIngest", "KuraEmbed", "KuraStore", "KuraTesting"]),
-        .testTarget(name: "KuraRetrievalTests", dependencies: ["KuraRetrieval", "KuraIngest", "KuraEmbed", "KuraStore"]),
+        .testTarget(name: "KuraRetrievalTests", dependencies: ["KuraRetrieval", "KuraText", "KuraIngest", "KuraEmbed", "KuraStore"]),
         .testTarget(
             name: "KuraServerTests",
             dependencies: [
                 "KuraServer", "KuraCore", "KuraEmbed", "KuraRetrieval", "KuraStore", "KuraTesting", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "GRDB", package: "GRDB.swift"),
             ]),
-        .testTarget(name: "KuraStoreTests", dependencies: ["KuraStore", "KuraTesting", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "KuraStoreTests", dependencies: ["KuraStore", "KuraText", "KuraIndex", "KuraTesting", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )
 

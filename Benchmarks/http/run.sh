@@ -63,6 +63,9 @@ fi
   python3 -c 'import json, sys; [print(json.dumps(dict(json.loads(l), mode="dense"))) for l in open(sys.argv[1])]' \
     "$work/kura-question.bodies" >"$work/kura-question-dense.bodies"
   bench kura-question-dense "$work/kura-question-dense.bodies" "$url"
+  python3 -c 'import json, sys; [print(json.dumps(dict(json.loads(l), mode="lexical"))) for l in open(sys.argv[1])]' \
+    "$work/kura-question.bodies" >"$work/kura-question-lexical.bodies"
+  bench kura-question-lexical "$work/kura-question-lexical.bodies" "$url"
   bench kura-passage "$work/kura-text.bodies" "$url"
   memory kura "${pids[-1]}"
   stop "${pids[-1]}"
@@ -80,23 +83,26 @@ fi
   memory chroma "${pids[-1]}"
 } | tee "$out/http-query.jsonl"
 
-python3 - "$out/http-query.jsonl" "$CONNS" "$("$venv/bin/python" -c 'import chromadb; print(chromadb.__version__)')" >"$out/http-query.md" <<'PY'
+cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
+python3 - "$out/http-query.jsonl" "$CONNS" "$("$venv/bin/python" -c 'import chromadb; print(chromadb.__version__)')" "$cpu" >"$out/http-query.md" <<'PY'
 import json, sys
 chroma_version = sys.argv[3]
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 get = lambda **kw: next(r for r in rows if all(r.get(k) == v for k, v in kw.items()))
-kv, kq, kd, kp, cv = get(label="kura-vector"), get(label="kura-question"), get(label="kura-question-dense"), get(label="kura-passage"), get(label="chroma-vector")
+kv, kq, kd, kl, kp, cv = (get(label=l) for l in ("kura-vector", "kura-question", "kura-question-dense", "kura-question-lexical", "kura-passage", "chroma-vector"))
 rk, rc = get(lib="kura", phase="recall"), get(lib="chroma", phase="recall")
 print(f"# HTTP query throughput: docs384 (97,149 chunks × 384), k=10, wrk at {sys.argv[2]} connections, 2 cores shared by server and wrk\n")
+print(f"CPU: {sys.argv[4]}.\n")
 print("| server | queries | recall@10 | requests/s | p50 ms | p99 ms | errors | ÷ Chroma |\n|---|---|---|---|---|---|---|---|")
-kinds = {id(kv): "vector", id(kq): "text, 12 words, hybrid (embedded by the server)", id(kd): "text, 12 words, dense (embedded by the server)",
+kinds = {id(kv): "vector", id(kq): "text, 12 words, hybrid (embedded by the server)", id(kd): "text, 12 words, dense (embedded by the server)", id(kl): "text, 12 words, lexical (BM25)",
          id(kp): "text, the whole passage (40-200 words), hybrid", id(cv): "vector"}
-for name, r, rec in (("Kura", kv, rk["recall@10"]), ("Kura", kq, None), ("Kura", kd, None), ("Kura", kp, None), ("Chroma " + chroma_version, cv, rc["recall@10"])):
+for name, r, rec in (("Kura", kv, rk["recall@10"]), ("Kura", kq, None), ("Kura", kd, None), ("Kura", kl, None), ("Kura", kp, None), ("Chroma " + chroma_version, cv, rc["recall@10"])):
     kind = kinds[id(r)]
     print(f"| {name} | {kind} | {rec if rec is not None else '-'} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors'] + r['non2xx']} | {r['rps'] / cv['rps']:.1f}× |")
 mk, mc = get(lib="kura", phase="memory"), get(lib="chroma", phase="memory")
 print(f"\nMemory after the runs: Kura {mk['anon_mb']} MB anonymous + {mk['file_mb']} MB of mapped files (peak RSS {mk['peak_rss_mb']} MB); "
       f"Chroma {mc['anon_mb']} MB anonymous + {mc['file_mb']} MB mapped (peak RSS {mc['peak_rss_mb']} MB). Chroma does not embed on the server, "
-      "so text queries are Kura only. Hybrid text queries spend most of their time in FTS5 bm25 over the posting lists of common words.")
+      "so text queries are Kura only. A hybrid text query is a dense one (most of its time is the embedder's) plus a BM25 top-40 "
+      f"over the segment's postings; hybrid ÷ dense text: {kq['rps'] / kd['rps']:.2f}.")
 PY
 cat "$out/http-query.md"

@@ -8,6 +8,9 @@ public protocol Embedder: Sendable {
     var tokenCounter: any TokenCounter { get }
     /// The most tokens one input can carry before the embedder truncates it; nil when unknown.
     var maxTokens: Int? { get }
+    /// Whether the model was trained on Chinese, Japanese and Korean text. When it was not, its vectors
+    /// of such text are noise, and hybrid search ranks CJK queries by their lexical list alone.
+    var coversCJK: Bool { get }
     func embed(_ texts: [String]) throws -> [[Float]]
     /// The dimension, asking a remote server when it is not known yet.
     func resolvedDimension() throws -> Int
@@ -15,6 +18,8 @@ public protocol Embedder: Sendable {
 
 extension Embedder {
     public var maxTokens: Int? { nil }
+    /// Unknown models (a remote server's) are taken to cover every script.
+    public var coversCJK: Bool { true }
     public func resolvedDimension() throws -> Int { dimension }
 }
 

@@ -126,6 +126,11 @@ public final class Segment: @unchecked Sendable {
         UnsafeBufferPointer(start: view.full.f32Row(row), count: dimension)
     }
 
+    /// The postings section's bytes, mapped in place; nil for a segment written without one.
+    public var postings: UnsafeRawBufferPointer? {
+        header.section(.postings).map { UnsafeRawBufferPointer(start: base + $0.offset, count: $0.length) }
+    }
+
     /// The header's CRC-32C, which covers every section checksum: a fingerprint of the whole file.
     public var headerChecksum: UInt32 {
         UInt32(littleEndian: base.loadUnaligned(fromByteOffset: SegmentFormat.headerCRCOffset, as: UInt32.self))

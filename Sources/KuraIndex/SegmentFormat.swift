@@ -33,7 +33,9 @@ import KuraCore
 /// traversal rows (f16 or int8, when the encoding is not f32), int8 scales (f32 per row), level-0 lists
 /// (`rows × (1 + 2M)` u32: count then ids), levels (u8 per row), upper-level offsets (u32 per row, a word
 /// index into the upper data or `0xFFFFFFFF`), upper data (per row with level L ≥ 1: L lists of `1 + M`
-/// u32), ids (u64 per row), tombstones (bitset, u64 words).
+/// u32), ids (u64 per row), tombstones (bitset, u64 words), and optionally postings: the rows' lexical
+/// index, opaque to this module (the `KPST` format of KuraText's `PostingsFormat`, with its own header and
+/// version), covered by the section CRC like the rest.
 ///
 /// Opening validates the header, its checksum and every section's bounds: constant work, whatever the
 /// size. Section checksums are checked by `Segment.verify()`. A search never trusts stored ids, counts or
@@ -61,6 +63,7 @@ enum SegmentSection: UInt32, CaseIterable {
     case upperData = 7
     case ids = 8
     case tombstones = 9
+    case postings = 10
 }
 
 /// The decoded header.

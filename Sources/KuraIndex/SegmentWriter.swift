@@ -12,15 +12,22 @@ import KuraCore
 public enum SegmentWriter {
     /// Writes `index`, which must take no inserts meanwhile. Deletes may go on (a collection seals a
     /// frozen graph while new deletes still reach it): the file gets one consistent copy of the tombstones.
-    public static func write(_ index: HNSWIndex, to path: String) throws {
+    /// `postings`, when given, is stored as the postings section (its rows must be the index's).
+    public static func write(_ index: HNSWIndex, to path: String, postings: [UInt8]? = nil) throws {
         let rows = index.count
         let tombstones = index.deleteLock.withLock { _ in
             Array(UnsafeBufferPointer(start: index.tombstones.typed(UInt64.self), count: (rows + 63) / 64))
         }
-        try tombstones.withUnsafeBytes { try write(index, rows: rows, tombstones: $0, to: path) }
+        try tombstones.withUnsafeBytes { t in
+            try (postings ?? []).withUnsafeBytes { p in
+                try write(index, rows: rows, tombstones: t, postings: postings == nil ? nil : p, to: path)
+            }
+        }
     }
 
-    private static func write(_ index: HNSWIndex, rows: Int, tombstones: UnsafeRawBufferPointer, to path: String) throws {
+    private static func write(
+        _ index: HNSWIndex, rows: Int, tombstones: UnsafeRawBufferPointer, postings: UnsafeRawBufferPointer?, to path: String
+    ) throws {
         let p = index.parameters
         let (upperOffsets, upperData) = upperLevels(index, rows: rows)
         var parts: [(SegmentSection, UnsafeRawBufferPointer)] = [
@@ -32,6 +39,7 @@ public enum SegmentWriter {
         ]
         if let t = index.traversalRows { parts.append((.traversal, UnsafeRawBufferPointer(start: t.raw, count: rows * index.traversalStride))) }
         if let s = index.scales { parts.append((.scales, UnsafeRawBufferPointer(start: s.raw, count: rows * 4))) }
+        if let postings { parts.append((.postings, postings)) }
         try upperOffsets.withUnsafeBytes { offsets in
             try upperData.withUnsafeBytes { data in
                 parts.append((.upperOffsets, offsets))

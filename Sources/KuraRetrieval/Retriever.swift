@@ -2,9 +2,12 @@ import Foundation
 import KuraCore
 import KuraEmbed
 import KuraStore
+import KuraText
 
-/// The query side over one collection: dense (HNSW), lexical (FTS5 bm25) and hybrid (reciprocal rank
-/// fusion of the two), with metadata filters applied inside each search.
+/// The query side over one collection: dense (HNSW), lexical (BM25 over the collection's own postings)
+/// and hybrid (reciprocal rank fusion of the two), with metadata filters applied inside each search.
+/// When the embedder does not cover the query's script (the native MiniLM and a query mostly in CJK),
+/// hybrid ranks by the lexical list alone: fusing in a ranking that is noise only pulls the good one down.
 public struct Retriever: Sendable {
     public enum Mode: String, Sendable, CaseIterable {
         case dense, lexical, hybrid
@@ -35,7 +38,8 @@ public struct Retriever: Sendable {
         public var chunkID: Int64
         public var documentID: String
         public var text: String
-        /// Higher is better: cosine similarity (dense), -bm25 (lexical), fused RRF score (hybrid).
+        /// Higher is better: cosine similarity (dense), BM25 (lexical, and hybrid when the embedder does
+        /// not cover the query's script), fused RRF score (hybrid).
         public var score: Double
         /// The document's metadata, a JSON object as text.
         public var metadata: String
@@ -50,6 +54,9 @@ public struct Retriever: Sendable {
         self.collection = collection
         self.embedder = embedder
     }
+
+    /// A query whose letters are at least this share CJK counts as written in CJK.
+    static let cjkQueryShare = 0.5
 
     /// The most results one search returns.
     public static let maxK = 1000
@@ -88,6 +95,9 @@ public struct Retriever: Sendable {
     /// document's fused score plus its own, so a document's best chunks come first and a document that
     /// several rankings agree on outranks one that a single ranking favours.
     private func hybrid(_ q: Query, k: Int) throws -> [Result] {
+        if q.vector == nil, let embedder, !embedder.coversCJK, Scripts.cjkShare(q.text!) >= Self.cjkQueryShare {
+            return try ranked(q, mode: .lexical, k: k)
+        }
         let depth = max(k * 4, 50)
         let vector = try queryVector(q)
         let lists = [

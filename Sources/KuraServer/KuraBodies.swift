@@ -2,6 +2,7 @@ import Foundation
 import KuraCore
 import KuraRetrieval
 import KuraStore
+import KuraText
 
 /// The request bodies of Kura's own routes, decoded with their numbers checked (see ``RequestBody``).
 enum KuraBodies {
@@ -10,14 +11,20 @@ enum KuraBodies {
         var name: String
         var dimension: Int?
         var metric: String?
+        var analyzer: AnalyzerName
 
-        enum CodingKeys: String, CodingKey { case name, dimension, metric }
+        enum CodingKeys: String, CodingKey { case name, dimension, metric, analyzer }
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             name = try c.decode(String.self, forKey: .name)
             dimension = try c.integer(.dimension, in: 1...65_536)
             metric = try c.optional(.metric)
+            let name: String = try c.optional(.analyzer) ?? AnalyzerName.default.rawValue
+            guard let analyzer = AnalyzerName(name: name) else {
+                throw APIError.field("analyzer", "must be one of \(AnalyzerName.allCases.map(\.rawValue).joined(separator: ", ")), got '\(name)'")
+            }
+            self.analyzer = analyzer
         }
     }
 

@@ -25,7 +25,7 @@ enum KuraRoutes {
             let info = try await blocking {
                 let dimension = try body.dimension ?? service.embedder.resolvedDimension()
                 let embedderID = body.dimension == nil || body.dimension == service.embedder.dimension ? service.embedder.id : ""
-                return try service.store.createCollection(CollectionInfo(name: body.name, dimension: dimension, metric: metric, embedder: embedderID))
+                return try service.store.createCollection(CollectionInfo(name: body.name, dimension: dimension, metric: metric, embedder: embedderID, analyzer: body.analyzer))
             }
             return try JSONResponse.make(describe(info), status: .created)
         }
@@ -97,6 +97,6 @@ enum KuraRoutes {
     }
 
     static func describe(_ c: CollectionInfo) -> [String: Any] {
-        ["name": c.name, "dimension": c.dimension, "metric": c.metric.rawValue, "embedder": c.embedder]
+        ["name": c.name, "dimension": c.dimension, "metric": c.metric.rawValue, "embedder": c.embedder, "analyzer": c.analyzer.rawValue]
     }
 }

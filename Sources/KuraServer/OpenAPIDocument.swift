@@ -91,7 +91,7 @@ enum OpenAPIDocument {
             get: {summary: List collections, responses: {"200": {description: "{collections}"}}}
             post:
               summary: Create a collection
-              requestBody: {content: {application/json: {schema: {type: object, required: [name], properties: {name: {type: string}, dimension: {type: integer, minimum: 1, maximum: 65536}, metric: {type: string, enum: [cosine, ip, l2]}}}}}}
+              requestBody: {content: {application/json: {schema: {type: object, required: [name], properties: {name: {type: string}, dimension: {type: integer, minimum: 1, maximum: 65536}, metric: {type: string, enum: [cosine, ip, l2]}, analyzer: {type: string, enum: [standard, standard-nostem, ja, cjk, auto], default: auto}}}}}}
               responses: {"201": {description: created}, "400": {$ref: "#/components/responses/Invalid"}, "409": {description: exists}}
           /v1/collections/{name}:
             parameters: [{name: name, in: path, required: true, schema: {type: string}}]

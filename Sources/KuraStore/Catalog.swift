@@ -4,11 +4,13 @@ import KuraCore
 /// The SQLite catalog (`catalog.sqlite` in the data directory, WAL mode, `synchronous=FULL` so that a
 /// committed batch survives power loss too; the log is checkpointed by `Checkpointer`, not the writer). The schema grows only by named, append-only migrations:
 ///
-/// - `collection`: name, dimension, metric, embedder id, index parameters, seal threshold; ids never reused (v7).
+/// - `collection`: name, dimension, metric, embedder id, index parameters, seal threshold; ids never reused
+///   (v7); the lexical analyzer (v8).
 /// - `document`: external id (unique per collection), content hash, metadata JSON, timestamps.
 /// - `chunk`: document, ordinal, text, offsets (Unicode scalars), token count, metadata (v2: e.g. the
 ///   markdown heading path), and where its vector lives:
-///   `segment_id`/`segment_row` once sealed, NULL while pending. `chunk_fts` (FTS5, porter) mirrors the text.
+///   `segment_id`/`segment_row` once sealed, NULL while pending. (v1–v7 mirrored the text in an FTS5
+///   table; v8 dropped it: the lexical index lives in the segments, see `DocumentCollection+Lexical`.)
 /// - `segment`: the sealed files, with row count, size and header checksum.
 /// - `pending_vector`: vectors committed but not yet sealed; the growing graph is rebuilt from them.
 /// - `tombstone`: sealed rows whose chunk was deleted or replaced, filled by a trigger on chunk deletion.
@@ -156,6 +158,17 @@ enum Catalog {
                     DROP TABLE collection;
                     ALTER TABLE collection_new RENAME TO collection;
                     """)
+        }
+        // The lexical index moves into the segments, per collection, with an analyzer of the collection's
+        // choosing; collections made before get the default. Postings of their segments are built from the
+        // chunk text when first searched, and written into the segments by the next compaction.
+        m.registerMigration("v8-own-lexical-index") { db in
+            try db.execute(sql: "ALTER TABLE collection ADD COLUMN analyzer TEXT NOT NULL DEFAULT 'auto'")
+            // The triggers GRDB made to mirror chunk text (their names are GRDB's), then the tables.
+            for trigger in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '\\_\\_chunk\\_fts%' ESCAPE '\\'") {
+                try db.execute(sql: "DROP TRIGGER \"\(trigger)\"")
+            }
+            try db.execute(sql: "DROP TABLE IF EXISTS chunk_fts_vocab; DROP TABLE IF EXISTS chunk_fts")
         }
         return m
     }

@@ -1,6 +1,7 @@
 import GRDB
 import KuraCore
 import KuraIndex
+import KuraText
 
 /// A collection's settings, as stored in the catalog.
 public struct CollectionInfo: Sendable, Equatable {
@@ -12,6 +13,8 @@ public struct CollectionInfo: Sendable, Equatable {
     public var parameters: HNSWParameters
     /// The growing graph becomes a segment when it holds this many vectors.
     public var sealThreshold: Int
+    /// How chunk text and query text become lexical terms; fixed at creation.
+    public var analyzer: AnalyzerName
 
     public static let defaultSealThreshold = 50_000
 
@@ -51,11 +54,16 @@ public struct CollectionInfo: Sendable, Equatable {
         embedder = row["embedder"]
         parameters = HNSWParameters(m: row["m"], efConstruction: row["ef_construction"], efSearch: row["ef_search"], encoding: encoding)
         sealThreshold = row["seal_threshold"]
+        let analyzerName: String = row["analyzer"]
+        guard let analyzer = AnalyzerName(rawValue: analyzerName) else {
+            throw KuraError.corruptFile(path: "catalog", reason: "collection \(name) has analyzer '\(analyzerName)', which this build does not know")
+        }
+        self.analyzer = analyzer
     }
 
     public init(
         id: Int64 = 0, name: String, dimension: Int, metric: Metric, embedder: String = "", parameters: HNSWParameters = HNSWParameters(),
-        sealThreshold: Int = defaultSealThreshold
+        sealThreshold: Int = defaultSealThreshold, analyzer: AnalyzerName = .default
     ) {
         self.id = id
         self.name = name
@@ -64,5 +72,6 @@ public struct CollectionInfo: Sendable, Equatable {
         self.embedder = embedder
         self.parameters = parameters
         self.sealThreshold = sealThreshold
+        self.analyzer = analyzer
     }
 }

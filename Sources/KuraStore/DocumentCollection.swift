@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import KuraCore
 import KuraIndex
+import KuraText
 import Synchronization
 
 /// One search hit: a chunk and its distance (smaller is closer) and score (higher is better).
@@ -29,10 +30,14 @@ public struct UpsertResult: Sendable, Equatable {
 public final class DocumentCollection: @unchecked Sendable {
     public let info: CollectionInfo
     let store: Store
+    /// The collection's analyzer, for chunk text and query text alike.
+    let analyzer: any Analyzer
     let writer = NSLock()
     let state: Mutex<Snapshot>
     /// Chunk id → row of the growing graph; touched only on `indexer` (and during init).
     var growingRows: [Int64: UInt32] = [:]
+    /// The growing graph's lexical index, ahead of the snapshot's copy; touched only on `indexer`.
+    var growingText = InvertedIndex()
     /// The same for each graph being sealed, until its segment is published; touched only on `indexer`.
     /// A delete committed before the seal's transaction may reach the indexer while the graph is frozen.
     var frozenRows: [(graph: HNSWIndex, rows: [Int64: UInt32])] = []
@@ -50,6 +55,7 @@ public final class DocumentCollection: @unchecked Sendable {
     init(store: Store, info: CollectionInfo) throws {
         self.store = store
         self.info = info
+        analyzer = try info.analyzer.make()
         let segments = try Self.openSegments(store: store, info: info)
         state = Mutex(Snapshot(segments: segments, growing: try Self.makeGrowing(info)))
     }
@@ -65,6 +71,7 @@ public final class DocumentCollection: @unchecked Sendable {
     /// commands that never search (stats, export, verify) open in milliseconds. Runs on `indexer`.
     func ensureRecovered() throws {
         guard !recovered.load(ordering: .acquiring) else { return }
+        try buildMissingPostings()
         try recoverPending()
         recovered.store(true, ordering: .releasing)
     }
@@ -96,14 +103,20 @@ public final class DocumentCollection: @unchecked Sendable {
                 throw KuraError.corruptFile(
                     path: file, reason: "holds \(seg.count) rows of dimension \(seg.dimension); the catalog says \(r["rows"] as Int) of \(info.dimension)")
             }
-            return LiveSegment(id: id, segment: seg, tombstones: seg.fileTombstones).deleting(rows: bySegment[id] ?? [])
+            let text = try seg.postings.map { LexicalIndex.section(try PostingsSection($0, path: file)) }
+            return LiveSegment(id: id, segment: seg, tombstones: seg.fileTombstones, text: text).deleting(rows: bySegment[id] ?? [])
         }
     }
 
-    /// Rebuilds the growing graph from the vectors committed but not sealed.
+    /// Rebuilds the growing graph and its lexical index from the vectors and text committed but not sealed.
     private func recoverPending() throws {
         let rows = try store.db.read { db in
-            try Row.fetchAll(db, sql: "SELECT chunk_id, vector FROM pending_vector WHERE collection_id = ? ORDER BY chunk_id", arguments: [info.id])
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.chunk_id, p.vector, c.text FROM pending_vector p JOIN chunk c ON c.id = p.chunk_id
+                    WHERE p.collection_id = ? ORDER BY p.chunk_id
+                    """, arguments: [info.id])
         }
         guard !rows.isEmpty else { return }
         var ids: [Int64] = []
@@ -117,7 +130,7 @@ public final class DocumentCollection: @unchecked Sendable {
             blob.withUnsafeBytes { flat.append(contentsOf: $0.bindMemory(to: Float.self)) }
             ids.append(r["chunk_id"])
         }
-        try absorb(flat, chunkIDs: ids)
+        try absorb(flat, chunkIDs: ids, terms: analyze(rows.map { $0["text"] }))
     }
 
     /// Makes sure the growing graph holds every pending vector before a write commits more: recovery reads
@@ -127,14 +140,14 @@ public final class DocumentCollection: @unchecked Sendable {
     }
 
     /// Queues a committed batch for the graphs. Caller holds `writer`, so batches queue in commit order.
-    func index(removed: [Removed], added: [(Int64, [Float])]) throws {
+    func index(removed: [Removed], added: [(chunkID: Int64, vector: [Float], terms: [String])]) throws {
         try reportFailure()
         inFlight.wait()
         indexer.async { [self] in
             defer { inFlight.signal() }
             do {
                 try apply(removed: removed)
-                try absorb(added.flatMap(\.1), chunkIDs: added.map(\.0))
+                try absorb(added.flatMap(\.vector), chunkIDs: added.map(\.chunkID), terms: added.map(\.terms))
             } catch {
                 indexFailure.withLock { $0 = $0 ?? ((error as? KuraError) ?? .io(path: store.directory, reason: "\(error)")) }
             }
@@ -187,9 +200,9 @@ public final class DocumentCollection: @unchecked Sendable {
         retired = true
     }
 
-    /// Inserts committed vectors into the growing graph, sealing each time it reaches the threshold.
-    /// Runs on `indexer` (or during init).
-    func absorb(_ vectors: [Float], chunkIDs: [Int64]) throws {
+    /// Inserts committed vectors into the growing graph and their terms into its lexical index, sealing
+    /// each time it reaches the threshold. Runs on `indexer` (or during init).
+    func absorb(_ vectors: [Float], chunkIDs: [Int64], terms: [[String]]) throws {
         var done = 0
         let d = info.dimension
         while done < chunkIDs.count {
@@ -200,7 +213,11 @@ public final class DocumentCollection: @unchecked Sendable {
                     contentsOf: UnsafeBufferPointer(rebasing: p[(done * d)..<((done + n) * d)]),
                     ids: chunkIDs[done..<(done + n)].map { UInt64($0) }, threads: ProcessInfo.processInfo.activeProcessorCount)
             }
-            for i in 0..<n { growingRows[chunkIDs[done + i]] = first + UInt32(i) }
+            for i in 0..<n {
+                growingRows[chunkIDs[done + i]] = first + UInt32(i)
+                growingText.add(terms[done + i])
+            }
+            state.withLock { [growingText] in $0.growingText = growingText }
             done += n
             if growing.count >= info.sealThreshold { try sealInBackground() }
         }

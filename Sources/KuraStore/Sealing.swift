@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import KuraCore
 import KuraIndex
+import KuraText
 
 extension DocumentCollection {
     /// Seals the growing graph into a segment file: write `*.kseg.tmp`, fsync, rename, fsync the directory,
@@ -34,26 +35,34 @@ extension DocumentCollection {
         }
     }
 
-    /// Moves the growing graph (if not empty) to `sealing`, still searched, behind a fresh one. Runs on `indexer`.
-    private func freeze() throws -> HNSWIndex? {
+    /// Moves the growing graph (if not empty) and its lexical index to `sealing`, still searched, behind
+    /// fresh ones. Runs on `indexer`.
+    private func freeze() throws -> MemoryPart? {
         let growing = snapshot.growing
         guard growing.count > 0 else { return nil }
+        guard growingText.documents == growing.count else {
+            throw KuraError.io(path: store.directory, reason: "the growing graph holds \(growing.count) rows but its lexical index \(growingText.documents)")
+        }
         let fresh = try Self.makeGrowing(info)
+        let frozen = MemoryPart(graph: growing, text: growingText)
         frozenRows.append((growing, growingRows))
         growingRows = [:]
+        growingText = InvertedIndex()
         state.withLock { snap in
-            snap.sealing.append(growing)
+            snap.sealing.append(frozen)
             snap.growing = fresh
+            snap.growingText = InvertedIndex()
         }
-        return growing
+        return frozen
     }
 
     /// Writes a frozen graph as a segment and publishes it in place of the graph. The transaction points
     /// each chunk at its row and drops its pending vector; a row whose chunk a committed delete removed
     /// meanwhile (the file did not have it tombstoned yet) is tombstoned in the same transaction.
-    private func finishSeal(_ frozen: HNSWIndex) throws {
+    private func finishSeal(_ part: MemoryPart) throws {
+        let frozen = part.graph
         var gone: [Int] = []
-        let written = try writeSegment(frozen) { db, segmentID, fileTombstones in
+        let written = try writeSegment(frozen, text: part.text) { db, segmentID, fileTombstones in
             let update = try BoundStatement(db, sql: "UPDATE chunk SET segment_id = ?, segment_row = ? WHERE id = ?")
             let drop = try BoundStatement(db, sql: "DELETE FROM pending_vector WHERE chunk_id = ?")
             let bury = try BoundStatement(db, sql: "INSERT OR IGNORE INTO tombstone (segment_id, row) VALUES (?, ?)")
@@ -76,7 +85,7 @@ extension DocumentCollection {
         state.withLock { snap in
             var live = written.deleting(rows: gone)
             if let early = snap.earlyTombstones.removeValue(forKey: live.id) { live = live.deleting(rows: early) }
-            snap.sealing.removeAll { $0 === frozen }
+            snap.sealing.removeAll { $0.graph === frozen }
             snap.segments.append(live)
         }
         // Its rows map is the indexer's to drop; holding it would keep the whole graph in memory.
@@ -94,7 +103,8 @@ extension DocumentCollection {
     private func compactNow() throws {
         try seal()
         let old = snapshot.segments
-        guard old.count > 1 || old.contains(where: { $0.tombstones.count > 0 || isLight($0.segment.parameters) }) else { return }
+        guard old.count > 1 || old.contains(where: { $0.tombstones.count > 0 || isLight($0.segment.parameters) || $0.segment.postings == nil })
+        else { return }
         var vectors: [Float] = []
         var chunkIDs: [UInt64] = []
         for live in old {
@@ -107,7 +117,11 @@ extension DocumentCollection {
         try vectors.withUnsafeBufferPointer {
             _ = try index.insert(contentsOf: $0, ids: chunkIDs, threads: ProcessInfo.processInfo.activeProcessorCount)
         }
-        let merged = try writeSegment(index) { db, segmentID, _ in
+        let text = InvertedIndex(merging: try old.map { live in
+            guard let t = live.text else { throw KuraError.io(path: live.segment.path, reason: "segment has no lexical index to merge") }
+            return (t, { !live.tombstones.contains(Int($0)) })
+        })
+        let merged = try writeSegment(index, text: text) { db, segmentID, _ in
             let update = try BoundStatement(db, sql: "UPDATE chunk SET segment_id = ?, segment_row = ? WHERE id = ?")
             for (row, chunkID) in chunkIDs.enumerated() {
                 update.bind(1, segmentID)
@@ -132,24 +146,30 @@ extension DocumentCollection {
         let snap = snapshot
         let growing = snap.growing.count - snap.growing.deletedCount
         let lightGrowing = growing > 0 && isLight(snap.growing.parameters) && (snap.segments.isEmpty || growing >= Self.compactGrowingRows)
-        let segments = snap.segments.count > 1 || snap.segments.contains { $0.tombstones.count > 0 || isLight($0.segment.parameters) }
+        let segments =
+            snap.segments.count > 1 || snap.segments.contains { $0.tombstones.count > 0 || isLight($0.segment.parameters) || $0.segment.postings == nil }
         return lightGrowing || !snap.sealing.isEmpty || segments
     }
 
     static let compactGrowingRows = 1000
 
-    /// Writes `index` as a new segment file and records it, running `record` in the same transaction with
-    /// the segment's id and the rows the file holds as deleted.
-    private func writeSegment(_ index: HNSWIndex, record: (Database, Int64, Bitset) throws -> Void) throws -> LiveSegment {
+    /// Writes `index`, with `text` as its postings, as a new segment file and records it, running `record`
+    /// in the same transaction with the segment's id and the rows the file holds as deleted.
+    private func writeSegment(_ index: HNSWIndex, text: InvertedIndex, record: (Database, Int64, Bitset) throws -> Void) throws -> LiveSegment {
+        guard text.documents == index.count else {
+            throw KuraError.io(path: store.directory, reason: "a segment of \(index.count) rows with a lexical index of \(text.documents)")
+        }
         let dir = store.segmentDirectory(info.id)
         try Durable.createDirectory(dir)
         let name = "\(info.id)/\(UUID().uuidString.lowercased()).kseg"
         let path = "\(store.segmentsDirectory)/\(name)"
         let writing = [InFlight.begin(store.directory, "segments/" + name), InFlight.begin(store.directory, "segments/" + name + ".tmp")]
         defer { for token in writing { token.end() } }
-        try SegmentWriter.write(index, to: path)
+        try SegmentWriter.write(index, to: path, postings: PostingsWriter.write(text))
         do {
             let segment = try Segment(path: path)
+            guard let postings = segment.postings else { throw KuraError.corruptFile(path: path, reason: "written without its postings") }
+            let section = try PostingsSection(postings, path: path)
             let id = try store.write { db -> Int64 in
                 try db.execute(
                     sql: "INSERT INTO segment (collection_id, file, rows, bytes, header_crc, created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -158,7 +178,7 @@ extension DocumentCollection {
                 try record(db, id, segment.fileTombstones)
                 return id
             }
-            return LiveSegment(id: id, segment: segment, tombstones: segment.fileTombstones)
+            return LiveSegment(id: id, segment: segment, tombstones: segment.fileTombstones, text: .section(section))
         } catch {
             unlink(path)
             throw error

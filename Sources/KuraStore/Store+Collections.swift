@@ -35,18 +35,20 @@ extension Store {
         guard (1...65_536).contains(info.dimension) else { throw KuraError.invalidArgument("dimension must be in 1...65536, got \(info.dimension)") }
         try info.parameters.validate()
         guard info.sealThreshold >= 1 else { throw KuraError.invalidArgument("the seal threshold must be at least 1") }
+        _ = try info.analyzer.make()  // a missing MeCab is refused here, not at the first write
         return try write { db in
             if try Int.fetchOne(db, sql: "SELECT 1 FROM collection WHERE name = ?", arguments: [info.name]) != nil {
                 throw KuraError.conflict("collection '\(info.name)' already exists")
             }
             try db.execute(
                 sql: """
-                    INSERT INTO collection (name, dimension, metric, embedder, m, ef_construction, ef_search, encoding, seal_threshold, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO collection (name, dimension, metric, embedder, m, ef_construction, ef_search, encoding, seal_threshold, created_at, analyzer)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     info.name, info.dimension, info.metric.rawValue, info.embedder, info.parameters.m, info.parameters.efConstruction,
                     info.parameters.efSearch, info.parameters.encoding.rawValue, info.sealThreshold, Date().timeIntervalSince1970,
+                    info.analyzer.rawValue,
                 ])
             var created = info
             created.id = db.lastInsertedRowID

@@ -30,18 +30,22 @@ extension DocumentCollection {
                 }
             }
         }
+        // Analysis runs before the writer lock, so concurrent writers analyse in parallel.
+        let terms = analyze(records.flatMap { $0.chunks.map(\.text) })
         writer.lock()
         defer { writer.unlock() }
         try checkLive()
         try recoverBeforeWriting()
         var result = UpsertResult()
         var removed: [Removed] = []
-        var added: [(Int64, [Float])] = []
+        var added: [(chunkID: Int64, vector: [Float], terms: [String])] = []
+        var firstChunk = 0
         let now = Date().timeIntervalSince1970
         try store.write { db in
             let statements = try UpsertStatements(db)
             for r in records {
                 let hash = r.contentHash
+                defer { firstChunk += r.chunks.count }
                 let existing = try statements.existing(collection: info.id, externalID: r.id)
                 if existing?.hash == hash {
                     result.unchanged.append(r.id)
@@ -62,7 +66,7 @@ extension DocumentCollection {
                 for (ordinal, c) in r.chunks.enumerated() {
                     let chunkID = try store.nextChunkID(db)
                     try statements.insertChunk(id: chunkID, collection: info.id, document: docID, ordinal: ordinal, c)
-                    added.append((chunkID, c.vector))
+                    added.append((chunkID, c.vector, terms[firstChunk + ordinal]))
                 }
                 result.written.append(r.id)
             }

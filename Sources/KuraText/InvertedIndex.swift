@@ -41,6 +41,33 @@ public struct InvertedIndex: Sendable {
         return row
     }
 
+    /// The rows of `parts`, in order, renumbered from 0 without those `keep` refuses: compaction's merge.
+    /// Postings stay in row order because each part's rows come after the previous part's.
+    public init(merging parts: [(index: LexicalIndex, keep: (UInt32) -> Bool)]) {
+        self.init()
+        for (index, keep) in parts {
+            var renumbered = [UInt32](repeating: .max, count: index.rows)
+            for r in 0..<UInt32(index.rows) where keep(r) {
+                renumbered[Int(r)] = UInt32(lengths.count)
+                let length = index.length(r)
+                lengths.append(length)
+                totalLength += Int(length)
+            }
+            index.forEachTerm { term, rows, frequencies in
+                var id = terms[term] ?? -1
+                for (r, tf) in zip(rows, frequencies) where Int(r) < renumbered.count && renumbered[Int(r)] != .max {
+                    if id < 0 {
+                        id = lists.count
+                        terms[term] = id
+                        lists.append(PostingList())
+                    }
+                    lists[id].rows.append(renumbered[Int(r)])
+                    lists[id].frequencies.append(tf)
+                }
+            }
+        }
+    }
+
     public func postings(_ term: String) -> PostingList? { terms[term].map { lists[$0] } }
 
     public var stats: LexicalStats { LexicalStats(documents: documents, totalLength: totalLength) }

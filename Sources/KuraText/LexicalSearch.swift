@@ -9,40 +9,73 @@ public struct LexicalHit: Sendable, Equatable {
     }
 }
 
-/// A part of a collection's lexical index: a segment's postings section or the growing part's index,
-/// with what its rows are. `id(row)` gives a row's id, or nil when the row is deleted or filtered out.
-public struct LexicalPart {
-    enum Postings {
-        case section(PostingsSection)
-        case memory(InvertedIndex)
+/// The lexical index of some rows: a segment's postings section, mapped, or an index in memory.
+public enum LexicalIndex: Sendable {
+    case section(PostingsSection)
+    case memory(InvertedIndex)
+
+    /// Rows covered, deleted ones included.
+    public var rows: Int {
+        switch self {
+        case .section(let s): s.rows
+        case .memory(let m): m.documents
+        }
     }
 
-    let postings: Postings
-    let id: (UInt32) -> Int64?
-
-    public init(section: PostingsSection, id: @escaping (UInt32) -> Int64?) {
-        postings = .section(section)
-        self.id = id
-    }
-
-    public init(memory: InvertedIndex, id: @escaping (UInt32) -> Int64?) {
-        postings = .memory(memory)
-        self.id = id
+    /// A row's length in terms.
+    public func length(_ row: UInt32) -> UInt32 {
+        switch self {
+        case .section(let s): s.length(row)
+        case .memory(let m): Int(row) < m.lengths.count ? m.lengths[Int(row)] : 0
+        }
     }
 
     var stats: LexicalStats {
-        switch postings {
+        switch self {
         case .section(let s): LexicalStats(documents: s.rows, totalLength: s.totalLength)
         case .memory(let m): m.stats
         }
     }
 
     func df(_ term: String) -> Int {
-        switch postings {
+        switch self {
         case .section(let s): s.term(term)?.df ?? 0
         case .memory(let m): m.postings(term)?.rows.count ?? 0
         }
     }
+
+    /// Calls `body` with every term and its postings, in no particular order.
+    public func forEachTerm(_ body: (String, _ rows: [UInt32], _ frequencies: [UInt32]) -> Void) {
+        switch self {
+        case .section(let s):
+            for (term, entry) in s.allTerms() {
+                let (rows, tfs) = s.decodeAll(entry)
+                body(term, rows, tfs)
+            }
+        case .memory(let m):
+            for (term, i) in m.terms { body(term, m.lists[i].rows, m.lists[i].frequencies) }
+        }
+    }
+}
+
+/// A part of a collection's lexical index with what its rows are: `id(row)` gives a row's id, or nil
+/// when the row is deleted or filtered out.
+public struct LexicalPart {
+    let index: LexicalIndex
+    let id: (UInt32) -> Int64?
+
+    public init(_ index: LexicalIndex, id: @escaping (UInt32) -> Int64?) {
+        self.index = index
+        self.id = id
+    }
+
+    public init(section: PostingsSection, id: @escaping (UInt32) -> Int64?) { self.init(.section(section), id: id) }
+
+    public init(memory: InvertedIndex, id: @escaping (UInt32) -> Int64?) { self.init(.memory(memory), id: id) }
+
+    var stats: LexicalStats { index.stats }
+
+    func df(_ term: String) -> Int { index.df(term) }
 }
 
 /// BM25 top-k over the parts of a collection's index. Segments are walked with block-max MaxScore: query
@@ -67,7 +100,7 @@ public enum LexicalSearch {
         guard k > 0, let q = prepare(terms, parts, bm25, maxTerms) else { return [] }
         var top = TopK(k: k)
         for part in parts {
-            switch part.postings {
+            switch part.index {
             case .memory(let m): scoreAll(m, q.terms, q.weights, q.norms, part.id, &top)
             case .section(let s): MaxScore.run(s, q.terms, q.weights, q.norms, part.id, &top)
             }
@@ -80,7 +113,7 @@ public enum LexicalSearch {
         guard k > 0, let q = prepare(terms, parts, bm25, maxTerms) else { return [] }
         var top = TopK(k: k)
         for part in parts {
-            switch part.postings {
+            switch part.index {
             case .memory(let m): scoreAll(m, q.terms, q.weights, q.norms, part.id, &top)
             case .section(let s):
                 var scores: [UInt32: Double] = [:]

@@ -74,6 +74,35 @@ public struct PostingsSection: @unchecked Sendable {
         }
     }
 
+    /// Decodes everything and checks what opening does not: terms in strictly ascending byte order, each
+    /// entry sound, rows strictly ascending and below `rows`, as many as the entry's df, frequencies of at
+    /// least 1, and row lengths that add up to the total. One line per problem, at most `limit`.
+    public func check(limit: Int = 10) -> [String] {
+        var problems: [String] = []
+        var previous: [UInt8]? = nil
+        var named = 0
+        for i in 0..<termCount where problems.count < limit {
+            let e = termTable + i * PostingsFormat.termEntrySize
+            let (at, n) = (termBytes + Int(Self.u32(p, e)), Int(Self.u32(p, e + 4)))
+            guard at + n <= postings, let t = entry(i) else {
+                problems.append("term \(i): entry out of bounds")
+                continue
+            }
+            let bytes = Array(p[at..<(at + n)])
+            if let previous, !previous.lexicographicallyPrecedes(bytes) { problems.append("term \(i) is out of order") }
+            previous = bytes
+            named += 1
+            let (rows, tfs) = decodeAll(t)
+            let ascending = zip(rows, rows.dropFirst()).allSatisfy { $0 < $1 }
+            if rows.count != t.df || !ascending || (rows.last.map { Int($0) >= self.rows } ?? false) || tfs.contains(0) {
+                problems.append("term '\(String(decoding: bytes, as: UTF8.self))': \(rows.count) rows decoded for df \(t.df), or rows out of order or range")
+            }
+        }
+        let sum = (0..<UInt32(rows)).reduce(0) { $0 + Int(length($1)) }
+        if sum != totalLength && problems.count < limit { problems.append("row lengths add up to \(sum), the header says \(totalLength)") }
+        return problems
+    }
+
     private func compare(entry i: Int, _ key: UnsafeBufferPointer<UInt8>) -> Int {
         let e = termTable + i * PostingsFormat.termEntrySize
         let at = termBytes + Int(Self.u32(p, e)), n = Int(Self.u32(p, e + 4))

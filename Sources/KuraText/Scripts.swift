@@ -1,6 +1,16 @@
 /// Which characters belong to CJK scripts: Han, Hiragana, Katakana (with the prolonged sound mark) and
 /// Hangul, and the runs they form in UTF-8 text.
-enum Scripts {
+public enum Scripts {
+    /// The share of `text`'s letters and digits that are CJK (0 for text without any).
+    public static func cjkShare(_ text: String) -> Double {
+        var cjk = 0, all = 0
+        for s in text.unicodeScalars where s.properties.isAlphabetic || s.properties.numericType != nil {
+            all += 1
+            if isCJK(s.value) { cjk += 1 }
+        }
+        return all == 0 ? 0 : Double(cjk) / Double(all)
+    }
+
     static func isCJK(_ v: UInt32) -> Bool {
         switch v {
         case 0x3005, 0x3006, 0x3007: true  // 々 〆 〇

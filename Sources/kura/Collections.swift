@@ -3,6 +3,7 @@ import Foundation
 import KuraCore
 import KuraIndex
 import KuraStore
+import KuraText
 
 struct Collections: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,8 +22,13 @@ struct CollectionsCreate: ParsableCommand {
     @Option(name: .customLong("ef-search"), help: "Default search candidate list.") var efSearch: Int = 64
     @Option(name: .customLong("seal-threshold"), help: "Vectors in the growing graph before it is sealed into a segment.")
     var sealThreshold: Int = CollectionInfo.defaultSealThreshold
+    @Option(help: "Lexical analyzer: \(AnalyzerName.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var analyzer: String = AnalyzerName.default.rawValue
 
     func validate() throws {
+        guard AnalyzerName(name: analyzer) != nil else {
+            throw ValidationError("unknown analyzer '\(analyzer)'; use \(AnalyzerName.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         guard Metric(name: metric) != nil else { throw ValidationError("unknown metric '\(metric)'; use cosine, ip or l2") }
         guard dimension > 0 else { throw ValidationError("--dimension must be positive") }
         guard sealThreshold > 0 else { throw ValidationError("--seal-threshold must be positive") }
@@ -31,8 +37,10 @@ struct CollectionsCreate: ParsableCommand {
     func run() throws {
         let params = HNSWParameters(m: m, efConstruction: efConstruction, efSearch: efSearch)
         let info = try store.open().createCollection(
-            CollectionInfo(name: name, dimension: dimension, metric: Metric(name: metric)!, parameters: params, sealThreshold: sealThreshold))
-        print("created collection \(info.name) (dimension \(info.dimension), \(info.metric.rawValue))")
+            CollectionInfo(
+                name: name, dimension: dimension, metric: Metric(name: metric)!, parameters: params, sealThreshold: sealThreshold,
+                analyzer: AnalyzerName(name: analyzer)!))
+        print("created collection \(info.name) (dimension \(info.dimension), \(info.metric.rawValue), analyzer \(info.analyzer.rawValue))")
     }
 }
 
@@ -44,9 +52,9 @@ struct CollectionsList: ParsableCommand {
     func run() throws {
         let all = try store.open().listCollections()
         if json {
-            print(jsonLine(all.map { ["name": $0.name, "dimension": $0.dimension, "metric": $0.metric.rawValue] as [String: Any] }))
+            print(jsonLine(all.map { ["name": $0.name, "dimension": $0.dimension, "metric": $0.metric.rawValue, "analyzer": $0.analyzer.rawValue] as [String: Any] }))
         } else {
-            for c in all { print("\(c.name)\t\(c.dimension)\t\(c.metric.rawValue)") }
+            for c in all { print("\(c.name)\t\(c.dimension)\t\(c.metric.rawValue)\t\(c.analyzer.rawValue)") }
         }
     }
 }

@@ -53,6 +53,41 @@ import Testing
         }
     }
 
+    /// An embedder that learnt no CJK (as the native MiniLM): hybrid ranks a Japanese query by its lexical
+    /// list alone, and an English one by fusion still.
+    struct EnglishOnly: Embedder {
+        let inner: HashEmbedder
+        var id: String { inner.id }
+        var dimension: Int { inner.dimension }
+        var tokenCounter: any TokenCounter { inner.tokenCounter }
+        var coversCJK: Bool { false }
+        func embed(_ texts: [String]) throws -> [[Float]] { try inner.embed(texts) }
+    }
+
+    @Test func hybridLeavesOutAnEmbedderThatCannotReadTheQuery() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let c = try collection()
+        let english = EnglishOnly(inner: embedder)
+        _ = try c.upsert([
+            Record(id: "ja1", text: "ポッドのログを確認する方法", metadata: "{}", vector: embedder.vector("ポッドのログを確認する方法")),
+            Record(id: "ja2", text: "ノードを退避させる手順とログ", metadata: "{}", vector: embedder.vector("ノードを退避させる手順とログ")),
+        ])
+        let r = Retriever(collection: c, embedder: english)
+        func search(_ text: String, _ mode: Retriever.Mode) throws -> [Retriever.Result] {
+            var q = Retriever.Query(text: text, k: 5)
+            q.mode = mode
+            return try r.search(q)
+        }
+        let lexical = try search("ログを確認", .lexical)
+        #expect(lexical.first?.documentID == "ja1")
+        #expect(try search("ログを確認", .hybrid) == lexical)
+        #expect(try search("pods zeppelin", .hybrid) != search("pods zeppelin", .lexical), "English queries are fused")
+        let both = Retriever(collection: c, embedder: embedder)
+        var q = Retriever.Query(text: "ログを確認", k: 5)
+        q.mode = .hybrid
+        #expect(try both.search(q) != lexical, "an embedder that covers CJK is fused in")
+    }
+
     @Test func modesAndFusion() throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let r = Retriever(collection: try collection(), embedder: embedder)

@@ -79,7 +79,8 @@ import Testing
         #expect(a < b && b < c, "ids \(a), \(b), \(c)")
     }
 
-    /// The table rebuild of migration v7 keeps every collection, document and chunk, and the foreign keys.
+    /// The table rebuild of migration v7 keeps every collection, document and chunk, and the foreign keys;
+    /// v8 then drops the FTS5 tables and their triggers.
     @Test func theAutoincrementMigrationKeepsEverything() throws {
         let dir = StoreFixtures.tempDir("v7")
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -101,6 +102,8 @@ import Testing
         let store = try Store(directory: dir)
         #expect(try store.listCollections().map(\.name) == ["a", "b"])
         #expect(try store.collection("b").stats().documents == 1)
+        #expect(try store.listCollections().allSatisfy { $0.analyzer == .auto }, "v8 gives older collections the default analyzer")
+        #expect(try store.db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master WHERE name LIKE '%fts%'") } == 0, "v8 drops FTS5")
         #expect(try StoreFixtures.collection(store, name: "c", dimension: d).info.id == 6)
         try store.deleteCollection("b")
         #expect(try store.db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM document") } == 0, "the cascade still holds")

@@ -11,6 +11,10 @@ import Synchronization
 /// Parallel over batches, one OpenBLAS thread per worker: small sgemms scale better side by side than
 /// split inside the library.
 public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
+    /// all-MiniLM-L6-v2 learnt English: its vocabulary holds CJK characters one by one, and its vectors
+    /// of Japanese text rank known items no better than chance (MRR@10 0.05 on the man pages set).
+    public var coversCJK: Bool { false }
+
     public static let defaultModelDirectory = "models/all-MiniLM-L6-v2"
     /// Texts per forward pass: large enough for efficient sgemm, small enough to spread over threads.
     public static let batchSize = 16
