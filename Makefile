@@ -87,6 +87,7 @@ bench-embed: build model
 ## wrk at 32 connections against Kura's query route (vector and text queries) and Chroma's server:
 ## writes $(RESULTS)/http-query.{jsonl,md}.
 bench-http: build
+	@dpkg -s wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk; }
 	Benchmarks/http/run.sh
 
 ## The long crash run (200 rounds of kill -9 during ingest and compaction); `make test` runs 20.

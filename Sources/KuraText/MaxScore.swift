@@ -73,7 +73,7 @@ enum MaxScore {
                     var score = scores[slot]
                     scores[slot] = 0
                     let doc = start + UInt32(slot)
-                    guard score * (1 + margin) + (essential > 0 ? prefix[essential - 1] : 0) >= threshold, let rowID = id(doc) else { continue }
+                    guard score * (1 + margin) + (essential > 0 ? prefix[essential - 1] : 0) >= threshold else { continue }
                     var ranks = true
                     var i = essential - 1
                     while i >= 0 {
@@ -87,7 +87,8 @@ enum MaxScore {
                         }
                         i -= 1
                     }
-                    guard ranks else { continue }
+                    // The id (a deleted or filtered row has none) is looked up only for a row that can enter.
+                    guard ranks, Float(score) >= top.threshold, let rowID = id(doc) else { continue }
                     top.offer(rowID, Float(score))
                     if Double(top.threshold) > threshold {
                         threshold = Double(top.threshold)
