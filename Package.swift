@@ -34,7 +34,9 @@ let package = Package(
         .target(name: "KuraText", dependencies: ["KuraCore", "CICU", "CStemmer", "CMeCab"], swiftSettings: fast),
         .target(
             name: "KuraStore",
-            dependencies: ["KuraIndex", "KuraCore", "KuraText", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")],
+            dependencies: [
+                "KuraIndex", "KuraCore", "KuraText", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: fast),
         .target(name: "KuraHTTPClient", dependencies: ["KuraCore", "CCurl"], swiftSettings: fast),
         .target(name: "KuraEmbed", dependencies: ["KuraCore", "KuraHTTPClient", "CKuraKernels", "COpenBLAS"], swiftSettings: fast),
@@ -43,7 +45,8 @@ let package = Package(
         .target(
             name: "KuraServer",
             dependencies: [
-                "KuraCore", "KuraEmbed", "KuraHTTPClient", "KuraIngest", "KuraRetrieval", "KuraStore", "KuraText", .product(name: "Hummingbird", package: "hummingbird"),
+                "KuraCore", "KuraEmbed", "KuraHTTPClient", "KuraIngest", "KuraRetrieval", "KuraStore", "KuraText",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -70,7 +73,8 @@ let package = Package(
                 "KuraServer", "KuraCore", "KuraEmbed", "KuraRetrieval", "KuraStore", "KuraTesting", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "GRDB", package: "GRDB.swift"),
             ]),
-        .testTarget(name: "KuraStoreTests", dependencies: ["KuraStore", "KuraText", "KuraIndex", "KuraTesting", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "KuraStoreTests", dependencies: ["KuraStore", "KuraText", "KuraIndex", "KuraTesting", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )
 

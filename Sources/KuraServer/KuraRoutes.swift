@@ -25,7 +25,8 @@ enum KuraRoutes {
             let info = try await blocking {
                 let dimension = try body.dimension ?? service.embedder.resolvedDimension()
                 let embedderID = body.dimension == nil || body.dimension == service.embedder.dimension ? service.embedder.id : ""
-                return try service.store.createCollection(CollectionInfo(name: body.name, dimension: dimension, metric: metric, embedder: embedderID, analyzer: body.analyzer))
+                return try service.store.createCollection(
+                    CollectionInfo(name: body.name, dimension: dimension, metric: metric, embedder: embedderID, analyzer: body.analyzer))
             }
             return try JSONResponse.make(describe(info), status: .created)
         }

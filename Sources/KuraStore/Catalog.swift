@@ -165,7 +165,8 @@ enum Catalog {
         m.registerMigration("v8-own-lexical-index") { db in
             try db.execute(sql: "ALTER TABLE collection ADD COLUMN analyzer TEXT NOT NULL DEFAULT 'auto'")
             // The triggers GRDB made to mirror chunk text (their names are GRDB's), then the tables.
-            for trigger in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '\\_\\_chunk\\_fts%' ESCAPE '\\'") {
+            for trigger in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '\\_\\_chunk\\_fts%' ESCAPE '\\'")
+            {
                 try db.execute(sql: "DROP TRIGGER \"\(trigger)\"")
             }
             try db.execute(sql: "DROP TABLE IF EXISTS chunk_fts_vocab; DROP TABLE IF EXISTS chunk_fts")

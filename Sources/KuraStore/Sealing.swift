@@ -117,10 +117,11 @@ extension DocumentCollection {
         try vectors.withUnsafeBufferPointer {
             _ = try index.insert(contentsOf: $0, ids: chunkIDs, threads: ProcessInfo.processInfo.activeProcessorCount)
         }
-        let text = InvertedIndex(merging: try old.map { live in
-            guard let t = live.text else { throw KuraError.io(path: live.segment.path, reason: "segment has no lexical index to merge") }
-            return (t, { !live.tombstones.contains(Int($0)) })
-        })
+        let text = InvertedIndex(
+            merging: try old.map { live in
+                guard let t = live.text else { throw KuraError.io(path: live.segment.path, reason: "segment has no lexical index to merge") }
+                return (t, { !live.tombstones.contains(Int($0)) })
+            })
         let merged = try writeSegment(index, text: text) { db, segmentID, _ in
             let update = try BoundStatement(db, sql: "UPDATE chunk SET segment_id = ?, segment_row = ? WHERE id = ?")
             for (row, chunkID) in chunkIDs.enumerated() {

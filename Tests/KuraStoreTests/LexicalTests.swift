@@ -53,7 +53,9 @@ struct LexicalTests {
         var rows: [(id: Int64, text: String, live: Bool)] = []
         var rowOf: [String: Int] = [:]
         func upsert(_ ids: Range<Int>, version: Int) throws {
-            let records = ids.map { Record(id: "d\($0)", text: Self.text($0 * 7 + version), metadata: #"{"even": \#($0 % 2 == 0)}"#, vector: [1, Float($0), 0, 1]) }
+            let records = ids.map {
+                Record(id: "d\($0)", text: Self.text($0 * 7 + version), metadata: #"{"even": \#($0 % 2 == 0)}"#, vector: [1, Float($0), 0, 1])
+            }
             _ = try c.upsert(records)
             let added = try store.db.read { db in
                 try Row.fetchAll(
