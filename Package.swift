@@ -40,7 +40,7 @@ let package = Package(
             swiftSettings: fast),
         .target(name: "KuraHTTPClient", dependencies: ["KuraCore", "CCurl"], swiftSettings: fast),
         .target(name: "KuraEmbed", dependencies: ["KuraCore", "KuraHTTPClient", "CKuraKernels", "COpenBLAS"], swiftSettings: fast),
-        .target(name: "KuraIngest", dependencies: ["KuraCore", "KuraEmbed", "KuraHTTPClient", "KuraStore"], swiftSettings: fast),
+        .target(name: "KuraIngest", dependencies: ["KuraCore", "KuraEmbed", "KuraHTTPClient", "KuraStore", "KuraText"], swiftSettings: fast),
         .target(name: "KuraRetrieval", dependencies: ["KuraCore", "KuraEmbed", "KuraStore", "KuraText"], swiftSettings: fast),
         .target(
             name: "KuraServer",
@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "KuraIndexTests", dependencies: ["KuraIndex", "KuraBench", "KuraTesting"]),
         .testTarget(name: "KuraBenchTests", dependencies: ["KuraBench"]),
         .testTarget(name: "KuraEmbedTests", dependencies: ["KuraEmbed", "KuraHTTPClient", "CKuraKernels", "KuraTesting"]),
-        .testTarget(name: "KuraIngestTests", dependencies: ["KuraIngest", "KuraEmbed", "KuraStore", "KuraTesting"]),
+        .testTarget(name: "KuraIngestTests", dependencies: ["KuraIngest", "KuraEmbed", "KuraStore", "KuraText", "KuraTesting"]),
         .testTarget(name: "KuraRetrievalTests", dependencies: ["KuraRetrieval", "KuraText", "KuraIngest", "KuraEmbed", "KuraStore"]),
         .testTarget(
             name: "KuraServerTests",

@@ -3,6 +3,7 @@ import KuraCore
 import KuraEmbed
 import KuraIngest
 import KuraStore
+import KuraText
 
 /// KAITO's `/persist` and `/load`: a collection's documents as JSONL (`documents.jsonl` under the path).
 /// A snapshot is written to a temporary file, fsynced, renamed and its directory fsynced, so a crash
@@ -56,7 +57,9 @@ enum Snapshots {
             DocumentInput(id: $0.id, text: $0.text, metadata: try JSONDecoder().decode(JSONValue.self, from: Data($0.metadata.utf8)))
         }
         let embedder = service.embedder
-        let info = CollectionInfo(name: name, dimension: try embedder.resolvedDimension(), metric: .cosine, embedder: embedder.id)
+        // An index loaded over another keeps its analyzer.
+        let analyzer = try service.store.listCollections().first { $0.name == name }?.analyzer ?? .default
+        let info = CollectionInfo(name: name, dimension: try embedder.resolvedDimension(), metric: .cosine, embedder: embedder.id, analyzer: analyzer)
         let staging = try service.store.createStagingCollection(info)
         defer { service.store.endStaging(staging.name) }
         do {

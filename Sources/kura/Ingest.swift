@@ -4,6 +4,7 @@ import KuraCore
 import KuraEmbed
 import KuraIngest
 import KuraStore
+import KuraText
 
 struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,8 +29,14 @@ struct Ingest: ParsableCommand {
     var url: String? = ProcessInfo.processInfo.environment["KURA_URL"].flatMap { $0.isEmpty ? nil : $0 }
     @Option(name: .customLong("api-key-file"), help: "With --url: a file whose first line is the server's bearer key (default: $KURA_API_KEY).")
     var apiKeyFile: String?
+    @Option(help: "Lexical analyzer of a collection this creates (\(AnalyzerName.allCases.map(\.rawValue).joined(separator: ", ")); default auto).")
+    var analyzer: String?
 
     func validate() throws {
+        if let analyzer, AnalyzerName(name: analyzer) == nil {
+            throw ValidationError("unknown analyzer '\(analyzer)'; use \(AnalyzerName.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if url != nil && analyzer != nil { throw ValidationError("--analyzer applies to a local data directory; create the collection on the server instead") }
         if url != nil && vectors { throw ValidationError("--vectors loads a local data directory; it cannot be combined with --url") }
         if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) { throw ValidationError("--url must start with http:// or https://") }
         guard batch > 0 else { throw ValidationError("--batch must be positive") }
@@ -54,7 +61,7 @@ struct Ingest: ParsableCommand {
             return
         }
         let embedder = try embedding.make()
-        let target = try EmbeddedCollection.open(store, name: collection, embedder: embedder)
+        let target = try EmbeddedCollection.open(store, name: collection, embedder: embedder, analyzer: analyzer.flatMap(AnalyzerName.init(name:)))
         var options = IngestPipeline.Options()
         options.chunkTokens = chunkTokens
         options.overlap = overlap

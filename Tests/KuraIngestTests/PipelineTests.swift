@@ -2,6 +2,7 @@ import Foundation
 import KuraCore
 import KuraEmbed
 import KuraStore
+import KuraText
 import Synchronization
 import Testing
 
@@ -78,5 +79,17 @@ final class CountingEmbedder: Embedder, Sendable {
         _ = try EmbeddedCollection.open(store, name: "docs", embedder: HashEmbedder(dimension: 16))
         let error = #expect(throws: KuraError.self) { try EmbeddedCollection.open(store, name: "docs", embedder: HashEmbedder(dimension: 8)) }
         #expect("\(error!)".contains("hash:16"))
+    }
+
+    /// `--analyzer` picks the analyzer of a collection being created and is refused for one that has another.
+    @Test func theAnalyzerIsChosenAtCreation() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try Store(directory: dir + "/data")
+        let embedder = HashEmbedder(dimension: 16)
+        #expect(try EmbeddedCollection.open(store, name: "ja", embedder: embedder, analyzer: .ja).info.analyzer == .ja)
+        #expect(try EmbeddedCollection.open(store, name: "ja", embedder: embedder).info.analyzer == .ja, "reopened as it is")
+        #expect(try EmbeddedCollection.open(store, name: "plain", embedder: embedder).info.analyzer == .auto)
+        let error = #expect(throws: KuraError.self) { try EmbeddedCollection.open(store, name: "ja", embedder: embedder, analyzer: .standard) }
+        #expect("\(error!)".contains("uses the ja analyzer"))
     }
 }
