@@ -75,11 +75,12 @@ public struct Retriever: Sendable {
 
     private func ranked(_ q: Query, mode: Mode, k: Int) throws -> [Result] {
         if mode == .hybrid { return try hybrid(q, k: k) }
+        let allowed = try allowedChunks(q)
         let hits: [(Int64, Double)]
         if mode == .dense {
-            hits = try dense(q, vector: try queryVector(q), k: k).map { ($0.chunkID, Double($0.score)) }
+            hits = try dense(q, vector: try queryVector(q), k: k, allowed: allowed).map { ($0.chunkID, Double($0.score)) }
         } else {
-            hits = try collection.lexicalSearch(q.text!, k: k, filter: q.filter).map { ($0.chunkID, Double($0.score)) }
+            hits = try collection.lexicalSearch(q.text!, k: k, allowed: allowed).map { ($0.chunkID, Double($0.score)) }
         }
         let stored = try collection.chunks(hits.map(\.0))
         return hits.compactMap { id, score in stored[id].map { Self.result($0, score: score) } }
@@ -100,8 +101,10 @@ public struct Retriever: Sendable {
         }
         let depth = max(k * 4, 50)
         let vector = try queryVector(q)
+        let allowed = try allowedChunks(q)
         let lists = [
-            try dense(q, vector: vector, k: depth).map(\.chunkID), try collection.lexicalSearch(q.text!, k: depth, filter: q.filter).map(\.chunkID),
+            try dense(q, vector: vector, k: depth, allowed: allowed).map(\.chunkID),
+            try collection.lexicalSearch(q.text!, k: depth, allowed: allowed).map(\.chunkID),
         ]
         let stored = try collection.chunks(Array(Set(lists.joined())))
         let documentOf = stored.mapValues(\.documentID)
@@ -135,9 +138,13 @@ public struct Retriever: Sendable {
         return try embedder.embed([q.text!])[0]
     }
 
-    private func dense(_ q: Query, vector: [Float], k: Int) throws -> [Hit] {
-        let allowed = try q.filter.map { try collection.chunkIDs(matching: $0) }
-        return try collection.search(vector, k: k, ef: q.ef.map { max($0, k) }, allowed: allowed)
+    /// The chunks the query's filter admits (nil: every chunk), read once per search for every list.
+    private func allowedChunks(_ q: Query) throws -> Set<Int64>? {
+        try q.filter.map { try collection.chunkIDs(matching: $0) }
+    }
+
+    private func dense(_ q: Query, vector: [Float], k: Int, allowed: Set<Int64>?) throws -> [Hit] {
+        try collection.search(vector, k: k, ef: q.ef.map { max($0, k) }, allowed: allowed)
     }
 
     /// Reciprocal rank fusion: each list adds 1 / (k + rank) (rank from 1) to an item; best first, ties

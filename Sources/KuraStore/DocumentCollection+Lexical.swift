@@ -12,10 +12,14 @@ extension DocumentCollection {
     /// in Lucene. `filter` applies during the walk. The score is BM25's; `distance` is its negation.
     /// - Throws: what reading the catalog throws (the filter's chunk ids, a first recovery).
     public func lexicalSearch(_ query: String, k: Int, filter: MetadataFilter? = nil) throws -> [Hit] {
+        try lexicalSearch(query, k: k, allowed: filter.map { try chunkIDs(matching: $0) })
+    }
+
+    /// The same with the filter's chunks given (nil: every chunk), for callers that search several ways.
+    public func lexicalSearch(_ query: String, k: Int, allowed: Set<Int64>?) throws -> [Hit] {
         if !recovered.load(ordering: .acquiring) { try indexer.sync { try ensureRecovered() } }
         let terms = analyzer.terms(query)
         guard !terms.isEmpty, k > 0 else { return [] }
-        let allowed = try filter.map { try chunkIDs(matching: $0) }
         return LexicalSearch.search(terms, in: lexicalParts(snapshot, allowed: allowed), k: k).map {
             Hit(chunkID: $0.id, distance: -$0.score, score: $0.score)
         }

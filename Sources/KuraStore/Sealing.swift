@@ -40,9 +40,6 @@ extension DocumentCollection {
     private func freeze() throws -> MemoryPart? {
         let growing = snapshot.growing
         guard growing.count > 0 else { return nil }
-        guard growingText.documents == growing.count else {
-            throw KuraError.io(path: store.directory, reason: "the growing graph holds \(growing.count) rows but its lexical index \(growingText.documents)")
-        }
         let fresh = try Self.makeGrowing(info)
         let frozen = MemoryPart(graph: growing, text: growingText)
         frozenRows.append((growing, growingRows))

@@ -14,6 +14,8 @@ enum Normalizer {
             return ascii
         }
         let source = Array(text.utf16)
+        // ICU counts in Int32; a text it cannot take (over a gigabyte) is only case-folded.
+        guard source.count <= Int(Int32.max) / 2 - 16 else { return Array(text.lowercased().utf8) }
         var capacity = source.count + source.count / 2 + 16
         while true {
             var out = [UInt16](repeating: 0, count: capacity)

@@ -10,6 +10,8 @@ final class WordBreaker: Sendable {
     /// The word segments of `text` (UTF-8) as ranges of it.
     func words(_ text: ArraySlice<UInt8>) -> [Range<Int>] {
         guard !text.isEmpty else { return [] }
+        // ICU counts in Int32: a text it cannot take (over a gigabyte) is one segment, too long to be a term.
+        guard text.count <= Int(Int32.max) / 2 else { return [text.startIndex..<text.endIndex] }
         return pool.with { find(text, $0) } ?? [text.startIndex..<text.endIndex]
     }
 

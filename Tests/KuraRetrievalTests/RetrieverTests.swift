@@ -46,6 +46,8 @@ import Testing
         #expect(try ids(#"{"n.deep":true,"year":{"$lte":2003}}"#) == ["d0", "d2"])
         #expect(try ids(#"{"team":"green"}"#).isEmpty)
         #expect(try ids(#"{"team":"red"}"#, mode: .lexical).allSatisfy { Int($0.dropFirst())! % 3 == 0 })
+        let hybrid = try ids(#"{"team":"red"}"#, mode: .hybrid)
+        #expect(!hybrid.isEmpty && hybrid.allSatisfy { Int($0.dropFirst())! % 3 == 0 }, "one filter read serves both lists")
         // A selective filter still fills k.
         #expect(try ids(#"{"year":{"$in":[2001,2005,2009,2013]}}"#, k: 4).count == 4)
         for bad in [#"{"$or":[]}"#, #"{"year":{"$gt":"x"}}"#, #"{"a b":1}"#, #"[1]"#, #"{"year":{"$in":5}}"#] {
