@@ -11,6 +11,7 @@ struct BenchEmbed: ParsableCommand {
     @Option(help: "JSONL file of passages.") var input: String
     @Option(help: "Use only the first N passages.") var limit: Int?
     @Option(help: "Timed repetitions; the best is reported.") var repeats: Int = 1
+    @Flag(help: "Embed each text in a call of its own, as a server embeds a lone query.") var oneAtATime = false
     @Flag(help: "Print a JSON line.") var json = false
 
     func run() throws {
@@ -31,13 +32,18 @@ struct BenchEmbed: ParsableCommand {
         var best = Double.infinity
         for _ in 0..<max(1, repeats) {
             let start = DispatchTime.now().uptimeNanoseconds
-            _ = try model.embed(texts)
+            if oneAtATime {
+                for t in texts { _ = try model.embed([t]) }
+            } else {
+                _ = try model.embed(texts)
+            }
             best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
         let threads = (model as? MiniLMEmbedder)?.threads ?? 1
         let precision = (model as? MiniLMEmbedder)?.precision.rawValue ?? "-"
         let row: [String: Any] = [
-            "embedder": model.id, "precision": precision, "threads": threads, "passages": texts.count, "tokens": tokens, "seconds": best,
+            "embedder": model.id, "precision": precision, "threads": threads, "passages": texts.count, "one_at_a_time": oneAtATime, "tokens": tokens,
+            "seconds": best,
             "passages_per_s": Double(texts.count) / best, "tokens_per_s": Double(tokens) / best,
         ]
         if json {

@@ -1,6 +1,8 @@
 import CKuraKernels
+import Dispatch
 import Foundation
 import KuraEmbed
+import Synchronization
 import Testing
 
 /// The native embedder against the numpy reference in shared/fixtures: identical token ids for every
@@ -47,6 +49,23 @@ import Testing
         let two = try model().embed(texts)
         let one = try MiniLMEmbedder(modelDirectory: ModelFiles.modelDirectory, threads: 1).embed(texts)
         #expect(one == two)
+    }
+
+    /// Queries embedded at once share forward passes; each still gets its own vector.
+    @Test func concurrentQueriesKeepTheirOwnVectors() throws {
+        let texts = try ModelFiles.reference().cases.map(\.text)
+        let alone = try texts.map { try model().embed([$0])[0] }
+        let embedder = try model()
+        let got = Mutex<[Int: [Float]]>([:])
+        DispatchQueue.concurrentPerform(iterations: texts.count * 4) { i in
+            let v = try? embedder.embed([texts[i % texts.count]])[0]
+            got.withLock { $0[i] = v }
+        }
+        for i in 0..<(texts.count * 4) {
+            let v = try #require(got.withLock { $0[i] })
+            let cosine = zip(v, alone[i % texts.count]).reduce(Float(0)) { $0 + $1.0 * $1.1 }
+            #expect(cosine >= 0.99999, "query \(i): cosine \(cosine) to the same text embedded alone")
+        }
     }
 
     @Test func precisionFollowsTheCPUUnlessFloatIsAskedFor() {

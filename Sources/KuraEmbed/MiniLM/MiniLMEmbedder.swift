@@ -46,6 +46,8 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
     /// Forward passes running at once, across every caller: more than the cores only adds workspaces
     /// (tens of megabytes each) and contention, so a server under many concurrent queries queues here.
     private let running: DispatchSemaphore
+    /// Small calls (a query each) made together while the lanes are busy share one forward pass.
+    private var coalescer: Coalescer<[Int32], [Float]>!
 
     /// The folder from `--model-dir`, else `$KURA_MODEL_DIR`, else `models/all-MiniLM-L6-v2`.
     public static func modelDirectory(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
@@ -73,15 +75,33 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
         self.threads = max(1, threads)
         running = DispatchSemaphore(value: self.threads)
         openblas_set_num_threads(1)
+        coalescer = Coalescer(lanes: self.threads, maxBatch: Self.batchSize) { [unowned self] in onePass($0) }
     }
 
+    /// Fewer texts than a batch (a query) join whatever other small calls are waiting for a lane.
     public func embed(_ texts: [String]) throws -> [[Float]] {
-        forEachBatch(texts.count) { range in texts[range].map(tokenizer.encode) }
+        if texts.count < Self.batchSize { return coalescer(texts.map(tokenizer.encode)) }
+        return forEachBatch(texts.count) { range in texts[range].map(tokenizer.encode) }
     }
 
     /// Embeds token id sequences, each with [CLS] ... [SEP].
     public func embed(tokenIds: [[Int32]]) -> [[Float]] {
-        forEachBatch(tokenIds.count) { range in Array(tokenIds[range]) }
+        if tokenIds.count < Self.batchSize { return coalescer(tokenIds) }
+        return forEachBatch(tokenIds.count) { range in Array(tokenIds[range]) }
+    }
+
+    /// One forward pass over `sequences` on the calling thread.
+    private func onePass(_ sequences: [[Int32]]) -> [[Float]] {
+        let h = dimension
+        running.wait()
+        let ws = takeWorkspace()
+        defer {
+            putWorkspace(ws)
+            running.signal()
+        }
+        var flat = [Float](repeating: 0, count: sequences.count * h)
+        flat.withUnsafeMutableBufferPointer { encoder.embed(sequences, into: $0.baseAddress!, workspace: ws) }
+        return (0..<sequences.count).map { Array(flat[$0 * h..<($0 + 1) * h]) }
     }
 
     /// Runs `batchSize` inputs per forward pass, the batches spread over the worker threads; each
