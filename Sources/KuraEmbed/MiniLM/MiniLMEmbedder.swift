@@ -41,13 +41,10 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
     public var tokenCounter: any TokenCounter { tokenizer }
     /// Word pieces per input; [CLS] and [SEP] take the last two of the model's positions.
     public var maxTokens: Int? { tokenizer.maxLength - 2 }
-    let encoder: BertEncoder
-    private let workspaces = Mutex<[BertEncoder.Workspace]>([])
-    /// Forward passes running at once, across every caller: more than the cores only adds workspaces
-    /// (tens of megabytes each) and contention, so a server under many concurrent queries queues here.
-    private let running: DispatchSemaphore
+    var encoder: BertEncoder { lanes.encoder }
+    private let lanes: Lanes
     /// Small calls (a query each) made together while the lanes are busy share one forward pass.
-    private var coalescer: Coalescer<[Int32], [Float]>!
+    private let coalescer: Coalescer<[Int32], [Float]>
 
     /// The folder from `--model-dir`, else `$KURA_MODEL_DIR`, else `models/all-MiniLM-L6-v2`.
     public static func modelDirectory(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
@@ -68,14 +65,15 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
         tokenizer = try WordPieceTokenizer(modelDirectory: dir, maxLength: min(maxLength, config.maxPositions))
         self.precision = precision
         let weights = try BertWeights(SafeTensors(path: weightsPath), config: config, feedForwardInBF16: precision == .bf16)
-        encoder = BertEncoder(config: config, weights: weights)
+        let encoder = BertEncoder(config: config, weights: weights)
         guard tokenizer.vocabularySize == config.vocabSize else {
             throw KuraError.corruptFile(path: dir.path, reason: "vocab.txt has \(tokenizer.vocabularySize) tokens, the model \(config.vocabSize)")
         }
         self.threads = max(1, threads)
-        running = DispatchSemaphore(value: self.threads)
+        let lanes = Lanes(encoder: encoder, count: self.threads)
+        self.lanes = lanes
         openblas_set_num_threads(1)
-        coalescer = Coalescer(lanes: self.threads, maxBatch: Self.batchSize) { [unowned self] in onePass($0) }
+        coalescer = Coalescer(lanes: self.threads, maxBatch: Self.batchSize) { lanes.onePass($0) }
     }
 
     /// Fewer texts than a batch (a query) join whatever other small calls are waiting for a lane.
@@ -88,20 +86,6 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
     public func embed(tokenIds: [[Int32]]) -> [[Float]] {
         if tokenIds.count < Self.batchSize { return coalescer(tokenIds) }
         return forEachBatch(tokenIds.count) { range in Array(tokenIds[range]) }
-    }
-
-    /// One forward pass over `sequences` on the calling thread.
-    private func onePass(_ sequences: [[Int32]]) -> [[Float]] {
-        let h = dimension
-        running.wait()
-        let ws = takeWorkspace()
-        defer {
-            putWorkspace(ws)
-            running.signal()
-        }
-        var flat = [Float](repeating: 0, count: sequences.count * h)
-        flat.withUnsafeMutableBufferPointer { encoder.embed(sequences, into: $0.baseAddress!, workspace: ws) }
-        return (0..<sequences.count).map { Array(flat[$0 * h..<($0 + 1) * h]) }
     }
 
     /// Runs `batchSize` inputs per forward pass, the batches spread over the worker threads; each
@@ -117,28 +101,52 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
         withoutActuallyEscaping(sequences) { sequences in
             let work = UncheckedClosure(sequences)
             DispatchQueue.concurrentPerform(iterations: min(threads, batches)) { _ in
-                running.wait()
-                let ws = takeWorkspace()
-                defer {
-                    putWorkspace(ws)
-                    running.signal()
-                }
-                while true {
-                    let b = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                    guard b < batches else { break }
-                    let lo = b * Self.batchSize, hi = min(n, lo + Self.batchSize)
-                    encoder.embed(work.body(lo..<hi), into: out.pointer + lo * h, workspace: ws)
+                lanes.withLane { encoder, ws in
+                    while true {
+                        let b = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                        guard b < batches else { break }
+                        let lo = b * Self.batchSize, hi = min(n, lo + Self.batchSize)
+                        encoder.embed(work.body(lo..<hi), into: out.pointer + lo * h, workspace: ws)
+                    }
                 }
             }
         }
         return (0..<n).map { Array(UnsafeBufferPointer(start: flat + $0 * h, count: h)) }
     }
 
-    private func takeWorkspace() -> BertEncoder.Workspace {
-        workspaces.withLock { $0.popLast() } ?? BertEncoder.Workspace()
+}
+
+/// The encoder's lanes: forward passes running at once, across every caller, each with a workspace.
+/// More than the cores only adds workspaces (tens of megabytes each) and contention, so callers beyond
+/// them wait here (or, for queries, in the coalescer).
+private final class Lanes: Sendable {
+    let encoder: BertEncoder
+    private let running: DispatchSemaphore
+    private let workspaces = Mutex<[BertEncoder.Workspace]>([])
+
+    init(encoder: BertEncoder, count: Int) {
+        self.encoder = encoder
+        running = DispatchSemaphore(value: count)
     }
 
-    private func putWorkspace(_ ws: BertEncoder.Workspace) { workspaces.withLock { $0.append(ws) } }
+    /// Runs `body` holding a lane and a workspace.
+    func withLane<T>(_ body: (BertEncoder, BertEncoder.Workspace) -> T) -> T {
+        running.wait()
+        let ws = workspaces.withLock { $0.popLast() } ?? BertEncoder.Workspace()
+        defer {
+            workspaces.withLock { $0.append(ws) }
+            running.signal()
+        }
+        return body(encoder, ws)
+    }
+
+    /// One forward pass over `sequences` on the calling thread.
+    func onePass(_ sequences: [[Int32]]) -> [[Float]] {
+        let h = encoder.config.hidden
+        var flat = [Float](repeating: 0, count: sequences.count * h)
+        withLane { encoder, ws in flat.withUnsafeMutableBufferPointer { encoder.embed(sequences, into: $0.baseAddress!, workspace: ws) } }
+        return (0..<sequences.count).map { Array(flat[$0 * h..<($0 + 1) * h]) }
+    }
 }
 
 /// A batch source shared by worker threads; it only reads the caller's inputs.
