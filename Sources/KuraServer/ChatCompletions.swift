@@ -9,7 +9,9 @@ import KuraStore
 /// `POST /v1/chat/completions`, OpenAI-compatible. With `index_name` (KAITO) or `collection` it retrieves
 /// for the trailing user messages, fits the context into the window and puts it into the system prompt,
 /// then forwards every other parameter unchanged; `stream: true` streams the upstream SSE back with the
-/// sources first. Without an index the request passes through, checked but unchanged. A model server
+/// sources first. Without an index the request passes through, checked but unchanged. Earlier assistant
+/// turns lose their reasoning fields; the model's own reasoning in the answer (`reasoning_content`,
+/// `reasoning`) comes back untouched, whole or streamed, and retrieval never reads it. A model server
 /// that fails is never answered as a success: its 4xx is passed on, anything else is a 502, as JSON.
 struct ChatCompletions: Sendable {
     let service: KuraService
@@ -34,11 +36,26 @@ struct ChatCompletions: Sendable {
         body["index_name"] = nil
         body["collection"] = nil
         body["context_token_ratio"] = nil
+        if let messages = body["messages"] as? [[String: Any]] { body["messages"] = Self.withoutReasoning(messages) }
         guard let index = chat.index else { return try await forward(body, to: url, stream: chat.stream, sources: nil) }
         if let n = chat.n, n > 1 { throw APIError.field("n", "must be 1 with retrieval, got \(n)") }
         let forwarded = Unchecked(body)
         let prepared = try await blocking { try self.prepare(forwarded.value, chat, index: index) }
         return try await forward(prepared.body, to: url, stream: chat.stream, sources: prepared.sources)
+    }
+
+    /// Reasoning fields a reasoning model (DeepSeek-R1, vLLM's reasoning parsers) put on its earlier
+    /// answers, which clients send back with the history: DeepSeek's API rejects a request carrying
+    /// them, and they were never meant as prompt. Other fields and other roles pass unchanged.
+    static let reasoningFields = ["reasoning_content", "reasoning"]
+
+    static func withoutReasoning(_ messages: [[String: Any]]) -> [[String: Any]] {
+        messages.map { m in
+            guard m["role"] as? String == "assistant" else { return m }
+            var m = m
+            for field in reasoningFields { m[field] = nil }
+            return m
+        }
     }
 
     /// Retrieves for the trailing user turn and injects the context, within the window left by the

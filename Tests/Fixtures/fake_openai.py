@@ -9,6 +9,8 @@ Faults are chosen by the request's "model" field, so one server serves every tes
   bad400                 a 400 with an OpenAI-style error body
   short                  one embedding fewer than inputs
   cut                    a streamed chat answer stops after its first chunk: the connection is dropped
+  reasoning              a reasoning model's answer: `reasoning_content` (DeepSeek) and `reasoning` (vLLM)
+                         beside the content, and streamed as deltas of their own before the content
 Embeddings are deterministic: a text always maps to the same unit vector.
 POST /fault {"fault": "fail500:1000"} applies a fault to every later request whatever its model ("" clears it).
 GET /stats answers {"requests", "connections", "max_inflight"}. Prints "PORT n" once listening.
@@ -108,7 +110,7 @@ class Handler(BaseHTTPRequestHandler):
         if self.path.endswith("/embeddings"):
             return self.embeddings(req, model)
         if self.path.endswith("/chat/completions"):
-            return self.chat(req, cut="cut" in model.split(","))
+            return self.chat(req, cut="cut" in model.split(","), reasoning="reasoning" in model.split(","))
         self.reply(404, {"error": {"message": "no route " + self.path}})
 
     def embeddings(self, req, model):
@@ -123,24 +125,29 @@ class Handler(BaseHTTPRequestHandler):
             data = data[:-1]
         self.reply(200, {"object": "list", "model": model, "data": data, "usage": {"prompt_tokens": 0, "total_tokens": 0}})
 
-    def chat(self, req, cut=False):
+    def chat(self, req, cut=False, reasoning=False):
         messages = req.get("messages") or []
         echo = json.dumps(messages)
         answer = f"echo: {len(messages)} messages"
+        thought = "the user asks; think first" if reasoning else None
         if not req.get("stream"):
+            message = {"role": "assistant", "content": answer}
+            if thought:
+                message.update(reasoning_content=thought, reasoning=thought)
             return self.reply(200, {
                 "id": "chatcmpl-fake", "object": "chat.completion", "model": req.get("model"),
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": answer}, "finish_reason": "stop"}],
+                "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
                 "usage": {"prompt_tokens": len(echo) // 4, "completion_tokens": 4, "total_tokens": len(echo) // 4 + 4},
                 "echo": req})
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
-        for word in answer.split(" ") + [None]:
-            delta = {"content": word + " "} if word else {}
+        deltas = [{"reasoning_content": w + " ", "reasoning": w + " "} for w in thought.split(" ")] if thought else []
+        deltas += [{"content": w + " "} for w in answer.split(" ")] + [None]
+        for delta in deltas:
             chunk = {"id": "chatcmpl-fake", "object": "chat.completion.chunk",
-                     "choices": [{"index": 0, "delta": delta, "finish_reason": None if word else "stop"}]}
+                     "choices": [{"index": 0, "delta": delta or {}, "finish_reason": None if delta else "stop"}]}
             self.write_chunk(f"data: {json.dumps(chunk)}\n\n".encode())
             if cut:
                 self.close_connection = True

@@ -63,6 +63,56 @@ import Testing
         }
     }
 
+    /// A reasoning model (DeepSeek-R1 behind KAITO or vLLM): its reasoning comes back untouched, whole
+    /// and streamed; an earlier answer's reasoning is not forwarded; retrieval reads the last user turn
+    /// only (the reasoning mentions "service", the user asks about draining).
+    @Test func reasoningModelsPassThroughIntact() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fake = try FakeOpenAIServer()
+        try await app(inference: fake.baseURL).test(.router) { client in
+            try await seed(client)
+            let history: [[String: Any]] = [
+                ["role": "user", "content": "what is a service?"],
+                [
+                    "role": "assistant", "content": "A stable address.", "reasoning_content": "services give pods a stable address",
+                    "reasoning": "services give pods a stable address",
+                ],
+                ["role": "user", "content": "how do I drain a node?"],
+            ]
+            for index in [true, false] {
+                var request: [String: Any] = ["model": "reasoning", "messages": history]
+                if index { request["index_name"] = "k8s" }
+                try await client.execute(uri: "/v1/chat/completions", method: .post, body: Self.body(request)) { r in
+                    #expect(r.status == .ok, "\(String(buffer: r.body))")
+                    let o = KuraAPITests.json(r.body)
+                    let message = ((o["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any]) ?? [:]
+                    #expect(message["reasoning_content"] as? String == "the user asks; think first")
+                    #expect(message["reasoning"] as? String == "the user asks; think first")
+                    let sent = ((o["echo"] as? [String: Any])?["messages"] as? [[String: Any]]) ?? []
+                    let assistant = sent.first { $0["role"] as? String == "assistant" } ?? [:]
+                    #expect(assistant["content"] as? String == "A stable address.")
+                    #expect(assistant["reasoning_content"] == nil && assistant["reasoning"] == nil, "\(assistant)")
+                    if index {
+                        #expect((o["source_nodes"] as? [[String: Any]])?.first?["doc_id"] as? String == "drain")
+                    }
+                }
+                request["stream"] = true
+                try await client.execute(uri: "/v1/chat/completions", method: .post, body: Self.body(request)) { r in
+                    let events = String(buffer: r.body).components(separatedBy: "\n\n").filter { $0.hasPrefix("data: {") }
+                    let deltas = events.compactMap { e -> [String: Any]? in
+                        let o = KuraAPITests.json(ByteBuffer(string: String(e.dropFirst(6))))
+                        return (o["choices"] as? [[String: Any]])?.first?["delta"] as? [String: Any]
+                    }
+                    let reasoning = deltas.compactMap { $0["reasoning_content"] as? String }.joined()
+                    let vllm = deltas.compactMap { $0["reasoning"] as? String }.joined()
+                    let content = deltas.compactMap { $0["content"] as? String }.joined()
+                    #expect(reasoning == "the user asks; think first " && vllm == reasoning, "\(events)")
+                    #expect(content == "echo: \(index ? 4 : 3) messages ")
+                }
+            }
+        }
+    }
+
     @Test func passesThroughWithoutAnIndex() async throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let fake = try FakeOpenAIServer()
