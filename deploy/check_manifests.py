@@ -55,6 +55,26 @@ for ws in by_kind.get("Workspace", []):
     urls = [cm["data"].get("LLM_INFERENCE_URL", "") for cm in by_kind.get("ConfigMap", [])]
     expect(any(f"//{ws['metadata']['name']}/" in u for u in urls), "LLM_INFERENCE_URL points at the Workspace's Service")
 
+# kagent: the tool server is Kura's /mcp with its key from a Secret here; agents ask only for Kura's tools.
+KURA_MCP_TOOLS = {"list_collections", "search", "get_context"}
+secrets = {o["metadata"]["name"]: o for o in by_kind.get("Secret", [])}
+servers = {o["metadata"]["name"]: o for o in by_kind.get("RemoteMCPServer", [])}
+for name, server in servers.items():
+    spec = server["spec"]
+    expect(spec.get("protocol") == "STREAMABLE_HTTP", f"RemoteMCPServer {name} speaks streamable HTTP")
+    expect(spec["url"].startswith("http://kura.") and spec["url"].endswith("/mcp"), f"RemoteMCPServer {name} points at Kura's Service /mcp")
+    for h in spec.get("headersFrom", []):
+        ref = h.get("valueFrom", {})
+        secret = secrets.get(ref.get("name"), {})
+        data = {**secret.get("data", {}), **secret.get("stringData", {})}
+        expect(ref.get("key") in data, f"RemoteMCPServer {name}: Secret {ref.get('name')} holds {ref.get('key')}")
+        expect(h["name"] != "Authorization" or str(data.get(ref.get("key"), "")).startswith("Bearer "), "the Authorization header is a Bearer key")
+for agent in by_kind.get("Agent", []):
+    for tool in agent["spec"]["declarative"].get("tools", []):
+        ref = tool.get("mcpServer", {})
+        expect(ref.get("name") in servers, f"Agent {agent['metadata']['name']} uses a RemoteMCPServer defined here")
+        expect(set(ref.get("toolNames", [])) <= KURA_MCP_TOOLS, f"Agent {agent['metadata']['name']} asks only for Kura's tools")
+
 if problems:
     print(f"{path}:", *problems, sep="\n  ", file=sys.stderr)
     sys.exit(1)
