@@ -27,12 +27,22 @@ async def main():
             hits = hits["results"] if isinstance(hits, dict) else hits
             assert not found.is_error and 1 <= len(hits) <= 2 and "drain" in hits[0]["text"], hits
 
+            # What an agent cites: each hit names its document and chunk, with a score.
+            assert all(isinstance(h["document_id"], str) and isinstance(h["chunk_id"], int) and isinstance(h["score"], float) for h in hits), hits
+            assert tools["search"].input_schema["properties"]["k"]["maximum"] >= 1, tools["search"].input_schema
+            assert tools["get_context"].input_schema["properties"]["budget_tokens"]["maximum"] >= 1, tools["get_context"].input_schema
+
             ctx = await session.call_tool("get_context", {"collection": collection, "query": "drain a node", "budget_tokens": 200})
-            assert not ctx.is_error and "[1]" in ctx.content[0].text and "drain" in ctx.content[0].text, ctx
+            text = ctx.content[0].text
+            assert not ctx.is_error and "[1]" in text and "drain" in text, ctx
+            # The context's [n] resolve to citations that name a document the search also found.
+            citations = json.loads(text.split("\n\nSources: ", 1)[1])
+            assert citations[0]["n"] == 1 and citations[0]["chunk_ids"], citations
+            assert citations[0]["document_id"] in {h["document_id"] for h in hits}, (citations, hits)
 
             bad = await session.call_tool("search", {"collection": "missing", "query": "x"})
             assert bad.is_error and "missing" in bad.content[0].text, bad
-    print("mcp client: initialize, list_tools, search, get_context, list_collections, errors ok")
+    print("mcp client: initialize, list_tools (limits), search (citable hits), get_context (citations resolve), list_collections, errors ok")
 
 
 asyncio.run(main())
