@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Validates rendered manifests: each object against the Kubernetes schemas of the given version (strict), or
 a custom resource against deploy/k8s/schemas; then the promises the manifests make to operators."""
-import json, os, sys
+import base64, json, os, sys
 
 import jsonschema
 import kubernetes_validate
@@ -66,7 +66,7 @@ for name, server in servers.items():
     for h in spec.get("headersFrom", []):
         ref = h.get("valueFrom", {})
         secret = secrets.get(ref.get("name"), {})
-        data = {**secret.get("data", {}), **secret.get("stringData", {})}
+        data = {**{k: base64.b64decode(v).decode() for k, v in secret.get("data", {}).items()}, **secret.get("stringData", {})}
         expect(ref.get("key") in data, f"RemoteMCPServer {name}: Secret {ref.get('name')} holds {ref.get('key')}")
         expect(h["name"] != "Authorization" or str(data.get(ref.get("key"), "")).startswith("Bearer "), "the Authorization header is a Bearer key")
 for agent in by_kind.get("Agent", []):

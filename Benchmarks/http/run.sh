@@ -67,6 +67,11 @@ fi
     "$work/kura-question.bodies" >"$work/kura-question-lexical.bodies"
   bench kura-question-lexical "$work/kura-question-lexical.bodies" "$url"
   bench kura-passage "$work/kura-text.bodies" "$url"
+  # Dense and hybrid text alternately, $ALTERNATE times each, so their ratio is read over runs of one build.
+  for run in $(seq "${ALTERNATE:-3}"); do
+    bench "kura-question-dense-run$run" "$work/kura-question-dense.bodies" "$url"
+    bench "kura-question-run$run" "$work/kura-question.bodies" "$url"
+  done
   memory kura "${pids[-1]}"
   stop "${pids[-1]}"
 
@@ -83,7 +88,7 @@ fi
   memory chroma "${pids[-1]}"
 } | tee "$out/http-query.jsonl"
 
-cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
+cpu="$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(grep -q avx512f /proc/cpuinfo && echo with || echo without) AVX-512"
 python3 - "$out/http-query.jsonl" "$CONNS" "$("$venv/bin/python" -c 'import chromadb; print(chromadb.__version__)')" "$cpu" >"$out/http-query.md" <<'PY'
 import json, sys
 chroma_version = sys.argv[3]
@@ -99,6 +104,15 @@ kinds = {id(kv): "vector", id(kq): "text, 12 words, hybrid (embedded by the serv
 for name, r, rec in (("Kura", kv, rk["recall@10"]), ("Kura", kq, None), ("Kura", kd, None), ("Kura", kl, None), ("Kura", kp, None), ("Chroma " + chroma_version, cv, rc["recall@10"])):
     kind = kinds[id(r)]
     print(f"| {name} | {kind} | {rec if rec is not None else '-'} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors'] + r['non2xx']} | {r['rps'] / cv['rps']:.1f}× |")
+runs = lambda prefix: sorted(r["rps"] for r in rows if r.get("label", "").startswith(prefix + "-run"))
+dense_runs, hybrid_runs = runs("kura-question-dense"), runs("kura-question")
+if dense_runs and hybrid_runs:
+    median = lambda v: v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
+    p99 = lambda prefix: sorted(r["p99_ms"] for r in rows if r.get("label", "").startswith(prefix + "-run"))
+    print(f"\nDense and hybrid text queries alternately, {len(dense_runs)} runs each: dense median {median(dense_runs):.1f} req/s "
+          f"({dense_runs[0]:.1f}–{dense_runs[-1]:.1f}, p99 {p99('kura-question-dense')[0]:.0f}–{p99('kura-question-dense')[-1]:.0f} ms); "
+          f"hybrid median {median(hybrid_runs):.1f} ({hybrid_runs[0]:.1f}–{hybrid_runs[-1]:.1f}, p99 {p99('kura-question')[0]:.0f}–{p99('kura-question')[-1]:.0f} ms); "
+          f"hybrid ÷ dense of the medians {median(hybrid_runs) / median(dense_runs):.2f}.")
 mk, mc = get(lib="kura", phase="memory"), get(lib="chroma", phase="memory")
 print(f"\nMemory after the runs: Kura {mk['anon_mb']} MB anonymous + {mk['file_mb']} MB of mapped files (peak RSS {mk['peak_rss_mb']} MB); "
       f"Chroma {mc['anon_mb']} MB anonymous + {mc['file_mb']} MB mapped (peak RSS {mc['peak_rss_mb']} MB). Chroma does not embed on the server, "

@@ -113,7 +113,6 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
         }
         return (0..<n).map { Array(UnsafeBufferPointer(start: flat + $0 * h, count: h)) }
     }
-
 }
 
 /// The encoder's lanes: forward passes running at once, across every caller, each with a workspace.
