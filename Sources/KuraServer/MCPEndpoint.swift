@@ -8,12 +8,17 @@ import KuraCore
 /// `application/json`, a notification or response with 202. No session is kept, so a client may send
 /// `Mcp-Session-Id` or not; `GET` (a server-to-client stream) and `DELETE` (ending a session) are
 /// answered 405, as the transport allows. Methods: `initialize`, `ping`, `tools/list`, `tools/call`.
+/// The version a request speaks is its `MCP-Protocol-Version` header, 2025-03-26 when absent (the
+/// spec's rule); from 2025-06-18 on, tools carry output schemas and results `structuredContent`.
 ///
 /// Every request is answered once, whatever its id: an envelope that is not JSON-RPC gets an error
 /// response with a null id, never a dropped or hung request.
 enum MCPEndpoint {
     /// Newest first; `initialize` answers with the client's version when it is here, else the newest.
-    static let protocolVersions = ["2025-06-18", "2025-03-26", "2024-11-05"]
+    static let protocolVersions = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"]
+
+    /// The first version whose tools have `outputSchema` and whose results have `structuredContent`.
+    static let structuredSince = "2025-06-18"
 
     /// JSON-RPC error codes.
     enum Code: Int {
@@ -38,7 +43,8 @@ enum MCPEndpoint {
         if let origin = request.headers[.origin], !isLocal(origin) {
             return answer(nil, error: RPCError(code: .invalidRequest, message: "requests from origin \(origin.prefix(100)) are refused"), status: .forbidden)
         }
-        if let version = request.headers[HTTPField.Name("MCP-Protocol-Version")!], !protocolVersions.contains(version) {
+        let version = request.headers[HTTPField.Name("MCP-Protocol-Version")!] ?? "2025-03-26"
+        guard protocolVersions.contains(version) else {
             return answer(nil, error: RPCError(code: .invalidRequest, message: "unsupported MCP-Protocol-Version \(version.prefix(40))"), status: .badRequest)
         }
         let body = Data(buffer: try await RequestBody.bytes(request, limit: service.maxBodyBytes))
@@ -46,14 +52,16 @@ enum MCPEndpoint {
         do { message = try MCPMessage(body) } catch let e as RPCError { return answer(nil, error: e, status: .badRequest) }
         guard let method = message.method, let id = message.id else { return Response(status: .accepted) }
         do {
-            return answer(id, result: try await result(method, params: message.params, service: service))
+            let structured = version >= structuredSince  // ISO dates order as strings
+            return answer(id, result: try await result(method, params: message.params, structured: structured, service: service))
         } catch let e as RPCError {
             return answer(id, error: e, status: .ok)
         }
     }
 
-    /// The result of a request, or an `RPCError` for the client.
-    static func result(_ method: String, params: [String: MCPMessage.Value], service: KuraService) async throws -> Any {
+    /// The result of a request, or an `RPCError` for the client; `structured` adds output schemas and
+    /// `structuredContent` (the client speaks 2025-06-18 or later).
+    static func result(_ method: String, params: [String: MCPMessage.Value], structured: Bool, service: KuraService) async throws -> Any {
         switch method {
         case "initialize":
             let asked = params["protocolVersion"]?.string
@@ -65,15 +73,17 @@ enum MCPEndpoint {
         case "ping":
             return [String: Any]()
         case "tools/list":
-            return ["tools": MCPTools.definitions]
+            return ["tools": MCPTools.definitions(structured: structured)]
         case "tools/call":
             guard let name = params["name"]?.string else { throw RPCError(code: .invalidParams, message: "tools/call needs a string \"name\"") }
             guard MCPTools.names.contains(name) else { throw RPCError(code: .invalidParams, message: "unknown tool '\(name.prefix(64))'") }
             if let a = params["arguments"], !a.isObject { return toolResult("arguments must be an object", isError: true) }
             let arguments = params["arguments"]?.bytes ?? Data("{}".utf8)
             do {
-                let text = try await blocking { try MCPTools.call(name, arguments: arguments, service) }
-                return toolResult(text, isError: false)
+                let output = try await blockingUnchecked { try MCPTools.call(name, arguments: arguments, service) }
+                var result = toolResult(output.text, isError: false)
+                if structured { result["structuredContent"] = output.structured }
+                return result
             } catch {
                 return toolResult(APIError(error).message, isError: true)
             }

@@ -18,6 +18,9 @@ async def main():
             tools = {t.name: t for t in (await session.list_tools()).tools}
             assert set(tools) == {"search", "get_context", "list_collections"}, tools
             assert "query" in tools["search"].input_schema["required"]
+            # The client negotiates 2025-06-18 or later: every tool states its output, and the client
+            # checks each structured result against that schema (a mismatch raises in call_tool).
+            assert all(t.output_schema and t.output_schema["type"] == "object" for t in tools.values()), tools
 
             listed = await session.call_tool("list_collections", {})
             assert not listed.is_error and collection in listed.content[0].text, listed
@@ -26,6 +29,7 @@ async def main():
             hits = json.loads(found.content[0].text)
             hits = hits["results"] if isinstance(hits, dict) else hits
             assert not found.is_error and 1 <= len(hits) <= 2 and "drain" in hits[0]["text"], hits
+            assert found.structured_content == {"results": hits}, found.structured_content
 
             # What an agent cites: each hit names its document and chunk, with a score.
             assert all(isinstance(h["document_id"], str) and isinstance(h["chunk_id"], int) and isinstance(h["score"], float) for h in hits), hits
@@ -39,10 +43,11 @@ async def main():
             citations = json.loads(text.split("\n\nSources: ", 1)[1])
             assert citations[0]["n"] == 1 and citations[0]["chunk_ids"], citations
             assert citations[0]["document_id"] in {h["document_id"] for h in hits}, (citations, hits)
+            assert ctx.structured_content["citations"] == citations and ctx.structured_content["context"] in text, ctx.structured_content
 
             bad = await session.call_tool("search", {"collection": "missing", "query": "x"})
             assert bad.is_error and "missing" in bad.content[0].text, bad
-    print("mcp client: initialize, list_tools (limits), search (citable hits), get_context (citations resolve), list_collections, errors ok")
+    print("mcp client: initialize, list_tools (limits, output schemas), search (citable, structured hits), get_context (citations resolve), list_collections, errors ok")
 
 
 asyncio.run(main())

@@ -58,6 +58,46 @@ import Testing
         }
     }
 
+    /// From 2025-06-18 on, tools declare output schemas and results carry `structuredContent` with the
+    /// same hits as the text; a client that sends no version header (2025-03-26 by the spec) gets neither.
+    @Test func structuredContentFollowsTheProtocolVersion() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kura-mcp-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let service = KuraService(store: try Store(directory: dir), embedder: HashEmbedder(dimension: 16))
+        try await Application(router: KuraServer.router(service)).test(.router) { client in
+            try await client.execute(uri: "/v1/collections", method: .post, body: KuraAPITests.body(["name": "k8s"])) { _ in }
+            let docs = ["documents": [["id": "drain", "text": "kubectl drain evicts pods."], ["id": "svc", "text": "Services route to pods."]]]
+            try await client.execute(uri: "/v1/collections/k8s/documents", method: .post, body: KuraAPITests.body(docs)) { _ in }
+            func result(_ version: String?, _ method: String, _ params: [String: Any]) async throws -> [String: Any] {
+                var headers: HTTPFields = [.contentType: "application/json"]
+                if let version { headers[HTTPField.Name("MCP-Protocol-Version")!] = version }
+                return try await client.execute(uri: "/mcp", method: .post, headers: headers, body: Self.rpc(1, method, params)) {
+                    KuraAPITests.json($0.body)["result"] as? [String: Any] ?? [:]
+                }
+            }
+            let search: [String: Any] = ["name": "search", "arguments": ["collection": "k8s", "query": "drain", "k": 2]]
+            for version in ["2025-06-18", "2025-11-25"] {
+                let tools = try await result(version, "tools/list", [:])["tools"] as? [[String: Any]] ?? []
+                let schemas = tools.compactMap { $0["outputSchema"] as? [String: Any] }
+                #expect(schemas.count == 3 && schemas.allSatisfy { $0["type"] as? String == "object" && $0["required"] != nil })
+                let called = try await result(version, "tools/call", search)
+                let hits = (called["structuredContent"] as? [String: Any])?["results"] as? [[String: Any]] ?? []
+                #expect(hits.count == 2 && hits.allSatisfy { $0["document_id"] is String && $0["chunk_id"] is Int && $0["score"] is Double })
+                let text = ((called["content"] as? [[String: Any]])?.first?["text"] as? String) ?? ""
+                #expect(text.contains("\"document_id\":\"\(hits.first?["document_id"] as? String ?? "?")\""))
+                let context = try await result(
+                    version, "tools/call", ["name": "get_context", "arguments": ["collection": "k8s", "query": "drain", "budget_tokens": 40]])
+                let structured = context["structuredContent"] as? [String: Any] ?? [:]
+                #expect((structured["context"] as? String)?.hasPrefix("[1]") == true && (structured["citations"] as? [Any])?.isEmpty == false)
+                let failed = try await result(version, "tools/call", ["name": "search", "arguments": ["collection": "nope", "query": "x"]])
+                #expect(failed["isError"] as? Bool == true && failed["structuredContent"] == nil)
+            }
+            let tools = try await result(nil, "tools/list", [:])["tools"] as? [[String: Any]] ?? []
+            #expect(tools.count == 3 && tools.allSatisfy { $0["outputSchema"] == nil })
+            #expect(try await result(nil, "tools/call", search)["structuredContent"] == nil)
+        }
+    }
+
     /// Every POST gets one answer, whatever its envelope: JSON-RPC errors with the codes of the spec,
     /// 202 for notifications and responses, 405 for GET and DELETE. Before Kura spoke the transport
     /// itself, a request whose id collided with another in flight, or which the server could not decode,
