@@ -15,6 +15,8 @@ public final class IngestPipeline {
         public var glob: String?
         /// Chunks embedded and committed together.
         public var batchChunks = 256
+        /// The part of the input this run loads; documents of other shards are counted, not loaded.
+        public var shard = Shard.all
         public init() {}
     }
 
@@ -37,6 +39,8 @@ public final class IngestPipeline {
     public struct Summary: Sendable {
         public var files = 0, failedFiles = 0
         public var documents = 0, written = 0, unchanged = 0
+        /// Documents read but left to the other shards' workers.
+        public var otherShards = 0
         public var chunks = 0, tokens = 0
         public var seconds = 0.0, embedSeconds = 0.0
         public var failures: [(path: String, message: String)] = []
@@ -68,7 +72,13 @@ public final class IngestPipeline {
         summary.files = files.count
         for file in files {
             do {
-                for doc in try DocumentLoader.load(path: file.path, id: file.id) { try add(doc, onEvent) }
+                for doc in try DocumentLoader.load(path: file.path, id: file.id) {
+                    guard options.shard.owns(doc.id) else {
+                        summary.otherShards += 1
+                        continue
+                    }
+                    try add(doc, onEvent)
+                }
             } catch let e as KuraError where !isFatal(e) {
                 summary.failedFiles += 1
                 summary.failures.append((file.path, "\(e)"))

@@ -1,12 +1,16 @@
 import Dispatch
 import Foundation
 import KuraCore
+import KuraEmbed
 import KuraHTTPClient
 import KuraStore
 
-/// `kura ingest --url`: files are read and loaded here, and sent as raw text, with their format in the
-/// metadata, to a running server's `POST /v1/collections/{name}/documents`, which chunks and embeds them
-/// exactly as a local ingest would. For a Kubernetes Job beside the one writer that owns the data volume.
+/// `kura ingest --url`: files are read and loaded here and sent to a running server's
+/// `POST /v1/collections/{name}/documents`. By default they go as raw text, with their format in the
+/// metadata, and the server chunks and embeds them exactly as a local ingest would. With a `local`
+/// embedder they are chunked and embedded here and sent as chunks with vectors, which the server stores
+/// as they are: embedding is nearly all of an ingest's work, so many such workers (each with its
+/// ``Shard``) load a corpus in parallel beside the one writer that owns the data volume.
 public struct RemoteIngest {
     public var base: String
     public var collection: String
@@ -15,6 +19,10 @@ public struct RemoteIngest {
     public var batchDocuments = 64
     public var batchBytes = 1 << 20
     public var timeout: Double = 600
+    /// The documents this worker sends; the others' are skipped.
+    public var shard = Shard.all
+    /// Chunks and embeds here when set (chunk size and overlap as a local ingest's).
+    public var local: (embedder: any Embedder, chunkTokens: Int, overlap: Int)?
     let client = HTTPClient()
 
     public init(base: String, collection: String, apiKey: String? = nil) {
@@ -37,7 +45,7 @@ public struct RemoteIngest {
         var bytes = 0
         func send() throws {
             guard !batch.isEmpty else { return }
-            let (written, unchanged) = try upsert(batch)
+            let (written, unchanged) = try upsert(batch, &summary)
             summary.documents += batch.count
             summary.written += written
             summary.unchanged += unchanged
@@ -49,6 +57,10 @@ public struct RemoteIngest {
         for file in files {
             do {
                 for doc in try DocumentLoader.load(path: file.path, id: file.id) {
+                    guard shard.owns(doc.id) else {
+                        summary.otherShards += 1
+                        continue
+                    }
                     if batch.count == batchDocuments || bytes + doc.text.utf8.count > batchBytes || batch.contains(where: { $0.id == doc.id }) { try send() }
                     batch.append(doc)
                     bytes += doc.text.utf8.count
@@ -67,25 +79,64 @@ public struct RemoteIngest {
         return summary
     }
 
-    /// Creates the collection with the server's embedder; one that exists already is fine.
+    /// Creates the collection with the server's embedder, or the local one's; one that exists already is
+    /// fine (the server refuses vectors of another embedder at the first upsert).
     func createCollection() throws {
-        let r = try post("/v1/collections", ["name": collection])
+        var body: [String: Any] = ["name": collection]
+        if let local {
+            body["embedder"] = local.embedder.id
+            body["dimension"] = try local.embedder.resolvedDimension()
+        }
+        let r = try post("/v1/collections", body)
         if r.status == 201 || r.status == 409 { return }
         throw KuraError.invalidArgument("\(base): creating collection '\(collection)' failed with \(r.status): \(Self.message(r.body))")
     }
 
     /// One batch, one transaction on the server: (written, unchanged).
-    func upsert(_ docs: [SourceDocument]) throws -> (Int, Int) {
-        let documents = docs.map { d -> [String: Any] in
-            let meta = (try? JSONSerialization.jsonObject(with: Data(d.metadata.utf8))) ?? [String: Any]()
-            return ["id": d.id, "text": d.text, "metadata": meta]
+    func upsert(_ docs: [SourceDocument], _ summary: inout IngestPipeline.Summary) throws -> (Int, Int) {
+        var body: [String: Any]
+        if let local {
+            let started = DispatchTime.now().uptimeNanoseconds
+            let records = try embed(docs, local)
+            summary.embedSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            summary.chunks += records.reduce(0) { $0 + $1.chunks.count }
+            summary.tokens += records.reduce(0) { $0 + $1.chunks.reduce(0) { $0 + $1.tokenCount } }
+            body = ["documents": try records.map(Self.json), "embedder": local.embedder.id]
+        } else {
+            body = ["documents": docs.map { ["id": $0.id, "text": $0.text, "metadata": Self.object($0.metadata)] }]
         }
-        let r = try post("/v1/collections/\(collection)/documents", ["documents": documents])
+        let r = try post("/v1/collections/\(collection)/documents", body)
         guard r.status == 200 || r.status == 201 else {
             throw KuraError.invalidArgument("\(base): upsert of \(docs.count) document(s) failed with \(r.status): \(Self.message(r.body))")
         }
         let o = (try? JSONSerialization.jsonObject(with: r.body)) as? [String: Any] ?? [:]
         return ((o["written"] as? [Any])?.count ?? 0, (o["unchanged"] as? [Any])?.count ?? 0)
+    }
+
+    /// Chunks and embeds documents as a local ingest does, with the same content hashes.
+    private func embed(_ docs: [SourceDocument], _ local: (embedder: any Embedder, chunkTokens: Int, overlap: Int)) throws -> [Record] {
+        let chunker = Chunker(
+            maxTokens: min(local.chunkTokens, local.embedder.maxTokens ?? .max), overlap: local.overlap, counter: local.embedder.tokenCounter)
+        let settings = chunker.settings(embedder: local.embedder)
+        let pieces = docs.map { chunker.chunk($0.text, format: $0.format, title: $0.title) }
+        let texts = pieces.joined().map(\.embedText)
+        let vectors = try local.embedder.embed(texts)
+        guard vectors.count == texts.count else { throw KuraError.invalidArgument("the embedder returned \(vectors.count) vectors for \(texts.count) chunks") }
+        let hashed = docs.map { ($0, Record.hash(text: $0.text, metadata: $0.metadata, settings: settings)) }
+        return try Record.documents(hashed, pieces: pieces, vectors: vectors)
+    }
+
+    /// A record as the API's document with chunks.
+    static func json(_ r: Record) throws -> [String: Any] {
+        let chunks = r.chunks.map { c -> [String: Any] in
+            ["text": c.text, "start": c.start, "end": c.end, "token_count": c.tokenCount, "metadata": object(c.metadata), "vector": c.vector]
+        }
+        return ["id": r.id, "text": r.text, "metadata": object(r.metadata), "content_hash": r.contentHash, "chunks": chunks]
+    }
+
+    /// Canonical JSON object text as an object to send.
+    static func object(_ text: String) -> Any {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) ?? [String: Any]()
     }
 
     private func post(_ path: String, _ body: [String: Any]) throws -> HTTPClient.Response {

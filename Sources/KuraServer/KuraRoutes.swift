@@ -24,7 +24,11 @@ enum KuraRoutes {
             guard let metric = Metric(name: body.metric ?? "cosine") else { throw APIError.field("metric", "must be cosine, ip or l2") }
             let info = try await blocking {
                 let dimension = try body.dimension ?? service.embedder.resolvedDimension()
-                let embedderID = body.dimension == nil || body.dimension == service.embedder.dimension ? service.embedder.id : ""
+                var embedderID = body.dimension == nil || body.dimension == service.embedder.dimension ? service.embedder.id : ""
+                if let own = body.embedder {
+                    guard body.dimension != nil || own == service.embedder.id else { throw APIError.field("dimension", "is needed with another embedder") }
+                    embedderID = own
+                }
                 return try service.store.createCollection(
                     CollectionInfo(name: body.name, dimension: dimension, metric: metric, embedder: embedderID, analyzer: body.analyzer))
             }
@@ -50,7 +54,7 @@ enum KuraRoutes {
         v1.post(":name/documents") { request, context in
             let name = try context.parameters.require("name")
             let body = try await RequestBody.decode(KuraBodies.Upsert.self, from: request, limit: limit)
-            let result = try await blocking { try service.upsert(name, body.documents) }
+            let result = try await blocking { try service.upsert(name, body.documents, embedder: body.embedder) }
             return try JSONResponse.make(["written": result.written, "unchanged": result.unchanged])
         }
         v1.get(":name/documents") { request, context in

@@ -43,12 +43,15 @@ public final class KuraService: Sendable {
         }
     }
 
-    /// Upserts documents given as raw text (chunked and embedded here, as `kura ingest` does) or with
-    /// their own vector.
-    func upsert(_ name: String, _ docs: [DocumentInput]) throws -> UpsertResult {
+    /// Upserts documents given as raw text (chunked and embedded here, as `kura ingest` does), with their
+    /// own vector, or with chunks and vectors made by a client whose `embedder` is the collection's.
+    /// - Throws: `KuraError.invalidArgument` for a mismatched embedder, a vector of the wrong dimension or
+    ///   a chunk that is not the span of the text it claims; nothing of the request is written then.
+    func upsert(_ name: String, _ docs: [DocumentInput], embedder clientEmbedder: String? = nil) throws -> UpsertResult {
         let c = try store.collection(name)
         let chunker = self.chunker
         let settings = chunker.settings(embedder: embedder)
+        if docs.contains(where: { $0.chunks != nil }) { try checkClientEmbedder(clientEmbedder, c) }
         var records: [Record?] = []
         var toEmbed: [(index: Int, doc: SourceDocument, hash: String)] = []
         for (i, d) in docs.enumerated() {
@@ -60,6 +63,8 @@ public final class KuraService: Sendable {
             let doc = try SourceDocument(id: d.id, text: d.text, metadata: metadata)
             if let v = d.vector {
                 records.append(Record(id: d.id, text: d.text, metadata: doc.metadata, vector: v))
+            } else if let chunks = d.chunks {
+                records.append(try Self.record(doc, chunks: chunks, hash: d.contentHash, embedder: clientEmbedder ?? "", dimension: c.info.dimension))
             } else {
                 records.append(nil)
                 toEmbed.append((i, doc, Record.hash(text: doc.text, metadata: doc.metadata, settings: settings)))
@@ -79,5 +84,37 @@ public final class KuraService: Sendable {
         metrics.ingested(documents: fresh.count, chunks: vectors.count)
         result.unchanged += docs.map(\.id).filter { unchanged.contains($0) }
         return result
+    }
+
+    /// Vectors made elsewhere are comparable with the collection's only when the same embedder made them.
+    private func checkClientEmbedder(_ id: String?, _ c: DocumentCollection) throws {
+        guard let id else { throw KuraError.invalidArgument("documents sent with chunks need \"embedder\": the id of the embedder that made their vectors") }
+        guard c.info.embedder.isEmpty || c.info.embedder == id else {
+            throw KuraError.invalidArgument("collection '\(c.info.name)' holds vectors of embedder \(c.info.embedder); these were made by \(id.prefix(256))")
+        }
+    }
+
+    /// A document's record from chunks a client cut and embedded: each chunk must be the exact span of the
+    /// text its offsets name (the stored text is rebuilt from them), each vector of the collection's width.
+    static func record(_ doc: SourceDocument, chunks: [ChunkInput], hash: String?, embedder: String, dimension: Int) throws -> Record {
+        let scalars = Array(doc.text.unicodeScalars)
+        let records = try chunks.enumerated().map { n, chunk -> Record.Chunk in
+            let what = "document '\(doc.id.prefix(128))' chunk \(n)"
+            guard chunk.end <= scalars.count, String(String.UnicodeScalarView(scalars[chunk.start..<chunk.end])) == chunk.text else {
+                throw KuraError.invalidArgument("\(what): text is not the span \(chunk.start)..<\(chunk.end) of the document's \(scalars.count) characters")
+            }
+            guard chunk.vector.count == dimension else {
+                throw KuraError.invalidArgument("\(what): vector has \(chunk.vector.count) dimensions; the collection has \(dimension)")
+            }
+            var metadata = "{}"
+            if let m = chunk.metadata {
+                guard case .object = m else { throw KuraError.invalidArgument("\(what): metadata must be an object") }
+                metadata = try Record.canonical(m)
+            }
+            return Record.Chunk(text: chunk.text, start: chunk.start, end: chunk.end, tokenCount: chunk.tokenCount, metadata: metadata, vector: chunk.vector)
+        }
+        let spans = chunks.map { "\($0.start)-\($0.end)" }.joined(separator: ",")
+        let contentHash = hash ?? Record.hash(text: doc.text, metadata: doc.metadata, settings: "\(embedder)|chunks=\(spans)")
+        return Record(id: doc.id, text: doc.text, metadata: doc.metadata, chunks: records, contentHash: contentHash)
     }
 }

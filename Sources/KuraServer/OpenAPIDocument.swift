@@ -41,7 +41,23 @@ enum OpenAPIDocument {
                 id: {type: string}
                 text: {type: string}
                 metadata: {type: object}
-                vector: {type: array, items: {type: number}}
+                vector: {type: array, items: {type: number}, description: "the document as one chunk with this vector"}
+                chunks:
+                  type: array
+                  minItems: 1
+                  description: "chunks cut and embedded by the client (kura ingest --url --embed-locally); needs the body's embedder"
+                  items: {$ref: "#/components/schemas/Chunk"}
+                content_hash: {type: string, pattern: "^[0-9a-f]{64}$", description: "SHA-256 naming the content; an upsert with the stored hash is unchanged"}
+            Chunk:
+              type: object
+              required: [text, start, end, vector]
+              properties:
+                text: {type: string, description: "exactly the document's text from start to end"}
+                start: {type: integer, minimum: 0, description: "offset in Unicode scalars"}
+                end: {type: integer, minimum: 0, description: "exclusive; start <= end <= the text's length"}
+                token_count: {type: integer, minimum: 0}
+                metadata: {type: object}
+                vector: {type: array, items: {type: number}, description: "the collection's dimension"}
             KAITODocument:
               type: object
               required: [text]
@@ -91,7 +107,7 @@ enum OpenAPIDocument {
             get: {summary: List collections, responses: {"200": {description: "{collections}"}}}
             post:
               summary: Create a collection
-              requestBody: {content: {application/json: {schema: {type: object, required: [name], properties: {name: {type: string}, dimension: {type: integer, minimum: 1, maximum: 65536}, metric: {type: string, enum: [cosine, ip, l2]}, analyzer: {type: string, enum: [standard, standard-nostem, ja, cjk, auto], default: auto}}}}}}
+              requestBody: {content: {application/json: {schema: {type: object, required: [name], properties: {name: {type: string}, dimension: {type: integer, minimum: 1, maximum: 65536}, metric: {type: string, enum: [cosine, ip, l2]}, analyzer: {type: string, enum: [standard, standard-nostem, ja, cjk, auto], default: auto}, embedder: {type: string, minLength: 1, maxLength: 256, description: "the embedder of the vectors clients will send, when not the server's; needs dimension"}}}}}}
               responses: {"201": {description: created}, "400": {$ref: "#/components/responses/Invalid"}, "409": {description: exists}}
           /v1/collections/{name}:
             parameters: [{name: name, in: path, required: true, schema: {type: string}}]
@@ -104,8 +120,8 @@ enum OpenAPIDocument {
               parameters: [{name: limit, in: query, schema: {type: integer, default: 100, minimum: 1, maximum: 1000}}, {name: cursor, in: query, schema: {type: integer, minimum: 0}}]
               responses: {"200": {description: "{documents, next_cursor}"}, "400": {$ref: "#/components/responses/Invalid"}}
             post:
-              summary: Upsert documents (raw text is chunked and embedded; records may carry a vector)
-              requestBody: {content: {application/json: {schema: {type: object, required: [documents], properties: {documents: {type: array, items: {$ref: "#/components/schemas/Document"}}}}}}}
+              summary: Upsert documents (raw text is chunked and embedded; records may carry a vector, or chunks with vectors)
+              requestBody: {content: {application/json: {schema: {type: object, required: [documents], properties: {documents: {type: array, items: {$ref: "#/components/schemas/Document"}}, embedder: {type: string, description: "the embedder that made the chunks' vectors; must be the collection's"}}}}}}
               responses: {"200": {description: "{written, unchanged}"}, "400": {$ref: "#/components/responses/Invalid"}, "413": {description: too large}, "507": {$ref: "#/components/responses/Full"}}
           /v1/collections/{name}/documents/{id}:
             parameters: [{name: name, in: path, required: true, schema: {type: string}}, {name: id, in: path, required: true, schema: {type: string}}]

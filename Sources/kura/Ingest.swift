@@ -13,7 +13,9 @@ struct Ingest: ParsableCommand {
             Reads .txt, .md, .rst, .html, .jsonl ({"id","text","metadata"}) and source code; folders are walked recursively. \
             The collection is created if needed. Unchanged documents are skipped, so a re-run resumes an interrupted one. \
             With --vectors, each line is {"id","text","metadata","vector"}. Every batch is one transaction; with --json a line \
-            {"event":"committed","ids":[...]} is printed once it is on disk.
+            {"event":"committed","ids":[...]} is printed once it is on disk. \
+            Parallel loads: N workers, each run with --shard I/N (I = 0..N-1), load every document exactly once, split by a hash \
+            of its id; with --url and --embed-locally each worker embeds its own documents and the server only stores them.
             """)
     @OptionGroup var store: StoreOptions
     @OptionGroup var embedding: EmbedderOptions
@@ -29,6 +31,10 @@ struct Ingest: ParsableCommand {
     var url: String? = ProcessInfo.processInfo.environment["KURA_URL"].flatMap { $0.isEmpty ? nil : $0 }
     @Option(name: .customLong("api-key-file"), help: "With --url: a file whose first line is the server's bearer key (default: $KURA_API_KEY).")
     var apiKeyFile: String?
+    @Option(help: "Load only this part of the input, I/N (0 <= I < N), split by a hash of each document id (default: all).")
+    var shard: String?
+    @Flag(name: .customLong("embed-locally"), help: "With --url: chunk and embed here and send the vectors, so the server only stores them.")
+    var embedLocally = false
     @Option(help: "Lexical analyzer of a collection this creates (\(AnalyzerName.allCases.map(\.rawValue).joined(separator: ", ")); default auto).")
     var analyzer: String?
 
@@ -38,6 +44,10 @@ struct Ingest: ParsableCommand {
         }
         if url != nil && analyzer != nil { throw ValidationError("--analyzer applies to a local data directory; create the collection on the server instead") }
         if url != nil && vectors { throw ValidationError("--vectors loads a local data directory; it cannot be combined with --url") }
+        if embedLocally && url == nil { throw ValidationError("--embed-locally applies with --url; a local ingest always embeds here") }
+        if let shard {
+            do { _ = try Shard(parsing: shard) } catch { throw ValidationError("--shard: \(error)") }
+        }
         if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) { throw ValidationError("--url must start with http:// or https://") }
         guard batch > 0 else { throw ValidationError("--batch must be positive") }
         guard chunkTokens >= 16 else { throw ValidationError("--chunk-tokens must be at least 16") }
@@ -46,18 +56,21 @@ struct Ingest: ParsableCommand {
     }
 
     func run() throws {
+        let part = try shard.map(Shard.init(parsing:)) ?? .all
         if let url {
-            let remote = RemoteIngest(base: url, collection: collection, apiKey: try apiKey())
+            var remote = RemoteIngest(base: url, collection: collection, apiKey: try apiKey())
+            remote.shard = part
+            if embedLocally { remote.local = (try embedding.make(), chunkTokens, overlap) }
             let reporter = IngestReporter(json: json)
             let summary = try remote.run(paths: paths, glob: glob, reporter.handle)
-            reporter.finish(summary, collection: collection)
+            reporter.finish(summary, collection: collection, server: url)
             if summary.failedFiles > 0 { throw ExitCode(1) }
             return
         }
         let store = try self.store.open()
         if vectors {
             let target = try store.collection(collection)
-            for path in paths { try VectorIngest(target: target, batch: batch, json: json).run(path) }
+            for path in paths { try VectorIngest(target: target, batch: batch, json: json, shard: part).run(path) }
             return
         }
         let embedder = try embedding.make()
@@ -66,6 +79,7 @@ struct Ingest: ParsableCommand {
         options.chunkTokens = chunkTokens
         options.overlap = overlap
         options.glob = glob
+        options.shard = part
         let reporter = IngestReporter(json: json)
         let summary = try IngestPipeline(collection: target, embedder: embedder, options: options).run(paths: paths, reporter.handle)
         reporter.finish(summary, collection: collection)
@@ -88,14 +102,15 @@ struct VectorIngest {
     let target: DocumentCollection
     let batch: Int
     let json: Bool
+    var shard = Shard.all
 
     func run(_ file: String) throws {
         var written = 0, unchanged = 0
         // Lines are parsed a batch or two ahead on a thread of their own: reading the floats costs about as
         // much as writing them, and the two overlap. A bad line stops the load after the batches before it.
         let pipe = BatchPipe<[Record]>(capacity: 2)
-        let size = batch
-        Thread { Self.parse(file, batch: size, into: pipe) }.start()
+        let size = batch, part = shard
+        Thread { Self.parse(file, batch: size, shard: part, into: pipe) }.start()
         defer { pipe.close() }
         while let records = try pipe.pop() {
             let r = try target.upsert(records, wait: false)
@@ -114,12 +129,13 @@ struct VectorIngest {
 
 extension VectorIngest {
     /// Parses `file` into batches of `batch` records, in order, ending `pipe` with the first error.
-    static func parse(_ file: String, batch: Int, into pipe: BatchPipe<[Record]>) {
+    static func parse(_ file: String, batch: Int, shard: Shard, into pipe: BatchPipe<[Record]>) {
         var pending: [Record] = []
         do {
             try JSONLines.forEach(file) { number, line in
                 do {
-                    pending.append(try Record(jsonLine: line))
+                    let record = try Record(jsonLine: line)
+                    if shard.owns(record.id) { pending.append(record) }
                 } catch {
                     throw KuraError.invalidArgument("\(file):\(number): \(error)")
                 }

@@ -47,7 +47,8 @@ final class IngestReporter {
             emitLine(
                 jsonLine([
                     "event": "done", "files": s.files, "failed_files": s.failedFiles, "documents": s.documents, "written": s.written,
-                    "unchanged": s.unchanged, "chunks": s.chunks, "tokens": s.tokens, "seconds": s.seconds, "embed_seconds": s.embedSeconds,
+                    "unchanged": s.unchanged, "other_shards": s.otherShards, "chunks": s.chunks, "tokens": s.tokens, "seconds": s.seconds,
+                    "embed_seconds": s.embedSeconds,
                 ]))
             return
         }
@@ -57,6 +58,9 @@ final class IngestReporter {
                 String(
                     format: "sent %d file(s) to %@ (collection %@): %d document(s) (%d written, %d unchanged) in %.1f s", s.files, server, collection,
                     s.documents, s.written, s.unchanged, s.seconds))
+            if s.chunks > 0 {
+                print(String(format: "embedded here: %d chunks, %d tokens (%.1f chunks/s)", s.chunks, s.tokens, Double(s.chunks) / max(s.seconds, 1e-9)))
+            }
         } else {
             print(
                 String(
@@ -65,6 +69,7 @@ final class IngestReporter {
                     s.files, collection, s.documents, s.written, s.unchanged, s.chunks, s.tokens, s.seconds,
                     Double(s.chunks) / max(s.seconds, 1e-9), Double(s.tokens) / max(s.seconds, 1e-9), share * 100))
         }
+        if s.otherShards > 0 { print("\(s.otherShards) document(s) left to the other shards") }
         if s.failedFiles > 0 {
             print("\(s.failedFiles) file(s) failed:")
             for f in s.failures { print("  \(f.path): \(f.message)") }

@@ -50,6 +50,10 @@ import Testing
         let again = try Self.run(args)
         #expect((again.out.split(separator: "\n").last.map(String.init) ?? "").contains("\"unchanged\":1"))
 
+        for (flags, message) in [(["--shard", "2/2"], "--shard"), (["--shard", "x"], "I/N"), (["--embed-locally"], "--url")] {
+            let refused = try Self.run(["ingest", dir + "/docs", "--collection", "c", "--embedder", "hash", "--data-dir", dir + "/data"] + flags)
+            #expect(refused.status != 0 && refused.err.contains(message), "\(flags): \(refused.err)")
+        }
         let unknown = try Self.run(["ingest", dir + "/docs", "--collection", "c", "--embedder", "bogus"])
         #expect(unknown.status != 0 && unknown.err.contains("unknown embedder"))
         let other = try Self.run(["ingest", dir + "/docs", "--collection", "c", "--embedder", "hash", "--embed-dimension", "8", "--data-dir", dir + "/data"])
