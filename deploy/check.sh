@@ -13,7 +13,7 @@ if ! "$venv/bin/python" -c 'import kubernetes_validate' 2>/dev/null || [ ! -x "$
 fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-for dir in deploy/k8s/overlays/standalone deploy/k8s/overlays/kaito deploy/k8s/overlays/kaito-deepseek deploy/k8s/ingest deploy/k8s/kagent; do
+for dir in deploy/k8s/overlays/standalone deploy/k8s/overlays/kaito deploy/k8s/overlays/kaito-deepseek deploy/k8s/ingest deploy/k8s/ingest-parallel deploy/k8s/kagent; do
   name=$(echo "$dir" | tr / -)
   kubectl kustomize "$dir" >"$out/$name.yaml"
   "$venv/bin/python" deploy/check_manifests.py "$out/$name.yaml" "$k8s_version" deploy/k8s/schemas

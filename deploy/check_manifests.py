@@ -16,6 +16,10 @@ for o in objects:
     try:
         if os.path.exists(custom):
             jsonschema.validate(o, json.load(open(custom)))
+            # A custom resource's pod templates (Volcano's tasks) are core PodTemplates: check them as such.
+            for task in o.get("spec", {}).get("tasks", []):
+                template = {"apiVersion": "v1", "kind": "PodTemplate", "metadata": {"name": task.get("name", "task")}, "template": task["template"]}
+                kubernetes_validate.validate(template, version, strict=True)
         else:
             kubernetes_validate.validate(o, version, strict=True)
     except Exception as e:  # the validators' errors name the field
@@ -74,6 +78,34 @@ for agent in by_kind.get("Agent", []):
         ref = tool.get("mcpServer", {})
         expect(ref.get("name") in servers, f"Agent {agent['metadata']['name']} uses a RemoteMCPServer defined here")
         expect(set(ref.get("toolNames", [])) <= KURA_MCP_TOOLS, f"Agent {agent['metadata']['name']} asks only for Kura's tools")
+
+# Parallel ingest: each worker's --shard I/N takes I from its runner's index and N from its worker count, so
+# the workers load every document once; they embed locally and send to the server.
+def shard_workers(o):
+    """(pod spec, index variable it may use, worker count) of each runner of kura ingest workers."""
+    if o["kind"] == "Job" and o["apiVersion"] == "batch/v1":
+        spec = o["spec"]
+        indexed = spec.get("completionMode") == "Indexed" and spec.get("parallelism", 1) == spec.get("completions")
+        yield o["spec"]["template"]["spec"], "JOB_COMPLETION_INDEX" if indexed else None, spec.get("completions", 1)
+    elif o["kind"] == "Job" and o["apiVersion"] == "batch.volcano.sh/v1alpha1":
+        spec = o["spec"]
+        expect(spec.get("schedulerName") == "volcano" and spec.get("queue"), f"Volcano Job {o['metadata']['name']} names its scheduler and queue")
+        for task in spec["tasks"]:
+            expect(spec.get("minAvailable", 0) == task.get("replicas"), f"Volcano Job {o['metadata']['name']} gang-schedules all its workers")
+            yield task["template"]["spec"], "VC_TASK_INDEX" if "env" in spec.get("plugins", {}) else None, task.get("replicas", 1)
+
+
+for o in objects:
+    for pod, variable, workers in shard_workers(o):
+        for c in pod["containers"]:
+            args = c.get("args", [])
+            shards = [a.split("=", 1)[1] for a in args if a.startswith("--shard=")]
+            if not args or args[0] != "ingest" or not shards:
+                continue
+            name = o["metadata"]["name"]
+            expect(variable is not None and shards == [f"$({variable})/{workers}"], f"{name}: --shard is $(INDEX)/{workers} from the runner's own index")
+            expect("--embed-locally" in args and any(a.startswith("--url=http://kura") for a in args), f"{name}: workers embed and send to Kura")
+            expect(c["image"] != "kura" and ":" in c["image"], f"{name}: the image is pinned by the kustomization")
 
 if problems:
     print(f"{path}:", *problems, sep="\n  ", file=sys.stderr)
