@@ -15,6 +15,8 @@ struct BenchQuality: ParsableCommand {
     @Option(help: "dense, lexical or hybrid; default: all three.") var mode: String?
     @Option(name: .customLong("data-dir"), help: "Keep the ingested collection here and reuse it on the next run (default: a temporary folder).")
     var dataDir: String?
+    @Option(help: "The collection measured: used as it is when --data-dir holds it with documents, else loaded from --corpus.")
+    var collection = "quality"
     @Option(name: .customLong("chunk-tokens"), help: "Most tokens per chunk.") var chunkTokens: Int = 256
     @Option(help: "Tokens repeated from the previous chunk.") var overlap: Int = 32
     @Option(name: .customLong("rrf-k"), help: "Reciprocal rank fusion constant.") var rrfK: Double = 60
@@ -29,7 +31,7 @@ struct BenchQuality: ParsableCommand {
         defer { if dataDir == nil { try? FileManager.default.removeItem(atPath: dir) } }
         let embedder = try embedding.make()
         let bench = try QualityBenchmark(
-            store: Store(directory: dir), name: "quality", corpus: corpus, embedder: embedder, chunkTokens: chunkTokens,
+            store: Store(directory: dir), name: collection, corpus: corpus, embedder: embedder, chunkTokens: chunkTokens,
             overlap: overlap
         ) { done, total in
             FileHandle.standardError.write(Data("\rembedded \(done)/\(total) documents".utf8))

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Kura's API driven by real clients on a live server, with no mock of Kura: curl through the KAITO flow
 # (index -> list -> retrieve -> chat -> delete), the openai package (embeddings, chat plain and streaming),
-# the mcp package (tools), then graceful shutdown: SIGTERM while a slow chat is in flight.
+# the mcp package (tools), the Kubeflow pipeline's steps, then graceful shutdown: SIGTERM while a slow chat is in flight.
 # The LLM is Tests/Fixtures/fake_openai.py on loopback. Needs a release build and the MiniLM model.
 set -euo pipefail
 source "$(dirname "$0")/../Reliability/common.sh"
@@ -45,6 +45,13 @@ echo "curl: KAITO index, indexes, documents, retrieve (filtered), chat ok"
 
 "$py" Tests/Clients/openai_client.py "$base" k8s || fail "openai client"
 "$py" Tests/Clients/mcp_client.py "$base/mcp" k8s || fail "mcp client"
+
+# The Kubeflow pipeline as compiled (deploy/kubeflow), its steps run here with this kura: ingest pydocs, verify,
+# bench quality. The hash embedder keeps it quick: the flow and the lexical scores are what is checked.
+kfp_py=$(venv kfp -r deploy/kubeflow/requirements.txt)/bin/python
+gunzip -c "$root/../shared/quality/pydocs/corpus.jsonl.gz" >"$work/pydocs.jsonl"
+PATH="$(dirname "$kura"):$PATH" KURA_EMBEDDER=hash "$kfp_py" Tests/Clients/kubeflow_local.py deploy/kubeflow/kura-pipeline.yaml "$work/kfp" \
+  "$work/pydocs.jsonl" "$root/../shared/quality/pydocs/queries.jsonl" "$root/../shared/quality/pydocs/qrels.tsv" || fail "the Kubeflow pipeline's steps"
 
 out=$(call POST /indexes/k8s/documents/delete "{\"doc_ids\": [\"$drain_id\"]}")
 expect "$out" "j['deleted_doc_ids'] == ['$drain_id']"
