@@ -106,14 +106,13 @@ public struct Retriever: Sendable {
             try dense(q, vector: vector, k: depth, allowed: allowed).map(\.chunkID),
             try collection.lexicalSearch(q.text!, k: depth, allowed: allowed).map(\.chunkID),
         ]
-        let stored = try collection.chunks(Array(Set(lists.joined())))
-        let documentOf = stored.mapValues(\.documentID)
-        var seen = Set<String>()
-        let candidates = lists.joined().compactMap { documentOf[$0] }.filter { seen.insert($0).inserted }
-        let byVector = try collection.rankDocuments(candidates, query: vector).map(\.id)
-        return Self.fuseHybrid(lists, documentOf: documentOf, documentRankings: [byVector], k: q.rrfK).prefix(k).compactMap { id, score in
-            stored[id].map { Self.result($0, score: score) }
-        }
+        // The candidates' documents and document vectors come first, without text; only the k chunks
+        // answered are read whole.
+        let documents = try collection.documents(ofChunks: Array(Set(lists.joined())))
+        let byVector = collection.rankDocuments(of: Array(documents.values), query: vector).map(\.id)
+        let fused = Self.fuseHybrid(lists, documentOf: documents.mapValues(\.id), documentRankings: [byVector], k: q.rrfK).prefix(k)
+        let stored = try collection.chunks(fused.map(\.0))
+        return fused.compactMap { id, score in stored[id].map { Self.result($0, score: score) } }
     }
 
     /// The hybrid fusion rule: documents are ranked by their best chunk in each chunk list, and by each

@@ -45,48 +45,78 @@ extension DocumentCollection {
     /// `query` under the collection's metric (a one-chunk document's is its chunk's vector); documents
     /// without one (several chunks written before document vectors existed) are left out.
     public func rankDocuments(_ ids: [String], query: [Float]) throws -> [(id: String, score: Double)] {
-        guard !ids.isEmpty, query.count == info.dimension else { return [] }
-        let q = info.metric == .cosine ? Vectors.normalized(query) : query
-        let snap = snapshot
-        let vectors = try store.db.read { db -> [(String, [Float])] in
-            let rows = try Row.fetchAll(
+        guard !ids.isEmpty else { return [] }
+        let chunkIDs = try store.db.unsafeRead { db in
+            try Int64.fetchAll(
                 db,
                 sql: """
-                    SELECT d.external_id, d.vector, c.segment_id, c.segment_row, p.vector
-                    FROM document d
-                    LEFT JOIN chunk c ON d.vector IS NULL AND c.document_id = d.id
-                      AND (SELECT count(*) FROM chunk o WHERE o.document_id = d.id) = 1
-                    LEFT JOIN pending_vector p ON p.chunk_id = c.id
-                    WHERE d.collection_id = ? AND d.external_id IN (SELECT value FROM json_each(?))
-                    """,
-                arguments: [info.id, String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)])
-            return rows.compactMap { row in
-                let id: String = row[0]
-                if let own = row[1] as Data? { return Self.floats(own, info.dimension).map { (id, $0) } }
-                if let pending = row[4] as Data?, var v = Self.floats(pending, info.dimension) {
-                    if info.metric == .cosine { v = Vectors.normalized(v) }
-                    return (id, v)
-                }
-                // Sealed: the segment keeps the row as searched (normalised for cosine). A segment just
-                // swapped out by compaction is not in this snapshot; the document is then left out.
-                guard let segmentID = row[2] as Int64?, let segmentRow = row[3] as Int?,
-                    let live = snap.segments.first(where: { $0.id == segmentID }), segmentRow < live.segment.count
-                else { return nil }
-                return (id, Array(live.segment.vector(ofRow: UInt32(segmentRow))))
-            }
+                    SELECT min(c.id) FROM chunk c JOIN document d ON d.id = c.document_id
+                    WHERE d.collection_id = ? AND d.external_id IN (SELECT value FROM json_each(?)) GROUP BY d.id
+                    """, arguments: [info.id, String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)])
         }
-        return vectors.map { id, v -> (String, Double) in
+        let docs = try documents(ofChunks: chunkIDs)
+        return rankDocuments(of: Array(docs.values), query: query)
+    }
+
+    /// Documents ranked as above, from their vectors as ``documents(ofChunks:)`` read them.
+    public func rankDocuments(of docs: [ChunkDocument], query: [Float]) -> [(id: String, score: Double)] {
+        guard query.count == info.dimension else { return [] }
+        let q = info.metric == .cosine ? Vectors.normalized(query) : query
+        var seen = Set<String>()
+        return docs.compactMap { d -> (String, Double)? in
+            guard let v = d.vector, v.count == q.count, seen.insert(d.id).inserted else { return nil }
             var dot: Float = 0, dist: Float = 0
             for i in 0..<q.count {
                 dot += q[i] * v[i]
                 dist += (q[i] - v[i]) * (q[i] - v[i])
             }
-            return (id, Double(info.metric == .l2 ? -dist : dot))
+            return (d.id, Double(info.metric == .l2 ? -dist : dot))
         }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.map { (id: $0.0, score: $0.1) }
+    }
+
+    /// Each given chunk's document (external id) and that document's vector, in one read: what hybrid
+    /// search needs of its ~100 candidates, without their text. The vector is the stored document vector, or
+    /// for a one-chunk document its chunk's (pending or sealed, normalised for cosine); nil for a document of
+    /// several chunks without one, or whose segment a compaction has just swapped out of this snapshot.
+    public func documents(ofChunks ids: [Int64]) throws -> [Int64: ChunkDocument] {
+        guard !ids.isEmpty else { return [:] }
+        if !recovered.load(ordering: .acquiring) { try indexer.sync { try ensureRecovered() } }
+        let snap = snapshot
+        var out: [Int64: ChunkDocument] = [:]
+        out.reserveCapacity(ids.count)
+        // Only a document without a vector of its own pays for counting its chunks.
+        let select = """
+            SELECT c.id, d.external_id, d.vector, c.segment_id, c.segment_row, p.vector,
+              CASE WHEN d.vector IS NULL THEN (SELECT count(*) FROM chunk o WHERE o.document_id = d.id) END
+            FROM chunk c JOIN document d ON d.id = c.document_id LEFT JOIN pending_vector p ON p.chunk_id = c.id
+            """
+        try readChunks(ids, select) { row in out[row[0]] = ChunkDocument(id: row[1], vector: documentVector(row, snap)) }
+        return out
+    }
+
+    /// The vector of a row of ``documents(ofChunks:)``.
+    private func documentVector(_ row: Row, _ snap: Snapshot) -> [Float]? {
+        if let own = row[2] as Data? { return Self.floats(own, info.dimension) }
+        guard row[6] as Int? == 1 else { return nil }
+        if let pending = row[5] as Data?, var v = Self.floats(pending, info.dimension) {
+            if info.metric == .cosine { v = Vectors.normalized(v) }
+            return v
+        }
+        // Sealed: the segment keeps the row as searched (normalised for cosine).
+        guard let segmentID = row[3] as Int64?, let segmentRow = row[4] as Int?,
+            let live = snap.segments.first(where: { $0.id == segmentID }), segmentRow < live.segment.count
+        else { return nil }
+        return Array(live.segment.vector(ofRow: UInt32(segmentRow)))
     }
 
     private static func floats(_ data: Data, _ dimension: Int) -> [Float]? {
         guard data.count == dimension * 4 else { return nil }
         return data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
     }
+}
+
+/// A chunk's document and the vector that ranks it among documents (see `documents(ofChunks:)`).
+public struct ChunkDocument: Sendable, Equatable {
+    public var id: String
+    public var vector: [Float]?
 }

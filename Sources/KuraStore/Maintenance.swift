@@ -52,27 +52,30 @@ extension DocumentCollection {
 
     /// Chunks by id, with their document's external id and metadata.
     public func chunks(_ ids: [Int64]) throws -> [Int64: StoredChunk] {
-        guard !ids.isEmpty else { return [:] }
-        // One statement reads a consistent snapshot by itself, so the read skips the transaction GRDB
-        // would wrap it in. Ids go in as bound parameters, one prepared statement per list length, in
-        // batches of at most 64; columns are read by index (by name costs a case-insensitive lookup).
-        return try store.db.unsafeRead { db in
-            var out: [Int64: StoredChunk] = [:]
-            out.reserveCapacity(ids.count)
+        var out: [Int64: StoredChunk] = [:]
+        out.reserveCapacity(ids.count)
+        try readChunks(ids, "SELECT c.id, c.text, c.start_offset, c.end_offset, d.external_id, d.metadata FROM chunk c JOIN document d ON d.id = c.document_id")
+        {
+            r in
+            let id: Int64 = r[0]
+            out[id] = StoredChunk(chunkID: id, documentID: r[4], text: r[1], metadata: r[5], start: r[2], end: r[3])
+        }
+        return out
+    }
+
+    /// Runs `select` (a SELECT over `chunk c`, without its WHERE) for the chunks `ids`, handing each row to
+    /// `row`. One statement reads a consistent snapshot by itself, so the read skips the transaction GRDB
+    /// would wrap it in. Ids go in as bound parameters, one prepared statement per list length, in batches
+    /// of at most 64; callers read columns by index (by name costs a case-insensitive lookup).
+    func readChunks(_ ids: [Int64], _ select: String, _ row: (Row) throws -> Void) throws {
+        guard !ids.isEmpty else { return }
+        try store.db.unsafeRead { db in
             for start in Swift.stride(from: 0, to: ids.count, by: 64) {
                 let batch = ids[start..<min(start + 64, ids.count)]
-                let statement = try db.cachedStatement(
-                    sql: """
-                        SELECT c.id, c.text, c.start_offset, c.end_offset, d.external_id, d.metadata
-                        FROM chunk c JOIN document d ON d.id = c.document_id WHERE c.id IN (\(repeatElement("?", count: batch.count).joined(separator: ",")))
-                        """)
+                let statement = try db.cachedStatement(sql: "\(select) WHERE c.id IN (\(repeatElement("?", count: batch.count).joined(separator: ",")))")
                 let rows = try Row.fetchCursor(statement, arguments: StatementArguments(batch))
-                while let r = try rows.next() {
-                    let id: Int64 = r[0]
-                    out[id] = StoredChunk(chunkID: id, documentID: r[4], text: r[1], metadata: r[5], start: r[2], end: r[3])
-                }
+                while let r = try rows.next() { try row(r) }
             }
-            return out
         }
     }
 

@@ -33,6 +33,13 @@ import Testing
         let sealed = try c.rankDocuments(["a", "b", "c"], query: [1, 1, 0.5, 0])
         #expect(sealed.map(\.id) == before.map(\.id) && zip(sealed, before).allSatisfy { abs($0.score - $1.score) < 1e-5 })
         #expect(before.count == 3)
+        // Hybrid search reads the same vectors by chunk, sealed here as pending above, with each chunk's document.
+        let chunks = try c.lexicalSearch("part", k: 10).map(\.chunkID)
+        let documents = try c.documents(ofChunks: chunks + [999_999])
+        #expect(chunks.count == 4 && documents.count == 4 && documents.values.filter { $0.id == "a" }.count == 2)
+        #expect(Set(documents.values.filter { $0.id == "a" }.map(\.vector)).count == 1, "both chunks of a carry a's one document vector")
+        let byChunk = c.rankDocuments(of: Array(documents.values), query: [1, 1, 0.5, 0])
+        #expect(byChunk.map(\.id) == sealed.map(\.id) && zip(byChunk, sealed).allSatisfy { abs($0.score - $1.score) < 1e-6 })
         // A changed document gets a new vector; a deleted one has none.
         _ = try c.upsert([Self.record("a", [[0, 0, 1, 0]])])
         #expect(try c.rankDocuments(["a", "b"], query: [0, 0, 1, 0]).first?.id == "a")

@@ -140,6 +140,9 @@ import Testing
             #expect((initialized["result"] as? [String: Any])?["protocolVersion"] as? String == MCPEndpoint.protocolVersions[0])
             let (badVersion, _, _) = try await post(#"{"jsonrpc": "2.0", "id": 1, "method": "ping"}"#, [HTTPField.Name("MCP-Protocol-Version")!: "1999-01-01"])
             #expect(badVersion == .badRequest)
+            // Stateless: a client that kept a session id from elsewhere is answered the same.
+            let (withSession, pong, _) = try await post(#"{"jsonrpc": "2.0", "id": 3, "method": "ping"}"#, [HTTPField.Name("Mcp-Session-Id")!: "0123abcd"])
+            #expect(withSession == .ok && pong["result"] != nil && pong["id"] as? Int == 3)
             let (foreign, _, _) = try await post(#"{"jsonrpc": "2.0", "id": 1, "method": "ping"}"#, [.origin: "https://evil.example"])
             #expect(foreign == .forbidden)
             for method in [HTTPRequest.Method.get, .delete] {
