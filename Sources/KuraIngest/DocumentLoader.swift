@@ -40,6 +40,18 @@ public enum DocumentLoader {
         return markdown.contains(ext) || plain.contains(ext) || html.contains(ext) || code.contains(ext) || ext == "jsonl"
     }
 
+    /// Why Kura does not read files with this name (the format it is), or nil when it does.
+    public static func unsupported(_ path: String) -> String? {
+        guard !supports(path) else { return nil }
+        let ext = ((path as NSString).lastPathComponent as NSString).pathExtension.lowercased()
+        let known: [String: String] = [
+            "pdf": "PDF", "docx": "Word", "doc": "Word", "pptx": "PowerPoint", "ppt": "PowerPoint", "odt": "OpenDocument text",
+            "odp": "OpenDocument slides", "epub": "EPUB", "xlsx": "Excel", "rtf": "RTF",
+        ]
+        if let name = known[ext] { return "unsupported format: \(name) (.\(ext)) is not read yet" }
+        return ext.isEmpty ? "unsupported format (no extension)" : "unsupported format (.\(ext.prefix(16)))"
+    }
+
     public static func format(of path: String) -> TextFormat {
         let ext = (path as NSString).pathExtension.lowercased()
         if markdown.contains(ext) { return .markdown }

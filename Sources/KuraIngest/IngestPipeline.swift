@@ -24,6 +24,8 @@ public final class IngestPipeline {
         /// A batch is durable: these document ids were written or found unchanged.
         case committed(ids: [String])
         case failed(path: String, message: String)
+        /// A file the walk found and left out (its format, its size), with why.
+        case skipped(path: String, reason: String)
         case progress(Progress)
     }
 
@@ -44,6 +46,16 @@ public final class IngestPipeline {
         public var chunks = 0, tokens = 0
         public var seconds = 0.0, embedSeconds = 0.0
         public var failures: [(path: String, message: String)] = []
+        /// Files found and not loaded, with the reason: every one is reported.
+        public var skipped: [(path: String, reason: String)] = []
+
+        /// Counts the listing's skipped files and reports each.
+        mutating func skip(_ listing: SourceFiles.Listing, _ onEvent: (Event) -> Void) {
+            for s in listing.skipped {
+                skipped.append((s.path, s.reason))
+                onEvent(.skipped(path: s.path, reason: s.reason))
+            }
+        }
     }
 
     let collection: DocumentCollection
@@ -67,7 +79,9 @@ public final class IngestPipeline {
     var settings: String { chunker.settings(embedder: embedder) }
 
     public func run(paths: [String], _ onEvent: (Event) -> Void) throws -> Summary {
-        let files = try SourceFiles.list(paths, glob: options.glob)
+        let listing = try SourceFiles.list(paths, glob: options.glob)
+        let files = listing.files
+        summary.skip(listing, onEvent)
         progress.filesTotal = files.count
         summary.files = files.count
         for file in files {

@@ -35,9 +35,11 @@ public struct RemoteIngest {
 
     public func run(paths: [String], glob: String?, _ onEvent: (IngestPipeline.Event) -> Void) throws -> IngestPipeline.Summary {
         let started = DispatchTime.now().uptimeNanoseconds
-        let files = try SourceFiles.list(paths, glob: glob)
+        let listing = try SourceFiles.list(paths, glob: glob)
+        let files = listing.files
         try createCollection()
         var summary = IngestPipeline.Summary()
+        summary.skip(listing, onEvent)
         var progress = IngestPipeline.Progress()
         summary.files = files.count
         progress.filesTotal = files.count

@@ -2,7 +2,9 @@ import Foundation
 import KuraCore
 
 /// The files an ingest run reads: each path argument is a file or a directory walked recursively
-/// (hidden entries skipped), filtered by a glob and by the formats Kura reads, in sorted order.
+/// (hidden entries are not part of the walk), narrowed by a glob, in sorted order. A walked file that Kura
+/// does not read (its format, its size) is listed with the reason, never dropped in silence; a file named
+/// as an argument is always read.
 public enum SourceFiles {
     public struct Entry: Equatable, Sendable {
         public var path: String
@@ -10,30 +12,61 @@ public enum SourceFiles {
         public var id: String
     }
 
+    /// A file the walk found and will not load, with why.
+    public struct Skipped: Equatable, Sendable {
+        public var path: String
+        public var reason: String
+    }
+
+    /// What a walk found: the files to load and the files left out.
+    public struct Listing: Equatable, Sendable {
+        public var files: [Entry] = []
+        public var skipped: [Skipped] = []
+    }
+
+    /// The largest file loaded; a larger one is skipped with its size (the loaders read a file whole).
+    public static let maxFileBytes = 256 << 20
+
     /// A glob without '/' matches the file name; with '/', the id (relative path); `**` spans folders.
-    public static func list(_ paths: [String], glob: String?) throws -> [Entry] {
-        var out: [Entry] = []
+    /// - Throws: `KuraError.notFound` for a path that does not exist, `.io` for a folder that cannot be listed.
+    public static func list(_ paths: [String], glob: String?) throws -> Listing {
+        var out = Listing()
         let fm = FileManager.default
         for arg in paths {
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: arg, isDirectory: &isDir) else { throw KuraError.notFound("\(arg): no such file or directory") }
             if !isDir.boolValue {
-                out.append(Entry(path: arg, id: normalized(arg)))
+                if let reason = tooLarge(arg) {
+                    out.skipped.append(Skipped(path: arg, reason: reason))
+                } else {
+                    out.files.append(Entry(path: arg, id: normalized(arg)))
+                }
                 continue
             }
             guard let walker = fm.enumerator(atPath: arg) else { throw KuraError.io(path: arg, reason: "cannot list the directory") }
-            var found: [Entry] = []
+            var found = Listing()
             while let rel = walker.nextObject() as? String {
                 if rel.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
                 let full = (arg as NSString).appendingPathComponent(rel)
                 var sub: ObjCBool = false
-                guard fm.fileExists(atPath: full, isDirectory: &sub), !sub.boolValue, DocumentLoader.supports(rel) else { continue }
+                guard fm.fileExists(atPath: full, isDirectory: &sub), !sub.boolValue else { continue }
                 if let glob, !matches(glob, rel) { continue }
-                found.append(Entry(path: full, id: rel))
+                if let reason = DocumentLoader.unsupported(rel) ?? tooLarge(full) {
+                    found.skipped.append(Skipped(path: full, reason: reason))
+                } else {
+                    found.files.append(Entry(path: full, id: rel))
+                }
             }
-            out += found.sorted { $0.id < $1.id }
+            out.files += found.files.sorted { $0.id < $1.id }
+            out.skipped += found.skipped.sorted { $0.path < $1.path }
         }
         return out
+    }
+
+    /// Why a file is too large to load, or nil.
+    static func tooLarge(_ path: String) -> String? {
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maxFileBytes else { return nil }
+        return "over the size limit (\(size) bytes; at most \(maxFileBytes >> 20) MiB)"
     }
 
     static func normalized(_ path: String) -> String {

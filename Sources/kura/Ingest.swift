@@ -10,7 +10,8 @@ struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load files or folders into a collection: chunked and embedded, or pre-embedded JSONL with --vectors.",
         discussion: """
-            Reads .txt, .md, .rst, .html, .jsonl ({"id","text","metadata"}) and source code; folders are walked recursively. \
+            Reads .txt, .md, .rst, .html, .jsonl ({"id","text","metadata"}) and source code; folders are walked recursively, and \
+            every file found that is not read (its format, over 256 MiB) is listed with the reason (--strict makes that exit 1). \
             The collection is created if needed. Unchanged documents are skipped, so a re-run resumes an interrupted one. \
             With --vectors, each line is {"id","text","metadata","vector"}. Every batch is one transaction; with --json a line \
             {"event":"committed","ids":[...]} is printed once it is on disk. \
@@ -26,7 +27,8 @@ struct Ingest: ParsableCommand {
     @Option(name: .customLong("chunk-tokens"), help: "Most tokens per chunk.") var chunkTokens: Int = 256
     @Option(help: "Tokens repeated from the previous chunk.") var overlap: Int = 32
     @Option(help: "Only files matching this pattern (name, or relative path if it has '/'; ** spans folders).") var glob: String?
-    @Flag(help: "Print JSON lines: committed batches, failures, and a summary.") var json = false
+    @Flag(help: "Print JSON lines: committed batches, failures, skipped files, and a summary.") var json = false
+    @Flag(help: "Exit 1 when any file found was skipped (format, size), not only when one failed to load.") var strict = false
     @Option(help: "Send the documents to a running Kura server (its base URL), which chunks and embeds them (default: $KURA_URL).")
     var url: String? = ProcessInfo.processInfo.environment["KURA_URL"].flatMap { $0.isEmpty ? nil : $0 }
     @Option(name: .customLong("api-key-file"), help: "With --url: a file whose first line is the server's bearer key (default: $KURA_API_KEY).")
@@ -64,7 +66,7 @@ struct Ingest: ParsableCommand {
             let reporter = IngestReporter(json: json)
             let summary = try remote.run(paths: paths, glob: glob, reporter.handle)
             reporter.finish(summary, collection: collection, server: url)
-            if summary.failedFiles > 0 { throw ExitCode(1) }
+            try exit(summary)
             return
         }
         let store = try self.store.open()
@@ -83,11 +85,16 @@ struct Ingest: ParsableCommand {
         let reporter = IngestReporter(json: json)
         let summary = try IngestPipeline(collection: target, embedder: embedder, options: options).run(paths: paths, reporter.handle)
         reporter.finish(summary, collection: collection)
-        if summary.failedFiles > 0 { throw ExitCode(1) }
+        try exit(summary)
     }
 }
 
 extension Ingest {
+    /// Exit 1 when a file failed to load, or with --strict when one was skipped.
+    func exit(_ summary: IngestPipeline.Summary) throws {
+        if summary.failedFiles > 0 || (strict && !summary.skipped.isEmpty) { throw ExitCode(1) }
+    }
+
     func apiKey() throws -> String? {
         guard let apiKeyFile else { return ProcessInfo.processInfo.environment["KURA_API_KEY"].flatMap { $0.isEmpty ? nil : $0 } }
         guard let text = try? String(contentsOfFile: apiKeyFile, encoding: .utf8),

@@ -20,6 +20,13 @@ final class IngestReporter {
                 if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
                 FileHandle.standardError.write(Data("error: \(message)\n".utf8))
             }
+        case .skipped(let path, let reason):
+            if json {
+                emitLine(jsonLine(["event": "skipped", "path": path, "reason": reason]))
+            } else {
+                if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                FileHandle.standardError.write(Data("skipped: \(path): \(reason)\n".utf8))
+            }
         case .progress(let p):
             guard !json else { return }
             if terminal {
@@ -46,7 +53,8 @@ final class IngestReporter {
         if json {
             emitLine(
                 jsonLine([
-                    "event": "done", "files": s.files, "failed_files": s.failedFiles, "documents": s.documents, "written": s.written,
+                    "event": "done", "files": s.files, "failed_files": s.failedFiles, "skipped_files": s.skipped.count, "documents": s.documents,
+                    "written": s.written,
                     "unchanged": s.unchanged, "other_shards": s.otherShards, "chunks": s.chunks, "tokens": s.tokens, "seconds": s.seconds,
                     "embed_seconds": s.embedSeconds,
                 ]))
@@ -70,6 +78,10 @@ final class IngestReporter {
                     Double(s.chunks) / max(s.seconds, 1e-9), Double(s.tokens) / max(s.seconds, 1e-9), share * 100))
         }
         if s.otherShards > 0 { print("\(s.otherShards) document(s) left to the other shards") }
+        if !s.skipped.isEmpty {
+            print("\(s.skipped.count) file(s) skipped:")
+            for f in s.skipped { print("  \(f.path): \(f.reason)") }
+        }
         if s.failedFiles > 0 {
             print("\(s.failedFiles) file(s) failed:")
             for f in s.failures { print("  \(f.path): \(f.message)") }

@@ -60,6 +60,26 @@ import Testing
         #expect(other.status != 0 && other.err.contains("hash:384"))
     }
 
+    /// A PDF beside a markdown file: the summary names it with its reason (it was dropped in silence before),
+    /// `--json` has a `skipped` event, and `--strict` turns it into exit 1.
+    @Test func ingestListsWhatItSkips() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kura-cli-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/docs", withIntermediateDirectories: true)
+        try "# Notes\n\nPods run containers.".write(toFile: dir + "/docs/notes.md", atomically: true, encoding: .utf8)
+        try Data("%PDF-1.4\n%\u{E2}\u{E3}".utf8).write(to: URL(fileURLWithPath: dir + "/docs/ls.pdf"))
+        let base = ["ingest", dir + "/docs", "--collection", "c", "--embedder", "hash", "--data-dir", dir + "/data"]
+        let plain = try Self.run(base)
+        #expect(plain.status == 0 && plain.out.contains("1 file(s) skipped:") && plain.out.contains("ls.pdf: unsupported format: PDF"), "\(plain.out)")
+        let json = try Self.run(base + ["--json"])
+        let events = json.out.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(events.contains { $0["event"] as? String == "skipped" && ($0["path"] as? String ?? "").hasSuffix("ls.pdf") && $0["reason"] is String })
+        #expect(events.last?["skipped_files"] as? Int == 1)
+        let strict = try Self.run(base + ["--strict"])
+        #expect(strict.status == 1 && strict.out.contains("ls.pdf"))
+        #expect(try Self.run(base + ["--strict", "--glob", "*.md"]).status == 0, "--glob still narrows the walk")
+    }
+
     /// `kura export` is a backup: a full disk or a reader that went away is a one-line error and a
     /// non-zero exit, never a short file and exit 0 (print() dropped both silently).
     @Test func exportFailsLoudlyWhenItsOutputFails() throws {
