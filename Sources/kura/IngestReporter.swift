@@ -14,19 +14,9 @@ final class IngestReporter {
         case .committed(let ids):
             if json { emitLine(jsonLine(["event": "committed", "ids": ids])) }
         case .failed(let path, let message):
-            if json {
-                emitLine(jsonLine(["event": "failed", "path": path, "message": message]))
-            } else {
-                if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-                FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-            }
+            problem(["event": "failed", "path": path, "message": message], line: "error: \(message)")
         case .skipped(let path, let reason):
-            if json {
-                emitLine(jsonLine(["event": "skipped", "path": path, "reason": reason]))
-            } else {
-                if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-                FileHandle.standardError.write(Data("skipped: \(path): \(reason)\n".utf8))
-            }
+            problem(["event": "skipped", "path": path, "reason": reason], line: "skipped: \(path): \(reason)")
         case .progress(let p):
             guard !json else { return }
             if terminal {
@@ -36,6 +26,16 @@ final class IngestReporter {
                 print(String(format: "%d/%d files, %d chunks, %.1f chunks/s", p.filesDone, p.filesTotal, p.chunks, p.chunksPerSecond))
                 fflush(nil)
             }
+        }
+    }
+
+    /// A file that failed or was skipped: a JSON event, or a line on stderr below the progress bar.
+    private func problem(_ event: [String: Any], line: String) {
+        if json {
+            emitLine(jsonLine(event))
+        } else {
+            if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            FileHandle.standardError.write(Data((line + "\n").utf8))
         }
     }
 
