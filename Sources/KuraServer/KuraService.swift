@@ -100,7 +100,8 @@ public final class KuraService: Sendable {
         let scalars = Array(doc.text.unicodeScalars)
         let records = try chunks.enumerated().map { n, chunk -> Record.Chunk in
             let what = "document '\(doc.id.prefix(128))' chunk \(n)"
-            guard chunk.end <= scalars.count, String(String.UnicodeScalarView(scalars[chunk.start..<chunk.end])) == chunk.text else {
+            // Scalar by scalar: String's == would accept a differently normalised span (é against e + ◌́).
+            guard chunk.end <= scalars.count, chunk.text.unicodeScalars.elementsEqual(scalars[chunk.start..<chunk.end]) else {
                 throw KuraError.invalidArgument("\(what): text is not the span \(chunk.start)..<\(chunk.end) of the document's \(scalars.count) characters")
             }
             guard chunk.vector.count == dimension else {

@@ -140,6 +140,7 @@ import Testing
             ]
             let bad: [(String, [[String: Any]], String?, [String: Any])] = [
                 ("not the span", [["text": "hello", "start": 0, "end": 5, "vector": [1, 0, 0, 0]]], "hash:4", [:]),
+                ("another normalisation", [["text": "he\u{301}llo", "start": 0, "end": 5, "vector": [1, 0, 0, 0]]], "hash:4", [:]),
                 ("past the end", [["text": "wörld", "start": 6, "end": 12, "vector": [1, 0, 0, 0]]], "hash:4", [:]),
                 ("start after end", [["text": "", "start": 3, "end": 2, "vector": [1, 0, 0, 0]]], "hash:4", [:]),
                 ("no vector", [["text": "héllo", "start": 0, "end": 5]], "hash:4", [:]),
