@@ -37,16 +37,13 @@ public struct QualityBenchmark {
             let format = (o["source"] as? String).map(DocumentLoader.format(of:)) ?? .plain
             return SourceDocument(id: id, text: text, metadata: "{}", format: format, title: o["title"] as? String)
         }
-        let chunker = Chunker(maxTokens: min(chunkTokens, embedder.maxTokens ?? .max), overlap: overlap, counter: embedder.tokenCounter)
+        let chunker = Chunker(embedder: embedder, chunkTokens: chunkTokens, overlap: overlap)
+        let settings = chunker.settings(embedder: embedder)
         var done = 0
         for start in stride(from: 0, to: docs.count, by: 16) {
             let batch = docs[start..<min(docs.count, start + 16)]
-            let pieces = batch.map { chunker.chunk($0.text, format: $0.format, title: $0.title) }
-            let vectors = try embedder.embed(pieces.flatMap { $0.map(\.embedText) })
-            let settings = chunker.settings(embedder: embedder)
             let hashed = batch.map { ($0, Record.hash(text: $0.text, metadata: $0.metadata, settings: settings)) }
-            let records = try Record.documents(hashed, pieces: pieces, vectors: vectors)
-            _ = try collection.upsert(records, wait: false)
+            _ = try collection.upsert(try chunker.records(hashed, embedder: embedder), wait: false)
             done += batch.count
             progress(done, docs.count)
         }

@@ -3,9 +3,27 @@ import KuraEmbed
 import KuraStore
 
 extension Chunker {
+    /// The chunker every ingest path uses with `embedder`: at most `chunkTokens` tokens a chunk (never past
+    /// the model's input), `overlap` repeated, counted with the embedder's tokenizer.
+    public init(embedder: any Embedder, chunkTokens: Int, overlap: Int) {
+        self.init(maxTokens: min(chunkTokens, embedder.maxTokens ?? .max), overlap: overlap, counter: embedder.tokenCounter)
+    }
+
     /// What decides a document's vectors besides its text; documents hashed under other settings are
     /// embedded again.
     public func settings(embedder: any Embedder) -> String { "\(embedder.id)|chunk=\(maxTokens)|overlap=\(overlap)" }
+
+    /// Documents, each with its content hash, chunked, embedded in one call and made into records: what
+    /// every ingest path (local, server, worker, benchmark) does with the documents it writes.
+    /// - Throws: the embedder's errors, or `KuraError.invalidArgument` when it returns another number of
+    ///   vectors than it was given chunks.
+    public func records(_ docs: [(SourceDocument, String)], embedder: any Embedder) throws -> [Record] {
+        let pieces = docs.map { chunk($0.0.text, format: $0.0.format, title: $0.0.title) }
+        let texts = pieces.joined().map(\.embedText)
+        let vectors = try embedder.embed(texts)
+        guard vectors.count == texts.count else { throw KuraError.invalidArgument("the embedder returned \(vectors.count) vectors for \(texts.count) chunks") }
+        return try Record.documents(docs, pieces: pieces, vectors: vectors)
+    }
 }
 
 extension SourceDocument {
@@ -35,7 +53,7 @@ extension Record {
     }
 
     /// Records for documents chunked into `pieces`, whose vectors lie end to end in `vectors`.
-    public static func documents(_ docs: [(SourceDocument, String)], pieces: [[TextChunk]], vectors: [[Float]]) throws -> [Record] {
+    static func documents(_ docs: [(SourceDocument, String)], pieces: [[TextChunk]], vectors: [[Float]]) throws -> [Record] {
         var next = 0
         return try zip(docs, pieces).map { item, chunks in
             defer { next += chunks.count }

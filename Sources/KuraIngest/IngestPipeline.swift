@@ -47,14 +47,20 @@ public final class IngestPipeline {
         public var seconds = 0.0, embedSeconds = 0.0
         public var failures: [(path: String, message: String)] = []
         /// Files found and not loaded, with the reason: every one is reported.
-        public var skipped: [(path: String, reason: String)] = []
+        public var skipped: [SourceFiles.Skipped] = []
+
+        /// Counts the chunks and tokens of written records.
+        mutating func count(_ records: [Record]) {
+            for r in records {
+                chunks += r.chunks.count
+                tokens += r.chunks.reduce(0) { $0 + $1.tokenCount }
+            }
+        }
 
         /// Counts the listing's skipped files and reports each.
         mutating func skip(_ listing: SourceFiles.Listing, _ onEvent: (Event) -> Void) {
-            for s in listing.skipped {
-                skipped.append((s.path, s.reason))
-                onEvent(.skipped(path: s.path, reason: s.reason))
-            }
+            skipped += listing.skipped
+            for s in listing.skipped { onEvent(.skipped(path: s.path, reason: s.reason)) }
         }
     }
 
@@ -72,8 +78,7 @@ public final class IngestPipeline {
         self.collection = collection
         self.embedder = embedder
         self.options = options
-        let limit = min(options.chunkTokens, embedder.maxTokens ?? .max)
-        chunker = Chunker(maxTokens: limit, overlap: options.overlap, counter: embedder.tokenCounter)
+        chunker = Chunker(embedder: embedder, chunkTokens: options.chunkTokens, overlap: options.overlap)
     }
 
     var settings: String { chunker.settings(embedder: embedder) }
@@ -133,15 +138,11 @@ public final class IngestPipeline {
         let hashes = Dictionary(batch.map { ($0.doc.id, $0.hash) }, uniquingKeysWith: { a, _ in a })
         let unchanged = try collection.unchanged(hashes)
         let fresh = batch.filter { !unchanged.contains($0.doc.id) }
-        let pieces = fresh.map { chunker.chunk($0.doc.text, format: $0.doc.format, title: $0.doc.title) }
-        let texts = pieces.flatMap { $0.map(\.embedText) }
+        // Timed with the chunking, which is a percent or two of it.
         let t0 = DispatchTime.now().uptimeNanoseconds
-        let vectors = try embedder.embed(texts)
+        let records = try chunker.records(fresh.map { ($0.doc, $0.hash) }, embedder: embedder)
         summary.embedSeconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-        guard vectors.count == texts.count else { throw KuraError.invalidArgument("the embedder returned \(vectors.count) vectors for \(texts.count) chunks") }
-        let records = try Record.documents(fresh.map { ($0.doc, $0.hash) }, pieces: pieces, vectors: vectors)
-        summary.chunks += texts.count
-        summary.tokens += pieces.joined().reduce(0) { $0 + $1.tokenCount }
+        summary.count(records)
         if !records.isEmpty { _ = try collection.upsert(records, wait: false) }
         summary.documents += batch.count
         summary.written += records.count

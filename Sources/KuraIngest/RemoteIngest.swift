@@ -99,10 +99,12 @@ public struct RemoteIngest {
         var body: [String: Any]
         if let local {
             let started = DispatchTime.now().uptimeNanoseconds
-            let records = try embed(docs, local)
+            let chunker = Chunker(embedder: local.embedder, chunkTokens: local.chunkTokens, overlap: local.overlap)
+            let settings = chunker.settings(embedder: local.embedder)
+            let hashed = docs.map { ($0, Record.hash(text: $0.text, metadata: $0.metadata, settings: settings)) }
+            let records = try chunker.records(hashed, embedder: local.embedder)
             summary.embedSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-            summary.chunks += records.reduce(0) { $0 + $1.chunks.count }
-            summary.tokens += records.reduce(0) { $0 + $1.chunks.reduce(0) { $0 + $1.tokenCount } }
+            summary.count(records)
             body = ["documents": try records.map(Self.json), "embedder": local.embedder.id]
         } else {
             body = ["documents": docs.map { ["id": $0.id, "text": $0.text, "metadata": Self.object($0.metadata)] }]
@@ -113,19 +115,6 @@ public struct RemoteIngest {
         }
         let o = (try? JSONSerialization.jsonObject(with: r.body)) as? [String: Any] ?? [:]
         return ((o["written"] as? [Any])?.count ?? 0, (o["unchanged"] as? [Any])?.count ?? 0)
-    }
-
-    /// Chunks and embeds documents as a local ingest does, with the same content hashes.
-    private func embed(_ docs: [SourceDocument], _ local: (embedder: any Embedder, chunkTokens: Int, overlap: Int)) throws -> [Record] {
-        let chunker = Chunker(
-            maxTokens: min(local.chunkTokens, local.embedder.maxTokens ?? .max), overlap: local.overlap, counter: local.embedder.tokenCounter)
-        let settings = chunker.settings(embedder: local.embedder)
-        let pieces = docs.map { chunker.chunk($0.text, format: $0.format, title: $0.title) }
-        let texts = pieces.joined().map(\.embedText)
-        let vectors = try local.embedder.embed(texts)
-        guard vectors.count == texts.count else { throw KuraError.invalidArgument("the embedder returned \(vectors.count) vectors for \(texts.count) chunks") }
-        let hashed = docs.map { ($0, Record.hash(text: $0.text, metadata: $0.metadata, settings: settings)) }
-        return try Record.documents(hashed, pieces: pieces, vectors: vectors)
     }
 
     /// A record as the API's document with chunks.

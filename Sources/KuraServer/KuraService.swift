@@ -26,7 +26,7 @@ public final class KuraService: Sendable {
         self.maxBodyBytes = maxBodyBytes
     }
 
-    var chunker: Chunker { Chunker(maxTokens: min(chunkTokens, embedder.maxTokens ?? .max), overlap: overlap, counter: embedder.tokenCounter) }
+    var chunker: Chunker { Chunker(embedder: embedder, chunkTokens: chunkTokens, overlap: overlap) }
 
     func retriever(_ name: String) throws -> Retriever {
         let c = try store.collection(name)
@@ -75,13 +75,10 @@ public final class KuraService: Sendable {
         // Unchanged documents are matched by hash before embedding; they are reported, not rewritten.
         let unchanged = try c.unchanged(Dictionary(toEmbed.map { ($0.doc.id, $0.hash) }, uniquingKeysWith: { a, _ in a }))
         let fresh = toEmbed.filter { !unchanged.contains($0.doc.id) }
-        let pieces = fresh.map { chunker.chunk($0.doc.text, format: $0.doc.format, title: $0.doc.title) }
-        let vectors = try embedder.embed(pieces.joined().map(\.embedText))
-        for (item, record) in zip(fresh, try Record.documents(fresh.map { ($0.doc, $0.hash) }, pieces: pieces, vectors: vectors)) {
-            records[item.index] = record
-        }
+        let embedded = try chunker.records(fresh.map { ($0.doc, $0.hash) }, embedder: embedder)
+        for (item, record) in zip(fresh, embedded) { records[item.index] = record }
         var result = try c.upsert(records.compactMap { $0 })
-        metrics.ingested(documents: fresh.count, chunks: vectors.count)
+        metrics.ingested(documents: fresh.count, chunks: embedded.reduce(0) { $0 + $1.chunks.count })
         result.unchanged += docs.map(\.id).filter { unchanged.contains($0) }
         return result
     }

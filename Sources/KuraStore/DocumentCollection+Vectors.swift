@@ -41,24 +41,10 @@ extension DocumentCollection {
         return mean.withUnsafeBytes { Data($0) }
     }
 
-    /// The given documents (external ids) ranked, best first, by how close their document vector is to
-    /// `query` under the collection's metric (a one-chunk document's is its chunk's vector); documents
-    /// without one (several chunks written before document vectors existed) are left out.
-    public func rankDocuments(_ ids: [String], query: [Float]) throws -> [(id: String, score: Double)] {
-        guard !ids.isEmpty else { return [] }
-        let chunkIDs = try store.db.unsafeRead { db in
-            try Int64.fetchAll(
-                db,
-                sql: """
-                    SELECT min(c.id) FROM chunk c JOIN document d ON d.id = c.document_id
-                    WHERE d.collection_id = ? AND d.external_id IN (SELECT value FROM json_each(?)) GROUP BY d.id
-                    """, arguments: [info.id, String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)])
-        }
-        let docs = try documents(ofChunks: chunkIDs)
-        return rankDocuments(of: Array(docs.values), query: query)
-    }
-
-    /// Documents ranked as above, from their vectors as ``documents(ofChunks:)`` read them.
+    /// Documents ranked, best first, by how close their document vector is to `query` under the
+    /// collection's metric, from their vectors as ``documents(ofChunks:)`` read them (a one-chunk document's
+    /// is its chunk's vector); documents without one (several chunks written before document vectors
+    /// existed) are left out, and a document given through several chunks counts once.
     public func rankDocuments(of docs: [ChunkDocument], query: [Float]) -> [(id: String, score: Double)] {
         guard query.count == info.dimension else { return [] }
         let q = info.metric == .cosine ? Vectors.normalized(query) : query

@@ -11,4 +11,30 @@ public enum KuraBinary {
         ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
+
+    /// What a run of the executable left: its exit status, standard output and standard error.
+    public struct Output: Sendable {
+        public var status: Int32
+        public var out: String
+        public var err: String
+    }
+
+    /// Runs `kura args` with `stdin` as its input and waits for it; blocks the calling thread.
+    /// - Throws: when there is no built executable or it cannot be started.
+    public static func run(_ args: [String], stdin: String = "") throws -> Output {
+        guard let path else { throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "build kura first"]) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = args
+        let input = Pipe(), out = Pipe(), err = Pipe()
+        p.standardInput = input
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Output(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
 }

@@ -4,23 +4,7 @@ import Testing
 
 /// `kura embed` and `kura ingest` as scripts run them: output formats, exit status and messages.
 @Suite struct CLITests {
-    static var kura: String? { KuraBinary.path }
-
-    static func run(_ args: [String], stdin: String = "") throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try #require(kura, "build kura first"))
-        p.arguments = args
-        let input = Pipe(), out = Pipe(), err = Pipe()
-        p.standardInput = input
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-    }
+    static func run(_ args: [String], stdin: String = "") throws -> KuraBinary.Output { try KuraBinary.run(args, stdin: stdin) }
 
     @Test func embedWritesOneLinePerInputInOrder() throws {
         let r = try Self.run(["embed", "--embedder", "hash"], stdin: "{\"id\":\"b\",\"text\":\"two\"}\n{\"id\":7,\"text\":\"one\"}\n")
@@ -93,7 +77,7 @@ import Testing
 
         func export(to output: FileHandle, closing: FileHandle? = nil) throws -> (Process, String) {
             let p = Process()
-            p.executableURL = URL(fileURLWithPath: try #require(Self.kura))
+            p.executableURL = URL(fileURLWithPath: try #require(KuraBinary.path))
             p.arguments = ["export", "--collection", "c", "--data-dir", dir + "/data"]
             let err = Pipe()
             p.standardOutput = output

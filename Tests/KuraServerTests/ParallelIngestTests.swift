@@ -14,21 +14,9 @@ import Testing
 /// server load the same collection as one local ingest of the same files.
 @Suite struct ParallelIngestTests {
     /// Runs the kura executable off the concurrency pool (the in-process server needs that pool).
-    static func kura(_ args: [String]) async throws -> (status: Int32, out: String, err: String) {
-        let path = try #require(KuraBinary.path, "build kura first")
-        return try await withCheckedThrowingContinuation { done in
-            DispatchQueue.global().async {
-                let p = Process()
-                p.executableURL = URL(fileURLWithPath: path)
-                p.arguments = args
-                let out = Pipe(), err = Pipe()
-                p.standardOutput = out
-                p.standardError = err
-                do { try p.run() } catch { return done.resume(throwing: error) }
-                let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-                p.waitUntilExit()
-                done.resume(returning: (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self)))
-            }
+    static func kura(_ args: [String]) async throws -> KuraBinary.Output {
+        try await withCheckedThrowingContinuation { done in
+            DispatchQueue.global().async { done.resume(with: Result { try KuraBinary.run(args) }) }
         }
     }
 
@@ -86,7 +74,7 @@ import Testing
             let url = "http://127.0.0.1:\(try #require(client.port))"
             // Workers that embed here and send vectors (c), and workers that let the server embed (d).
             for (collection, extra) in [("c", ["--embed-locally", "--embedder", "hash"]), ("d", [])] {
-                let runs = try await withThrowingTaskGroup(of: (Int, (status: Int32, out: String, err: String)).self) { group in
+                let runs = try await withThrowingTaskGroup(of: (Int, KuraBinary.Output).self) { group in
                     for i in 0..<2 {
                         group.addTask {
                             (
@@ -96,7 +84,7 @@ import Testing
                             )
                         }
                     }
-                    return try await group.reduce(into: [Int: (status: Int32, out: String, err: String)]()) { $0[$1.0] = $1.1 }
+                    return try await group.reduce(into: [Int: KuraBinary.Output]()) { $0[$1.0] = $1.1 }
                 }
                 let first = Self.ids(runs[0]?.out ?? ""), second = Self.ids(runs[1]?.out ?? "")
                 #expect(runs.values.allSatisfy { $0.status == 0 }, "\(runs.values.map(\.err))")
