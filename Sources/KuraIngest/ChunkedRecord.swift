@@ -42,12 +42,14 @@ extension SourceDocument {
 
 extension Record {
     /// A document's record from its chunks and their vectors, in order; each chunk keeps its heading
-    /// path as metadata.
+    /// path, and the pages (or slide) it holds when the document has them, as metadata.
     public init(document: SourceDocument, contentHash: String, chunks: [TextChunk], vectors: ArraySlice<[Float]>) throws {
         precondition(chunks.count == vectors.count, "one vector per chunk")
+        let scalars = document.pages == nil ? [] : Array(document.text.unicodeScalars)
         let records = try zip(chunks, vectors).map { c, v -> Record.Chunk in
-            let meta: JSONValue = c.headings.isEmpty ? .object([:]) : .object(["headings": .array(c.headings.map { .string($0) })])
-            return Record.Chunk(text: c.text, start: c.start, end: c.end, tokenCount: c.tokenCount, metadata: try Record.canonical(meta), vector: v)
+            var meta = document.pages?.metadata(of: c.start..<c.end, in: scalars) ?? [:]
+            if !c.headings.isEmpty { meta["headings"] = .array(c.headings.map { .string($0) }) }
+            return Record.Chunk(text: c.text, start: c.start, end: c.end, tokenCount: c.tokenCount, metadata: try Record.canonical(.object(meta)), vector: v)
         }
         self.init(id: document.id, text: document.text, metadata: document.metadata, chunks: records, contentHash: contentHash)
     }

@@ -11,18 +11,22 @@ public struct SourceDocument: Sendable, Equatable {
     public var format: TextFormat
     /// A title to head every chunk's heading path (a .jsonl record's metadata "title").
     public var title: String?
+    /// Where pages or slides begin, for paged formats (PDF, presentations); chunks carry their range.
+    public var pages: PageMap?
 
-    public init(id: String, text: String, metadata: String, format: TextFormat = .plain, title: String? = nil) {
+    public init(id: String, text: String, metadata: String, format: TextFormat = .plain, title: String? = nil, pages: PageMap? = nil) {
         self.id = id
         self.text = text
         self.metadata = metadata
         self.format = format
         self.title = title
+        self.pages = pages
     }
 }
 
-/// Reads the formats Kura ingests: .txt, .md, .rst, .html, .jsonl (`{"id","text","metadata"}` per line)
-/// and source code. Text must be valid UTF-8; a file that is not fails alone, with its path.
+/// Reads the formats Kura ingests: .txt, .md, .rst, .html, .jsonl (`{"id","text","metadata"}` per line),
+/// source code, PDF, Word and OpenDocument text, PowerPoint and OpenDocument slides, and EPUB. Text must be
+/// valid UTF-8; a file that is not, or that is encrypted, damaged or without text, fails alone, with why.
 public enum DocumentLoader {
     static let markdown: Set<String> = ["md", "markdown", "mdx"]
     static let plain: Set<String> = ["txt", "text", "rst", "rest", "adoc", ""]
@@ -37,7 +41,14 @@ public enum DocumentLoader {
         let name = (path as NSString).lastPathComponent.lowercased()
         let ext = (name as NSString).pathExtension
         if ext.isEmpty { return ["dockerfile", "makefile", "readme", "license"].contains(name) }
-        return markdown.contains(ext) || plain.contains(ext) || html.contains(ext) || code.contains(ext) || ext == "jsonl"
+        return markdown.contains(ext) || plain.contains(ext) || html.contains(ext) || code.contains(ext) || ext == "pdf" || OfficeText.extensions.contains(ext)
+            || ext == "jsonl"
+    }
+
+    /// Whether the file is a binary document (PDF, Office, OpenDocument, EPUB) rather than text.
+    public static func isBinary(_ path: String) -> Bool {
+        let ext = (path as NSString).pathExtension.lowercased()
+        return ext == "pdf" || OfficeText.extensions.contains(ext)
     }
 
     /// Why Kura does not read files with this name (the format it is), or nil when it does.
@@ -45,8 +56,8 @@ public enum DocumentLoader {
         guard !supports(path) else { return nil }
         let ext = ((path as NSString).lastPathComponent as NSString).pathExtension.lowercased()
         let known: [String: String] = [
-            "pdf": "PDF", "docx": "Word", "doc": "Word", "pptx": "PowerPoint", "ppt": "PowerPoint", "odt": "OpenDocument text",
-            "odp": "OpenDocument slides", "epub": "EPUB", "xlsx": "Excel", "rtf": "RTF",
+            "doc": "Word 97-2003 (save it as .docx)", "ppt": "PowerPoint 97-2003 (save it as .pptx)", "xlsx": "Excel", "ods": "OpenDocument spreadsheet",
+            "rtf": "RTF",
         ]
         if let name = known[ext] { return "unsupported format: \(name) (.\(ext)) is not read yet" }
         return ext.isEmpty ? "unsupported format (no extension)" : "unsupported format (.\(ext.prefix(16)))"
@@ -61,17 +72,38 @@ public enum DocumentLoader {
     }
 
     /// The documents in one file; `id` is the path the caller names it by (relative to the ingest root).
+    /// - Throws: `KuraError.io` when the file cannot be read, or ``load(_:name:id:)``'s errors.
     public static func load(path: String, id: String) throws -> [SourceDocument] {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw KuraError.io(path: path, reason: "cannot read: \(error.localizedDescription)")
         }
-        guard let text = String(validating: data, as: UTF8.self) else {
-            throw KuraError.invalidArgument("\(path): not valid UTF-8 text")
+        return try load(data, name: path, id: id)
+    }
+
+    /// The documents in a file's bytes; `name` (a path or an upload's file name) gives the format by its
+    /// extension and heads error messages.
+    /// - Throws: `KuraError.invalidArgument` naming `name`: text that is not UTF-8, a bad .jsonl line, or
+    ///   a binary document that is encrypted, damaged or holds no text.
+    public static func load(_ data: Data, name: String, id: String) throws -> [SourceDocument] {
+        let ext = (name as NSString).pathExtension.lowercased()
+        if ext == "pdf" {
+            let (text, pages) = try PDFText.document(data, name: name)
+            let meta = try Record.canonical(.object(["source": .string(id), "format": .string("pdf"), "pages": .number(Double(pages.starts.count))]))
+            return [SourceDocument(id: id, text: text, metadata: meta, pages: pages)]
         }
-        let ext = (path as NSString).pathExtension.lowercased()
-        if ext == "jsonl" { return try jsonl(text, path: path) }
-        let format = format(of: path)
+        if OfficeText.extensions.contains(ext) {
+            let (text, slides, title) = try OfficeText.document(data, name: name)
+            var meta: [String: JSONValue] = ["source": .string(id), "format": .string(ext)]
+            if let slides { meta["slides"] = .number(Double(slides.starts.count)) }
+            if let title, !title.isEmpty { meta["title"] = .string(title) }
+            return [SourceDocument(id: id, text: text, metadata: try Record.canonical(.object(meta)), format: .markdown, title: title, pages: slides)]
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw KuraError.invalidArgument("\(name): not valid UTF-8 text")
+        }
+        if ext == "jsonl" { return try jsonl(text, path: name) }
+        let format = format(of: name)
         let body = html.contains(ext) ? HTMLText.extract(text) : text
         let kind = html.contains(ext) ? "html" : format.rawValue
         let meta = try Record.canonical(.object(["source": .string(id), "format": .string(kind)]))

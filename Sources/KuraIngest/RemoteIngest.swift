@@ -7,7 +7,8 @@ import KuraStore
 
 /// `kura ingest --url`: files are read and loaded here and sent to a running server's
 /// `POST /v1/collections/{name}/documents`. By default they go as raw text, with their format in the
-/// metadata, and the server chunks and embeds them exactly as a local ingest would. With a `local`
+/// metadata (PDF and Office files as they are, to `POST .../files`), and the server chunks and embeds
+/// them exactly as a local ingest would. With a `local`
 /// embedder they are chunked and embedded here and sent as chunks with vectors, which the server stores
 /// as they are: embedding is nearly all of an ingest's work, so many such workers (each with its
 /// ``Shard``) load a corpus in parallel beside the one writer that owns the data volume.
@@ -58,7 +59,15 @@ public struct RemoteIngest {
         }
         for file in files {
             do {
-                for doc in try DocumentLoader.load(path: file.path, id: file.id) {
+                let whole = local == nil && DocumentLoader.isBinary(file.path)
+                if whole, !shard.owns(file.id) {
+                    summary.otherShards += 1
+                } else if whole {
+                    try upload(file, &summary)
+                    progress.documents = summary.documents
+                    onEvent(.committed(ids: [file.id]))
+                }
+                for doc in whole ? [] : try DocumentLoader.load(path: file.path, id: file.id) {
                     guard shard.owns(doc.id) else {
                         summary.otherShards += 1
                         continue
@@ -117,6 +126,23 @@ public struct RemoteIngest {
         return ((o["written"] as? [Any])?.count ?? 0, (o["unchanged"] as? [Any])?.count ?? 0)
     }
 
+    /// A PDF or Office file sent as it is to `POST .../files`, so the server reads its pages, slides and
+    /// headings with the loaders a local ingest uses (raw text would lose them).
+    func upload(_ file: SourceFiles.Entry, _ summary: inout IngestPipeline.Summary) throws {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: file.path)) } catch {
+            throw KuraError.io(path: file.path, reason: "cannot read: \(error.localizedDescription)")
+        }
+        var query = URLComponents()
+        query.queryItems = [URLQueryItem(name: "id", value: file.id), URLQueryItem(name: "filename", value: (file.path as NSString).lastPathComponent)]
+        let r = try send("/v1/collections/\(collection)/files?" + (query.percentEncodedQuery ?? ""), data, type: "application/octet-stream")
+        guard r.status == 200 else { throw KuraError.invalidArgument("\(file.path): \(Self.message(r.body))") }
+        let o = (try? JSONSerialization.jsonObject(with: r.body)) as? [String: Any] ?? [:]
+        summary.documents += 1
+        summary.written += (o["written"] as? [Any])?.count ?? 0
+        summary.unchanged += (o["unchanged"] as? [Any])?.count ?? 0
+    }
+
     /// A record as the API's document with chunks.
     static func json(_ r: Record) throws -> [String: Any] {
         let chunks = r.chunks.map { c -> [String: Any] in
@@ -131,9 +157,12 @@ public struct RemoteIngest {
     }
 
     private func post(_ path: String, _ body: [String: Any]) throws -> HTTPClient.Response {
-        var headers = ["Content-Type": "application/json"]
+        try send(path, try JSONSerialization.data(withJSONObject: body), type: "application/json")
+    }
+
+    private func send(_ path: String, _ data: Data, type: String) throws -> HTTPClient.Response {
+        var headers = ["Content-Type": type]
         if let apiKey { headers["Authorization"] = "Bearer \(apiKey)" }
-        let data = try JSONSerialization.data(withJSONObject: body)
         do {
             return try client.send(HTTPClient.Request(url: base + path, headers: headers, body: data, timeout: timeout))
         } catch let e as HTTPClient.TransportError {

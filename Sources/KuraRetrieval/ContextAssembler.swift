@@ -14,6 +14,8 @@ public struct ContextAssembler: Sendable {
         public var end: Int
         public var score: Double
         public var metadata: String
+        /// The pages or slides the passage holds, when its document has them: what a model cites.
+        public var pages: PageSpan? = nil
     }
 
     public struct Context: Sendable, Equatable {
@@ -33,6 +35,7 @@ public struct ContextAssembler: Sendable {
         var text: String
         var score: Double
         var metadata: String
+        var pages: PageSpan?
     }
 
     public let counter: any TokenCounter
@@ -87,7 +90,9 @@ public struct ContextAssembler: Sendable {
             }
             parts.append(header + body)
             used += overhead + tokens
-            citations.append(Citation(n: n, documentID: p.documentID, chunkIDs: p.chunkIDs, start: p.start, end: p.end, score: p.score, metadata: p.metadata))
+            citations.append(
+                Citation(n: n, documentID: p.documentID, chunkIDs: p.chunkIDs, start: p.start, end: p.end, score: p.score, metadata: p.metadata, pages: p.pages)
+            )
         }
         let text = parts.joined(separator: "\n\n")
         return Context(text: text, tokens: counter.countTokens(text), citations: citations, smallestUsefulBudget: smallest)
@@ -120,10 +125,13 @@ public struct ContextAssembler: Sendable {
                     }
                     last.chunkIDs.append(r.chunkID)
                     last.score = max(last.score, r.score)
+                    last.pages = PageSpan.union(last.pages, r.pages)
                     passages[passages.count - 1] = last
                 } else {
                     passages.append(
-                        Passage(documentID: doc, chunkIDs: [r.chunkID], start: r.start, end: r.end, text: r.text, score: r.score, metadata: r.metadata))
+                        Passage(
+                            documentID: doc, chunkIDs: [r.chunkID], start: r.start, end: r.end, text: r.text, score: r.score, metadata: r.metadata,
+                            pages: r.pages))
                 }
             }
         }

@@ -45,6 +45,8 @@ public struct Retriever: Sendable {
         public var metadata: String
         public var start: Int
         public var end: Int
+        /// The pages or slides the chunk holds, when its document has them.
+        public var pages: PageSpan? = nil
     }
 
     public let collection: DocumentCollection
@@ -87,7 +89,9 @@ public struct Retriever: Sendable {
     }
 
     static func result(_ c: StoredChunk, score: Double) -> Result {
-        Result(chunkID: c.chunkID, documentID: c.documentID, text: c.text, score: score, metadata: c.metadata, start: c.start, end: c.end)
+        Result(
+            chunkID: c.chunkID, documentID: c.documentID, text: c.text, score: score, metadata: c.metadata, start: c.start, end: c.end,
+            pages: PageSpan(chunkMetadata: c.chunkMetadata))
     }
 
     /// Reciprocal rank fusion at two levels. Documents are ranked three ways: by their best chunk in the

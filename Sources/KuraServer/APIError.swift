@@ -20,6 +20,8 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         case methodNotAllowed
         case conflict
         case tooLarge
+        /// A body in a format no loader reads: 415.
+        case unsupportedMediaType
         /// The model server refused the request with this 4xx status; it is passed on.
         case upstreamRefused(Int)
         /// The model or embedding server failed, was unreachable, or answered something unusable: 502.
@@ -94,6 +96,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         case .methodNotAllowed: .methodNotAllowed
         case .conflict: .conflict
         case .tooLarge: .contentTooLarge
+        case .unsupportedMediaType: .unsupportedMediaType
         case .upstreamRefused(let code): HTTPResponse.Status(code: (400..<500).contains(code) ? code : 502)
         case .upstream: .badGateway
         case .unavailable: .serviceUnavailable
@@ -105,7 +108,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     /// The OpenAI-style error type of Kura's shape.
     public var type: String {
         switch kind {
-        case .invalidField, .badRequest, .methodNotAllowed: "invalid_request_error"
+        case .invalidField, .badRequest, .methodNotAllowed, .unsupportedMediaType: "invalid_request_error"
         case .unauthorized: "authentication_error"
         case .notFound: "not_found_error"
         case .conflict: "conflict_error"

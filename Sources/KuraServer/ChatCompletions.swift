@@ -93,7 +93,8 @@ struct ChatCompletions: Sendable {
         let sources = try context.citations.map { c -> [String: Any] in
             [
                 "doc_id": c.documentID, "node_id": c.chunkIDs.map(String.init).joined(separator: ","),
-                "text": c.chunkIDs.compactMap { byID[$0]?.text }.joined(separator: "\n"), "score": c.score, "metadata": try ResultJSON.metadata(c.metadata),
+                "text": c.chunkIDs.compactMap { byID[$0]?.text }.joined(separator: "\n"), "score": c.score,
+                "metadata": try ResultJSON.metadata(c.metadata, pages: c.pages),
                 "n": c.n,
             ]
         }

@@ -62,6 +62,10 @@ struct JSONWriter {
             w.number(Int64(r.start))
             w.raw(",\"text\":")
             w.string(r.text)
+            for (key, value) in (r.pages?.fields ?? [:]).sorted(by: { $0.key < $1.key }) {
+                w.raw(",\"\(key)\":")
+                w.number(Int64(value))
+            }
             w.raw("}")
         }
         w.raw("]}")

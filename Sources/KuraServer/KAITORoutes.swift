@@ -140,7 +140,8 @@ enum KAITORoutes {
             let source = denseScore[id] != nil && sparseScore[id] != nil ? "hybrid" : (denseScore[id] != nil ? "dense" : "sparse")
             return [
                 "doc_id": s.documentID, "node_id": String(id), "text": s.text, "score": score, "dense_score": denseScore[id] ?? NSNull(),
-                "sparse_score": sparseScore[id] ?? NSNull(), "source": source, "metadata": try ResultJSON.metadata(s.metadata),
+                "sparse_score": sparseScore[id] ?? NSNull(), "source": source,
+                "metadata": try ResultJSON.metadata(s.metadata, pages: PageSpan(chunkMetadata: s.chunkMetadata)),
             ]
         }
     }

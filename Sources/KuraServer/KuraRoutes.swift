@@ -57,6 +57,7 @@ enum KuraRoutes {
             let result = try await blocking { try service.upsert(name, body.documents, embedder: body.embedder) }
             return try JSONResponse.make(["written": result.written, "unchanged": result.unchanged])
         }
+        FilesRoute.add(to: v1, service)
         v1.get(":name/documents") { request, context in
             let name = try context.parameters.require("name")
             let limitParam = try QueryParameter.integer(request, "limit", in: 1...1000, default: 100)

@@ -71,7 +71,23 @@ public final class KuraService: Sendable {
             }
         }
         guard !toEmbed.isEmpty else { return try c.upsert(records.map { $0! }) }
+        return try embedAndWrite(c, records: records, toEmbed: toEmbed)
+    }
+
+    /// Upserts documents a loader read from an uploaded file (PDF, Office, text): chunked and embedded
+    /// here as `kura ingest` does, unchanged ones reported and left alone.
+    /// - Throws: `KuraError.invalidArgument` when the collection was built with another embedder.
+    func upsert(_ name: String, loaded docs: [SourceDocument]) throws -> UpsertResult {
+        let c = try store.collection(name)
+        let settings = chunker.settings(embedder: embedder)
+        let toEmbed = docs.enumerated().map { ($0.offset, $0.element, Record.hash(text: $0.element.text, metadata: $0.element.metadata, settings: settings)) }
+        return try embedAndWrite(c, records: Array(repeating: nil, count: docs.count), toEmbed: toEmbed)
+    }
+
+    /// Embeds the documents of `toEmbed` that changed into their slots of `records` and writes them all.
+    private func embedAndWrite(_ c: DocumentCollection, records: [Record?], toEmbed: [(index: Int, doc: SourceDocument, hash: String)]) throws -> UpsertResult {
         try checkEmbedder(c)
+        var records = records
         // Unchanged documents are matched by hash before embedding; they are reported, not rewritten.
         let unchanged = try c.unchanged(Dictionary(toEmbed.map { ($0.doc.id, $0.hash) }, uniquingKeysWith: { a, _ in a }))
         let fresh = toEmbed.filter { !unchanged.contains($0.doc.id) }
@@ -79,7 +95,7 @@ public final class KuraService: Sendable {
         for (item, record) in zip(fresh, embedded) { records[item.index] = record }
         var result = try c.upsert(records.compactMap { $0 })
         metrics.ingested(documents: fresh.count, chunks: embedded.reduce(0) { $0 + $1.chunks.count })
-        result.unchanged += docs.map(\.id).filter { unchanged.contains($0) }
+        result.unchanged += toEmbed.map(\.doc.id).filter { unchanged.contains($0) }
         return result
     }
 

@@ -56,15 +56,17 @@ enum MCPTools {
     /// The shapes of `structuredContent`, the same names as the HTTP API's results (``ResultJSON``).
     nonisolated(unsafe) private static let outputSchemas: [String: [String: Any]] = {
         let integer = ["type": "integer"], number = ["type": "number"], string = ["type": "string"], object = ["type": "object"]
+        let pages = ["page_start": integer, "page_end": integer, "slide": integer, "slide_end": integer]
         let hit = schema(
             required: ["document_id", "chunk_id", "score", "text"],
-            ["document_id": string, "chunk_id": integer, "score": number, "text": string, "start": integer, "end": integer, "metadata": object])
+            ["document_id": string, "chunk_id": integer, "score": number, "text": string, "start": integer, "end": integer, "metadata": object]
+                .merging(pages) { a, _ in a })
         let citation = schema(
             required: ["n", "document_id", "chunk_ids", "score"],
             [
                 "n": integer, "document_id": string, "chunk_ids": ["type": "array", "items": integer], "score": number, "start": integer,
                 "end": integer, "metadata": object,
-            ])
+            ].merging(pages) { a, _ in a })
         let collection = schema(required: ["name", "dimension", "embedder"], ["name": string, "dimension": integer, "embedder": string])
         return [
             "search": schema(required: ["results"], ["results": ["type": "array", "items": hit]]),

@@ -123,6 +123,19 @@ enum OpenAPIDocument {
               summary: Upsert documents (raw text is chunked and embedded; records may carry a vector, or chunks with vectors)
               requestBody: {content: {application/json: {schema: {type: object, required: [documents], properties: {documents: {type: array, items: {$ref: "#/components/schemas/Document"}}, embedder: {type: string, description: "the embedder that made the chunks' vectors; must be the collection's"}}}}}}
               responses: {"200": {description: "{written, unchanged}"}, "400": {$ref: "#/components/responses/Invalid"}, "413": {description: too large}, "507": {$ref: "#/components/responses/Full"}}
+          /v1/collections/{name}/files:
+            parameters: [{name: name, in: path, required: true, schema: {type: string}}]
+            post:
+              summary: Upload one document file (PDF, Word, PowerPoint, OpenDocument, EPUB, text), read by the loaders kura ingest uses; chunks carry page_start/page_end (PDF) or slide
+              parameters: [{name: id, in: query, schema: {type: string, minLength: 1, maxLength: 1024}, description: "the document id (default: the file name)"}, {name: filename, in: query, schema: {type: string, maxLength: 255}, description: "names a raw body; its extension gives the format"}]
+              requestBody:
+                content:
+                  multipart/form-data: {schema: {type: object, required: [file], properties: {file: {type: string, format: binary}, id: {type: string}}}}
+                  application/pdf: {schema: {type: string, format: binary}}
+                  application/vnd.openxmlformats-officedocument.wordprocessingml.document: {schema: {type: string, format: binary}}
+                  application/epub+zip: {schema: {type: string, format: binary}}
+                  text/plain: {schema: {type: string}}
+              responses: {"200": {description: "{written, unchanged}"}, "400": {$ref: "#/components/responses/Invalid"}, "404": {description: unknown}, "413": {description: too large}, "415": {description: not a format Kura reads}, "507": {$ref: "#/components/responses/Full"}}
           /v1/collections/{name}/documents/{id}:
             parameters: [{name: name, in: path, required: true, schema: {type: string}}, {name: id, in: path, required: true, schema: {type: string}}]
             get: {summary: One document, responses: {"200": {description: ok}, "404": {description: unknown}}}
@@ -132,13 +145,13 @@ enum OpenAPIDocument {
             post:
               summary: Search
               requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/Query"}}}}
-              responses: {"200": {description: "{results: [{chunk_id, document_id, text, score, metadata}]}"}, "400": {$ref: "#/components/responses/Invalid"}, "404": {description: unknown}}
+              responses: {"200": {description: "{results: [{chunk_id, document_id, text, score, metadata, start, end, and page_start and page_end (PDF) or slide (presentations) when the document has them}]}"}, "400": {$ref: "#/components/responses/Invalid"}, "404": {description: unknown}}
           /v1/collections/{name}/context:
             parameters: [{name: name, in: path, required: true, schema: {type: string}}]
             post:
               summary: Context within a token budget, with citations; a budget too small for any passage is 400 naming the smallest useful one
               requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/Query"}}}}
-              responses: {"200": {description: "{context, tokens, citations}"}, "400": {$ref: "#/components/responses/Invalid"}, "404": {description: unknown}}
+              responses: {"200": {description: "{context, tokens, citations: [{n, document_id, chunk_ids, start, end, score, metadata, page_start, page_end or slide when the document has them}]}"}, "400": {$ref: "#/components/responses/Invalid"}, "404": {description: unknown}}
           /v1/chat/completions:
             post:
               summary: OpenAI chat completions; with index_name or collection, retrieval-augmented

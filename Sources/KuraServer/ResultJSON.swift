@@ -14,22 +14,33 @@ public enum ResultJSON {
         return object
     }
 
+    /// Document metadata with the pages or slide a node holds merged in, for node-shaped answers (KAITO,
+    /// chat `source_nodes`) whose readers look for them in the metadata.
+    public static func metadata(_ text: String, pages: PageSpan?) throws -> Any {
+        guard let pages, var object = try metadata(text) as? [String: Any] else { return try metadata(text) }
+        for (key, value) in pages.fields { object[key] = value }
+        return object
+    }
+
     public static func object(_ r: Retriever.Result) throws -> [String: Any] {
-        [
+        var out: [String: Any] = [
             "chunk_id": r.chunkID, "document_id": r.documentID, "text": r.text, "score": r.score, "metadata": try metadata(r.metadata),
             "start": r.start, "end": r.end,
         ]
+        for (key, value) in r.pages?.fields ?? [:] { out[key] = value }
+        return out
     }
 
     public static func object(_ c: ContextAssembler.Context) throws -> [String: Any] {
         [
             "context": c.text, "tokens": c.tokens,
             "citations": try c.citations.map {
-                [
+                var citation: [String: Any] = [
                     "n": $0.n, "document_id": $0.documentID, "chunk_ids": $0.chunkIDs, "start": $0.start, "end": $0.end, "score": $0.score,
                     "metadata": try metadata($0.metadata),
                 ]
-                    as [String: Any]
+                for (key, value) in $0.pages?.fields ?? [:] { citation[key] = value }
+                return citation
             },
         ]
     }

@@ -25,6 +25,8 @@ public struct StoredChunk: Sendable, Equatable {
     public var metadata: String
     public var start: Int
     public var end: Int
+    /// The chunk's own metadata (its heading path, the pages or slide it holds), a JSON object as text.
+    public var chunkMetadata: String = "{}"
 }
 
 /// A document as the API lists it; `cursor` orders pages.
@@ -50,15 +52,16 @@ extension DocumentCollection {
         }
     }
 
-    /// Chunks by id, with their document's external id and metadata.
+    /// Chunks by id, with their document's external id and metadata and their own metadata.
     public func chunks(_ ids: [Int64]) throws -> [Int64: StoredChunk] {
         var out: [Int64: StoredChunk] = [:]
         out.reserveCapacity(ids.count)
-        try readChunks(ids, "SELECT c.id, c.text, c.start_offset, c.end_offset, d.external_id, d.metadata FROM chunk c JOIN document d ON d.id = c.document_id")
-        {
+        try readChunks(
+            ids, "SELECT c.id, c.text, c.start_offset, c.end_offset, d.external_id, d.metadata, c.metadata FROM chunk c JOIN document d ON d.id = c.document_id"
+        ) {
             r in
             let id: Int64 = r[0]
-            out[id] = StoredChunk(chunkID: id, documentID: r[4], text: r[1], metadata: r[5], start: r[2], end: r[3])
+            out[id] = StoredChunk(chunkID: id, documentID: r[4], text: r[1], metadata: r[5], start: r[2], end: r[3], chunkMetadata: r[6])
         }
         return out
     }

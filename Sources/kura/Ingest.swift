@@ -10,7 +10,8 @@ struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load files or folders into a collection: chunked and embedded, or pre-embedded JSONL with --vectors.",
         discussion: """
-            Reads .txt, .md, .rst, .html, .jsonl ({"id","text","metadata"}) and source code; folders are walked recursively, and \
+            Reads .txt, .md, .rst, .html, .jsonl ({"id","text","metadata"}), source code, PDF (chunks keep their pages), .docx, \
+            .pptx, .odt, .odp and .epub; folders are walked recursively, and \
             every file found that is not read (its format, over 256 MiB) is listed with the reason (--strict makes that exit 1). \
             The collection is created if needed. Unchanged documents are skipped, so a re-run resumes an interrupted one. \
             With --vectors, each line is {"id","text","metadata","vector"}. Every batch is one transaction; with --json a line \

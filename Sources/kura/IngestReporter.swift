@@ -84,7 +84,7 @@ final class IngestReporter {
         }
         if s.failedFiles > 0 {
             print("\(s.failedFiles) file(s) failed:")
-            for f in s.failures { print("  \(f.path): \(f.message)") }
+            for f in s.failures { print("  " + (f.message.hasPrefix(f.path) ? f.message : "\(f.path): \(f.message)")) }
         }
     }
 }

@@ -44,24 +44,29 @@ import Testing
         #expect(other.status != 0 && other.err.contains("hash:384"))
     }
 
-    /// A PDF beside a markdown file: the summary names it with its reason (it was dropped in silence before),
-    /// `--json` has a `skipped` event, and `--strict` turns it into exit 1.
+    /// A spreadsheet beside a markdown file: the summary names it with its reason (such files were dropped
+    /// in silence before), `--json` has a `skipped` event, and `--strict` turns it into exit 1. A damaged PDF
+    /// is read and fails alone, with its reason.
     @Test func ingestListsWhatItSkips() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kura-cli-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir + "/docs", withIntermediateDirectories: true)
         try "# Notes\n\nPods run containers.".write(toFile: dir + "/docs/notes.md", atomically: true, encoding: .utf8)
-        try Data("%PDF-1.4\n%\u{E2}\u{E3}".utf8).write(to: URL(fileURLWithPath: dir + "/docs/ls.pdf"))
+        try Data("PK\u{3}\u{4}".utf8).write(to: URL(fileURLWithPath: dir + "/docs/sheet.xlsx"))
         let base = ["ingest", dir + "/docs", "--collection", "c", "--embedder", "hash", "--data-dir", dir + "/data"]
         let plain = try Self.run(base)
-        #expect(plain.status == 0 && plain.out.contains("1 file(s) skipped:") && plain.out.contains("ls.pdf: unsupported format: PDF"), "\(plain.out)")
+        #expect(
+            plain.status == 0 && plain.out.contains("1 file(s) skipped:") && plain.out.contains("sheet.xlsx: unsupported format: Excel"), "\(plain.out)")
         let json = try Self.run(base + ["--json"])
         let events = json.out.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-        #expect(events.contains { $0["event"] as? String == "skipped" && ($0["path"] as? String ?? "").hasSuffix("ls.pdf") && $0["reason"] is String })
+        #expect(events.contains { $0["event"] as? String == "skipped" && ($0["path"] as? String ?? "").hasSuffix("sheet.xlsx") && $0["reason"] is String })
         #expect(events.last?["skipped_files"] as? Int == 1)
         let strict = try Self.run(base + ["--strict"])
-        #expect(strict.status == 1 && strict.out.contains("ls.pdf"))
+        #expect(strict.status == 1 && strict.out.contains("sheet.xlsx"))
         #expect(try Self.run(base + ["--strict", "--glob", "*.md"]).status == 0, "--glob still narrows the walk")
+        try Data("%PDF-1.4\n%\u{E2}\u{E3}".utf8).write(to: URL(fileURLWithPath: dir + "/docs/ls.pdf"))
+        let damaged = try Self.run(base)
+        #expect(damaged.status == 1 && damaged.out.contains("1 file(s) failed:\n  \(dir)/docs/ls.pdf: damaged PDF (Poppler cannot parse it)"), "\(damaged.out)")
     }
 
     /// `kura export` is a backup: a full disk or a reader that went away is a one-line error and a

@@ -24,17 +24,17 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kura-skips-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        for name in ["notes.md", "ls.pdf", "deck.pptx", "CHANGES", "big.txt", "x.weird"] {
+        for name in ["notes.md", "ls.pdf", "old.doc", "sheet.xlsx", "CHANGES", "big.txt", "x.weird"] {
             try "text".write(toFile: "\(dir)/\(name)", atomically: true, encoding: .utf8)
         }
         let big = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/big.txt"))
         try big.truncate(atOffset: UInt64(SourceFiles.maxFileBytes + 1))
         try big.close()
         let listing = try SourceFiles.list([dir], glob: nil)
-        #expect(listing.files.map(\.id) == ["notes.md"])
+        #expect(listing.files.map(\.id) == ["ls.pdf", "notes.md"])
         let reasons = Dictionary(uniqueKeysWithValues: listing.skipped.map { (($0.path as NSString).lastPathComponent, $0.reason) })
-        #expect(reasons["ls.pdf"] == "unsupported format: PDF (.pdf) is not read yet")
-        #expect(reasons["deck.pptx"] == "unsupported format: PowerPoint (.pptx) is not read yet")
+        #expect(reasons["old.doc"] == "unsupported format: Word 97-2003 (save it as .docx) (.doc) is not read yet")
+        #expect(reasons["sheet.xlsx"] == "unsupported format: Excel (.xlsx) is not read yet")
         #expect(reasons["CHANGES"] == "unsupported format (no extension)" && reasons["x.weird"] == "unsupported format (.weird)")
         #expect(reasons["big.txt"] == "over the size limit (\(SourceFiles.maxFileBytes + 1) bytes; at most 256 MiB)")
         #expect(try SourceFiles.list([dir + "/x.weird"], glob: nil).files.map(\.id) == [dir + "/x.weird"])

@@ -157,4 +157,24 @@ import Testing
         let ctx = try ContextAssembler(counter: PerCharacter()).assemble([r], budget: 12)
         #expect(ctx.text == "[1]\nオープンソース化" && ctx.tokens <= 12)
     }
+
+    /// Chunks merged into one passage cite every page they hold; slides and pages read from chunk metadata.
+    @Test func citationsNameThePages() throws {
+        #expect(PageSpan(chunkMetadata: #"{"page_end":3,"page_start":2}"#) == PageSpan(unit: .page, first: 2, last: 3))
+        #expect(PageSpan(chunkMetadata: #"{"headings":["A"],"slide":4}"#)?.fields == ["slide": 4])
+        #expect(PageSpan(chunkMetadata: #"{"headings":["slideshow"]}"#) == nil && PageSpan(chunkMetadata: "{}") == nil)
+        func chunk(_ id: Int64, _ start: Int, _ text: String, _ pages: PageSpan?) -> Retriever.Result {
+            Retriever.Result(
+                chunkID: id, documentID: "manual.pdf", text: text, score: 1 / Double(id), metadata: "{}", start: start, end: start + text.unicodeScalars.count,
+                pages: pages)
+        }
+        let results = [
+            chunk(1, 0, "Segments are sealed ", PageSpan(unit: .page, first: 2, last: 2)),
+            chunk(2, 20, "and mapped.", PageSpan(unit: .page, first: 3, last: 4)),
+            chunk(3, 900, "Far away.", nil),
+        ]
+        let ctx = try ContextAssembler(counter: WordTokenCounter()).assemble(results, budget: 200)
+        #expect(ctx.citations.map(\.pages) == [PageSpan(unit: .page, first: 2, last: 4), nil])
+        #expect(ctx.citations[0].pages?.fields == ["page_start": 2, "page_end": 4])
+    }
 }

@@ -20,7 +20,7 @@ import Testing
         }
     }
 
-    /// Files of several formats, most of them several chunks long at 32 tokens a chunk, in words drawn
+    /// Files of several formats (the PDF, PowerPoint and Word test documents among them), most of them several chunks long at 32 tokens a chunk, in words drawn
     /// at random from a vocabulary large enough that scores rarely tie; returns queries in those words.
     static func corpus(_ dir: String) throws -> [String] {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -34,7 +34,11 @@ import Testing
         }
         let lines = (0..<10).map { #"{"id": "rec\#($0)", "text": "\#(sentence(12))", "metadata": {"n": \#($0)}}"# }
         try lines.joined(separator: "\n").write(toFile: "\(dir)/records.jsonl", atomically: true, encoding: .utf8)
-        return (0..<4).map { _ in sentence(3) }
+        // Paged and structured documents: a --url worker that lets the server embed sends them whole.
+        for name in ["manual.pdf", "deck.pptx", "guide.docx"] {
+            try FileManager.default.copyItem(atPath: FilesRouteTests.documents + "/" + name, toPath: "\(dir)/\(name)")
+        }
+        return (0..<4).map { _ in sentence(3) } + ["marker2alpha retrieval", "ef_search compaction MCP"]
     }
 
     static func ids(_ out: String) -> [String] {
@@ -55,7 +59,7 @@ import Testing
             var q = Retriever.Query(text: text, k: 500)
             q.mode = mode
             return try Retriever(collection: c, embedder: HashEmbedder(dimension: 384)).search(q).map {
-                "\($0.documentID) \($0.start)..<\($0.end) \(String(format: "%.5f", $0.score)) \($0.text)"
+                "\($0.documentID) \($0.start)..<\($0.end) \($0.pages.map { "\($0.unit) \($0.first)-\($0.last)" } ?? "") \(String(format: "%.5f", $0.score)) \($0.text)"
             }.sorted()
         }
     }
@@ -88,7 +92,7 @@ import Testing
                 }
                 let first = Self.ids(runs[0]?.out ?? ""), second = Self.ids(runs[1]?.out ?? "")
                 #expect(runs.values.allSatisfy { $0.status == 0 }, "\(runs.values.map(\.err))")
-                #expect(!first.isEmpty && !second.isEmpty && Set(first).isDisjoint(with: second) && first.count + second.count == 34)
+                #expect(!first.isEmpty && !second.isEmpty && Set(first).isDisjoint(with: second) && first.count + second.count == 37)
                 let loaded = try service.store.collection(collection)
                 #expect(try Self.export(loaded) == Self.export(expected), "\(collection): the export differs from a local ingest's")
                 for mode in [Retriever.Mode.dense, .lexical] {

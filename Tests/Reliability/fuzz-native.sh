@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
-# libFuzzer with AddressSanitizer over the tokenizer, the chunker, the segment reader and the analyzers, seeded with real
-# documents and a real segment file. Usage: fuzz-native.sh [SECONDS per target] (default 20, the short form in
+# libFuzzer with AddressSanitizer over the tokenizer, the chunker, the segment reader, the analyzers and the document
+# loaders (ZIP, XML, PDF), seeded with real documents and a real segment file. Usage: fuzz-native.sh [SECONDS per target] (default 20, the short form in
 # `make test`; releases run 600). A crash leaves its input under .build-fuzz/crashes/ and fails the run.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 seconds=${1:-20}
+export LSAN_OPTIONS=suppressions=$root/Tests/Reliability/lsan.supp
 export KURA_FUZZ=1 KURA_MODEL_DIR=${KURA_MODEL_DIR:-$root/models/all-MiniLM-L6-v2}
 flags=(-c release --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
-for t in FuzzTokenizer FuzzChunker FuzzSegment FuzzAnalyzer; do swift build "${flags[@]}" --product "$t" >"$work/build-$t.log" 2>&1 || {
+for t in FuzzTokenizer FuzzChunker FuzzSegment FuzzAnalyzer FuzzDocument; do swift build "${flags[@]}" --product "$t" >"$work/build-$t.log" 2>&1 || {
   tail -30 "$work/build-$t.log" >&2
   fail "building $t"
 }; done
 bin=$(swift build "${flags[@]}" --show-bin-path)
 
 # Seeds: a few documents of the Kubernetes corpus, and a sealed segment of a small collection.
-mkdir -p "$work/text" "$work/seg" .build-fuzz/crashes
+mkdir -p "$work/text" "$work/seg" "$work/docs" .build-fuzz/crashes
+cp Tests/KuraIngestTests/Documents/*.{pdf,docx,pptx,odt,odp,epub} "$work/docs/"
 # sed reads the whole list: with pipefail, head closing the pipe early could fail the run with SIGPIPE.
 find corpora/kubernetes -type f -name '*.txt' | sort | sed -n '1,20p' | while read -r f; do head -c 4000 "$f" >"$work/text/$(basename "$f")"; done
 printf '# Title\n\nSome *markdown* with `code`.\n\n## Section\n\nText.\n' >"$work/text/seed.md"
@@ -40,6 +42,6 @@ run() {
   echo "{\"suite\": \"libfuzzer\", \"target\": \"$target\", \"seconds\": $seconds, \"runs\": ${runs:-0}, \"crashes\": 0}"
 }
 # FUZZ_TARGETS picks some of them (a rerun after a fix).
-for t in ${FUZZ_TARGETS:-FuzzTokenizer FuzzChunker FuzzSegment FuzzAnalyzer}; do
-  case $t in FuzzSegment) run "$t" "$work/seg" ;; *) run "$t" "$work/text" ;; esac
+for t in ${FUZZ_TARGETS:-FuzzTokenizer FuzzChunker FuzzSegment FuzzAnalyzer FuzzDocument}; do
+  case $t in FuzzSegment) run "$t" "$work/seg" ;; FuzzDocument) run "$t" "$work/docs" ;; *) run "$t" "$work/text" ;; esac
 done

@@ -1,0 +1,48 @@
+import Foundation
+
+/// The pages (of a PDF) or slides (of a presentation) a chunk or passage holds, read from the chunk
+/// metadata the loaders write (`page_start`/`page_end`, or `slide`), so citations can name them.
+public struct PageSpan: Sendable, Equatable {
+    public enum Unit: String, Sendable {
+        case page, slide
+    }
+
+    public var unit: Unit
+    public var first: Int
+    public var last: Int
+
+    public init(unit: Unit, first: Int, last: Int) {
+        self.unit = unit
+        self.first = first
+        self.last = last
+    }
+
+    /// The span in a chunk's metadata, or nil when it names none.
+    public init?(chunkMetadata text: String) {
+        guard text.contains("page_start") || text.contains("slide"),
+            let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
+        else { return nil }
+        if let first = object["page_start"] as? Int {
+            self.init(unit: .page, first: first, last: object["page_end"] as? Int ?? first)
+        } else if let slide = object["slide"] as? Int {
+            self.init(unit: .slide, first: slide, last: slide)
+        } else {
+            return nil
+        }
+    }
+
+    /// The span covering both, when both are of one unit; otherwise whichever there is.
+    static func union(_ a: PageSpan?, _ b: PageSpan?) -> PageSpan? {
+        guard let a, let b, a.unit == b.unit else { return a ?? b }
+        return PageSpan(unit: a.unit, first: min(a.first, b.first), last: max(a.last, b.last))
+    }
+
+    /// The JSON fields answered with it: `page_start` and `page_end`, or `slide` (and `slide_end` when a
+    /// passage spans several).
+    public var fields: [String: Int] {
+        switch unit {
+        case .page: ["page_start": first, "page_end": last]
+        case .slide: first == last ? ["slide": first] : ["slide": first, "slide_end": last]
+        }
+    }
+}
