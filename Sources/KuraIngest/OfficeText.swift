@@ -22,9 +22,11 @@ public enum OfficeText {
         var blocks = XMLBlocks()
         var title: String?
         switch (name as NSString).pathExtension.lowercased() {
-        case "docx": try blocks.read(try zip.require("word/document.xml"), name: name)
+        case "docx":
+            let styles = try zip.read("word/styles.xml").map { try headingStyles($0, name: name) } ?? [:]
+            try blocks.read(try zip.require("word/document.xml"), name: name, headingStyles: styles)
         case "pptx":
-            for path in slidePaths(zip.paths) {
+            for path in try slidePaths(&zip, name: name) {
                 blocks.append(.slide)
                 try blocks.read(try zip.require(path), name: name)
             }
@@ -36,13 +38,36 @@ public enum OfficeText {
         return (text, slides, title)
     }
 
-    /// `ppt/slides/slideN.xml` in slide order.
-    static func slidePaths(_ paths: [String]) -> [String] {
-        let slides = paths.compactMap { p -> (Int, String)? in
+    /// The slides in the presentation's order (`p:sldIdLst` through the package relationships, which a
+    /// reordered deck changes while its file names stay), else `ppt/slides/slideN.xml` by N.
+    static func slidePaths(_ zip: inout ZipReader, name: String) throws -> [String] {
+        if let presentation = try zip.read("ppt/presentation.xml"), let relationships = try zip.read("ppt/_rels/presentation.xml.rels") {
+            var targets: [String: String] = [:]
+            for r in try PackageFile(relationships, name: name).all("Relationship") { if let id = r["Id"], let t = r["Target"] { targets[id] = t } }
+            let ordered = try PackageFile(presentation, name: name).all("sldId").compactMap { $0["r:id"].flatMap { targets[$0] } }
+            if !ordered.isEmpty { return ordered.map { $0.hasPrefix("/") ? String($0.dropFirst()) : "ppt/" + $0 } }
+        }
+        let slides = zip.paths.compactMap { p -> (Int, String)? in
             guard p.hasPrefix("ppt/slides/slide"), p.hasSuffix(".xml"), let n = Int(p.dropFirst(16).dropLast(4)) else { return nil }
             return (n, p)
         }
         return slides.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    /// Word's paragraph styles that are headings, by style id: a style named `heading N` or `Title` (built-in
+    /// names stay English while ids are translated, `berschrift1` in a German Word), or with an outline level.
+    static func headingStyles(_ styles: Data, name: String) throws -> [String: Int] {
+        var out: [String: Int] = [:]
+        var style: String?
+        for (element, attributes) in try PackageFile(styles, name: name).sequence {
+            switch element {
+            case "w:style": style = attributes["w:styleId"]
+            case "w:name": if let s = style, let n = attributes["w:val"], XMLBlocks.styleLevel(n) > 0 { out[s] = XMLBlocks.styleLevel(n) }
+            case "w:outlineLvl": if let s = style, out[s] == nil, let n = Int(attributes["w:val"] ?? ""), (0..<6).contains(n) { out[s] = n + 1 }
+            default: break
+            }
+        }
+        return out
     }
 
     /// The spine's chapters in reading order, through the container and the package document; returns
@@ -66,7 +91,8 @@ public enum OfficeText {
     }
 }
 
-/// The elements of a small XML file (an EPUB container or package document) with their attributes and text.
+/// The elements of a small XML file (an EPUB container or package document, a package's relationships,
+/// Word's styles) with their attributes and text.
 private struct PackageFile {
     private var elements: [(name: String, attributes: [String: String], text: String)] = []
 
@@ -75,10 +101,13 @@ private struct PackageFile {
         let parser = XMLParser(data: data)
         parser.delegate = collector
         guard data.range(of: Data("<!ENTITY".utf8)) == nil, parser.parse() else {
-            throw KuraError.invalidArgument("\(name): damaged EPUB (malformed package XML)")
+            throw KuraError.invalidArgument("\(name): damaged document (malformed package XML)")
         }
         elements = collector.elements
     }
+
+    /// Every element's name and attributes, in document order.
+    var sequence: [(String, [String: String])] { elements.map { ($0.name, $0.attributes) } }
 
     func all(_ name: String) -> [[String: String]] { elements.filter { $0.name == name || $0.name.hasSuffix(":" + name) }.map(\.attributes) }
     func first(_ name: String) -> [String: String]? { all(name).first }

@@ -22,11 +22,11 @@ struct XMLBlocks {
     /// Parses `data` and appends its blocks.
     /// - Throws: `KuraError.invalidArgument` naming `name` when the XML is malformed or declares entities
     ///   (no Office or EPUB file needs them, and they are how an XML bomb is built).
-    mutating func read(_ data: Data, name: String) throws {
+    mutating func read(_ data: Data, name: String, headingStyles: [String: Int] = [:]) throws {
         if data.range(of: Data("<!ENTITY".utf8)) != nil {
             throw KuraError.invalidArgument("\(name): XML entity declarations are not accepted")
         }
-        let walker = Walker()
+        let walker = Walker(headingStyles: headingStyles)
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
         parser.delegate = walker
@@ -37,6 +37,14 @@ struct XMLBlocks {
     }
 
     mutating func append(_ block: Block) { blocks.append(block) }
+
+    /// `Title`, `Heading1`…`Heading9` or `heading 1`: Word's built-in heading styles.
+    static func styleLevel(_ style: String) -> Int {
+        if style == "Title" { return 1 }
+        let lower = style.lowercased().replacingOccurrences(of: " ", with: "")
+        guard lower.hasPrefix("heading"), let n = Int(lower.dropFirst(7)), (1...9).contains(n) else { return 0 }
+        return min(6, n)
+    }
 
     /// Markdown-like text: `#` headings (so the chunker keeps heading paths), paragraphs apart by a blank
     /// line, a table's rows one per line with cells joined by ` | `; each slide under a `# Slide n: title`
@@ -89,6 +97,8 @@ private final class Walker: NSObject, XMLParserDelegate {
     static let hidden: Set<String> = ["w:instrText", "w:delText", "office:annotation", "script", "style", "head", "text:tracked-changes"]
 
     var blocks: [XMLBlocks.Block] = []
+    /// Word paragraph style ids that are headings (from styles.xml), with their level.
+    let headingStyles: [String: Int]
     private var text = ""
     private var depth = 0  // open paragraph elements
     private var level = 0  // heading level of the open paragraph, 0 for body text
@@ -96,6 +106,8 @@ private final class Walker: NSObject, XMLParserDelegate {
     private var row: [String]?
     private var cell: String?
     private var inTitleShape = false  // a PresentationML title placeholder or an OpenDocument title frame
+
+    init(headingStyles: [String: Int]) { self.headingStyles = headingStyles }
 
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
         if Self.hidden.contains(name) || hiddenDepth > 0 {
@@ -107,7 +119,8 @@ private final class Walker: NSObject, XMLParserDelegate {
             if depth > 0 { flushText() }
             depth += 1
             level = Self.headingLevel(name, attributes)
-        case "w:pStyle": level = Self.styleLevel(attributes["w:val"] ?? "")
+        case "w:pStyle": level = headingStyles[attributes["w:val"] ?? ""] ?? XMLBlocks.styleLevel(attributes["w:val"] ?? "")
+        case "w:outlineLvl": if depth > 0, let n = Int(attributes["w:val"] ?? ""), (0..<6).contains(n) { level = n + 1 }
         case "p:ph": if ["title", "ctrTitle"].contains(attributes["type"] ?? "") { inTitleShape = true }
         case "draw:frame": inTitleShape = attributes["presentation:class"] == "title"
         case "draw:page": blocks.append(.slide)
@@ -166,13 +179,5 @@ private final class Walker: NSObject, XMLParserDelegate {
         if name.count == 2, name.first == "h", let n = Int(name.dropFirst()) { return n }
         if name == "text:p", attributes["text:style-name"] == "Title" { return 1 }
         return 0
-    }
-
-    /// `Title`, `Heading1`…`Heading9` or `heading 1`: Word's built-in heading styles.
-    static func styleLevel(_ style: String) -> Int {
-        if style == "Title" { return 1 }
-        let lower = style.lowercased().replacingOccurrences(of: " ", with: "")
-        guard lower.hasPrefix("heading"), let n = Int(lower.dropFirst(7)), (1...9).contains(n) else { return 0 }
-        return min(6, n)
     }
 }

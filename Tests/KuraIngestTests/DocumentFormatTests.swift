@@ -166,6 +166,41 @@ import ZIPFoundation
                 == "e.odt: the document holds no text")
     }
 
+    /// A German Word names its heading styles `berschrift1` (the built-in name stays `heading 1`), and a
+    /// style may be a heading by its outline level; a reordered deck lists its slides in presentation.xml,
+    /// not by file name.
+    @Test func translatedStylesAndReorderedSlides() throws {
+        let w = #"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#
+        let styles = """
+            <w:styles \(w)><w:style w:type="paragraph" w:styleId="berschrift1"><w:name w:val="heading 1"/></w:style>\
+            <w:style w:styleId="Gliederung"><w:name w:val="Gliederung"/><w:pPr><w:outlineLvl w:val="1"/></w:pPr></w:style></w:styles>
+            """
+        let body = """
+            <w:document \(w)><w:body><w:p><w:pPr><w:pStyle w:val="berschrift1"/></w:pPr><w:r><w:t>Einleitung</w:t></w:r></w:p>\
+            <w:p><w:pPr><w:pStyle w:val="Gliederung"/></w:pPr><w:r><w:t>Teil</w:t></w:r></w:p><w:p><w:r><w:t>Text.</w:t></w:r></w:p></w:body></w:document>
+            """
+        let docx = try Self.zip(["word/styles.xml": Data(styles.utf8), "word/document.xml": Data(body.utf8)])
+        #expect(try DocumentLoader.load(docx, name: "de.docx", id: "de")[0].text == "# Einleitung\n\n## Teil\n\nText.")
+        let p = """
+            xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" \
+            xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+            """
+        func slide(_ t: String) -> Data {
+            Data("<p:sld \(p)><p:cSld><p:spTree><p:sp><p:txBody><a:p><a:r><a:t>\(t)</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld></p:sld>".utf8)
+        }
+        let presentation = #"<p:presentation \#(p)><p:sldIdLst><p:sldId id="256" r:id="rId3"/><p:sldId id="257" r:id="rId2"/></p:sldIdLst></p:presentation>"#
+        let rels = """
+            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+            <Relationship Id="rId2" Target="slides/slide1.xml"/><Relationship Id="rId3" Target="slides/slide2.xml"/></Relationships>
+            """
+        let pptx = try Self.zip([
+            "ppt/presentation.xml": Data(presentation.utf8), "ppt/_rels/presentation.xml.rels": Data(rels.utf8),
+            "ppt/slides/slide1.xml": slide("made first, shown second"), "ppt/slides/slide2.xml": slide("made second, shown first"),
+        ])
+        #expect(
+            try DocumentLoader.load(pptx, name: "r.pptx", id: "r")[0].text == "# Slide 1\n\nmade second, shown first\n\n# Slide 2\n\nmade first, shown second")
+    }
+
     static func zip(_ members: [String: Data]) throws -> Data {
         let archive = try Archive(data: Data(), accessMode: .create)
         for (path, data) in members.sorted(by: { $0.key < $1.key }) {

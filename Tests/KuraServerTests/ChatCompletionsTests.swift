@@ -201,4 +201,28 @@ import Testing
         let object = try JSONSerialization.jsonObject(with: Data(text.dropFirst(6).utf8)) as? [String: Any]
         #expect((object?["error"] as? [String: Any])?["message"] as? String == "a \"quoted\" reason\nwith a \\ and a tab\t")
     }
+
+    /// `source_nodes` of an uploaded PDF carry the pages each cited passage holds, as LlamaIndex's nodes do.
+    @Test func sourceNodesNameTheirPages() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fake = try FakeOpenAIServer()
+        try await app(inference: fake.baseURL).test(.router) { client in
+            try await seed(client)
+            let pdf = try Data(contentsOf: URL(fileURLWithPath: FilesRouteTests.documents + "/manual.pdf"))
+            try await client.execute(uri: "/v1/collections/k8s/files?filename=manual.pdf", method: .post, body: ByteBuffer(data: pdf)) {
+                #expect($0.status == .ok)
+            }
+            let request: [String: Any] = ["model": "m", "index_name": "k8s", "messages": [["role": "user", "content": "marker3omega"]]]
+            try await client.execute(uri: "/v1/chat/completions", method: .post, body: Self.body(request)) { r in
+                let sources = KuraAPITests.json(r.body)["source_nodes"] as? [[String: Any]] ?? []
+                let pdfNodes = sources.filter { $0["doc_id"] as? String == "manual.pdf" }
+                #expect(!pdfNodes.isEmpty)
+                for node in pdfNodes {
+                    let meta = node["metadata"] as? [String: Any] ?? [:]
+                    let first = meta["page_start"] as? Int ?? 0, last = meta["page_end"] as? Int ?? 0
+                    #expect(first >= 1 && first <= last && last <= 4 && meta["format"] as? String == "pdf", "\(meta)")
+                }
+            }
+        }
+    }
 }

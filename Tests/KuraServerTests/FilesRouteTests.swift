@@ -32,12 +32,18 @@ import Testing
         ((KuraAPITests.json(r.body)["error"] as? [String: Any])?["message"] as? String) ?? String(buffer: r.body)
     }
 
+    /// Runs `body` against a router over a fresh store holding an empty collection `docs`.
+    func withCollection(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let service = KuraService(store: try Store(directory: dir), embedder: HashEmbedder(dimension: 32))
+        try await Application(router: KuraServer.router(service)).test(.router) { client in
+            try await client.execute(uri: "/v1/collections", method: .post, body: KuraAPITests.body(["name": "docs"])) { #expect($0.status == .created) }
+            try await body(client)
+        }
+    }
+
     @Test func uploadsAreLoadedAndCitedByPage() async throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let service = KuraService(store: try Store(directory: dir), embedder: HashEmbedder(dimension: 32))
-        let app = Application(router: KuraServer.router(service))
-        try await app.test(.router) { client in
-            try await client.execute(uri: "/v1/collections", method: .post, body: KuraAPITests.body(["name": "docs"])) { #expect($0.status == .created) }
+        try await withCollection { client in
             let form = Self.multipart([("file", "manual.pdf", try Self.file("manual.pdf"))], boundary: "kura-boundary")
             let multipart: HTTPFields = [.contentType: "multipart/form-data; boundary=\"kura-boundary\""]
             try await client.execute(uri: "/v1/collections/docs/files", method: .post, headers: multipart, body: form) { r in
@@ -76,10 +82,7 @@ import Testing
 
     @Test func badUploadsAreClearErrors() async throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let service = KuraService(store: try Store(directory: dir), embedder: HashEmbedder(dimension: 32))
-        let app = Application(router: KuraServer.router(service))
-        try await app.test(.router) { client in
-            try await client.execute(uri: "/v1/collections", method: .post, body: KuraAPITests.body(["name": "docs"])) { #expect($0.status == .created) }
+        try await withCollection { client in
             let cases: [(String, HTTPFields, ByteBuffer, HTTPResponse.Status, String)] = [
                 (
                     "/v1/collections/docs/files", [.contentType: "application/pdf"], ByteBuffer(data: try Self.file("encrypted.pdf")), .badRequest,
