@@ -37,6 +37,15 @@ public struct PageSpan: Sendable, Equatable {
         return PageSpan(unit: a.unit, first: min(a.first, b.first), last: max(a.last, b.last))
     }
 
+    /// How a reader cites it: `p. 3`, `pp. 3–5`, `slide 2`, `slides 2–3`.
+    public var label: String {
+        let range = first == last ? "\(first)" : "\(first)–\(last)"
+        switch unit {
+        case .page: return (first == last ? "p. " : "pp. ") + range
+        case .slide: return (first == last ? "slide " : "slides ") + range
+        }
+    }
+
     /// The JSON fields answered with it: `page_start` and `page_end`, or `slide` (and `slide_end` when a
     /// passage spans several).
     public var fields: [String: Int] {

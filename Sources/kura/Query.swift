@@ -62,7 +62,8 @@ struct Query: ParsableCommand {
         } else {
             for (i, r) in results.enumerated() {
                 let snippet = r.text.replacingOccurrences(of: "\n", with: " ").prefix(160)
-                print(String(format: "%2d. %.4f  %@  %@", i + 1, r.score, r.documentID, String(snippet)))
+                let source = r.documentID + (r.pages.map { " (\($0.label))" } ?? "")
+                print(String(format: "%2d. %.4f  %@  %@", i + 1, r.score, source, String(snippet)))
             }
         }
     }

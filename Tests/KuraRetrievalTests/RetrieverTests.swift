@@ -175,6 +175,7 @@ import Testing
         ]
         let ctx = try ContextAssembler(counter: WordTokenCounter()).assemble(results, budget: 200)
         #expect(ctx.citations.map(\.pages) == [PageSpan(unit: .page, first: 2, last: 4), nil])
-        #expect(ctx.citations[0].pages?.fields == ["page_start": 2, "page_end": 4])
+        #expect(ctx.citations[0].pages?.fields == ["page_start": 2, "page_end": 4] && ctx.citations[0].pages?.label == "pp. 2–4")
+        #expect(PageSpan(unit: .page, first: 7, last: 7).label == "p. 7" && PageSpan(unit: .slide, first: 2, last: 3).label == "slides 2–3")
     }
 }
