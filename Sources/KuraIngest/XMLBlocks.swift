@@ -50,18 +50,18 @@ struct XMLBlocks {
     /// line, a table's rows one per line with cells joined by ` | `; each slide under a `# Slide n: title`
     /// heading, whose starts make the page map.
     func render() -> (text: String, slides: PageMap?) {
-        var out = String.UnicodeScalarView()
+        var out = ""
         var starts: [Int] = []
         var count = 0
         var lastWasRow = false
         func emit(_ s: String, row: Bool = false) -> Int {
             if count > 0 {
                 let gap = row && lastWasRow ? "\n" : "\n\n"
-                out.append(contentsOf: gap.unicodeScalars)
+                out += gap
                 count += gap.unicodeScalars.count
             }
             let start = count
-            out.append(contentsOf: s.unicodeScalars)
+            out += s
             count += s.unicodeScalars.count
             lastWasRow = row
             return start
@@ -82,7 +82,7 @@ struct XMLBlocks {
             }
             i += 1
         }
-        return (String(out), starts.isEmpty ? nil : PageMap(unit: .slide, starts: starts))
+        return (out, starts.isEmpty ? nil : PageMap(unit: .slide, starts: starts))
     }
 }
 
@@ -124,7 +124,7 @@ private final class Walker: NSObject, XMLParserDelegate {
         case "p:ph": if ["title", "ctrTitle"].contains(attributes["type"] ?? "") { inTitleShape = true }
         case "draw:frame": inTitleShape = attributes["presentation:class"] == "title"
         case "draw:page": blocks.append(.slide)
-        case "text:s": text += String(repeating: " ", count: min(64, Int(attributes["text:c"] ?? "1") ?? 1))
+        case "text:s": text += String(repeating: " ", count: max(1, min(64, Int(attributes["text:c"] ?? "1") ?? 1)))
         case _ where Self.spaces.contains(name): text += " "
         case _ where Self.rows.contains(name): row = []
         case _ where Self.cells.contains(name): cell = ""

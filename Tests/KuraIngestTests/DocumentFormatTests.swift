@@ -164,6 +164,9 @@ import ZIPFoundation
         #expect(
             Self.failure(try Self.zip(["content.xml": Data(#"<r xmlns:text="urn:t"><text:p> </text:p></r>"#.utf8)]), "e.odt")
                 == "e.odt: the document holds no text")
+        // A space count out of range (negative, huge, not a number) is one space, not a trap or a flood.
+        let spaces = #"<r xmlns:text="urn:t"><text:p>a<text:s text:c="-5"/>b<text:s text:c="99999999999999999999"/>c<text:s text:c="x"/>d</text:p></r>"#
+        #expect(try DocumentLoader.load(try Self.zip(["content.xml": Data(spaces.utf8)]), name: "s.odt", id: "s")[0].text == "a b c d")
     }
 
     /// A German Word names its heading styles `berschrift1` (the built-in name stays `heading 1`), and a
