@@ -47,7 +47,7 @@ extension Record {
         precondition(chunks.count == vectors.count, "one vector per chunk")
         let scalars = document.pages == nil ? [] : Array(document.text.unicodeScalars)
         let records = try zip(chunks, vectors).map { c, v -> Record.Chunk in
-            var meta = document.pages?.metadata(of: c.start..<c.end, in: scalars) ?? [:]
+            var meta = (document.pages?.span(of: c.start..<c.end, in: scalars).fields ?? [:]).mapValues { JSONValue.number(Double($0)) }
             if !c.headings.isEmpty { meta["headings"] = .array(c.headings.map { .string($0) }) }
             return Record.Chunk(text: c.text, start: c.start, end: c.end, tokenCount: c.tokenCount, metadata: try Record.canonical(.object(meta)), vector: v)
         }

@@ -41,8 +41,7 @@ public enum DocumentLoader {
         let name = (path as NSString).lastPathComponent.lowercased()
         let ext = (name as NSString).pathExtension
         if ext.isEmpty { return ["dockerfile", "makefile", "readme", "license"].contains(name) }
-        return markdown.contains(ext) || plain.contains(ext) || html.contains(ext) || code.contains(ext) || ext == "pdf" || OfficeText.extensions.contains(ext)
-            || ext == "jsonl"
+        return markdown.contains(ext) || plain.contains(ext) || html.contains(ext) || code.contains(ext) || isBinary(path) || ext == "jsonl"
     }
 
     /// Whether the file is a binary document (PDF, Office, OpenDocument, EPUB) rather than text.
@@ -74,6 +73,8 @@ public enum DocumentLoader {
     /// The documents in one file; `id` is the path the caller names it by (relative to the ingest root).
     /// - Throws: `KuraError.io` when the file cannot be read, or ``load(_:name:id:)``'s errors.
     public static func load(path: String, id: String) throws -> [SourceDocument] {
+        let ext = (path as NSString).pathExtension.lowercased()
+        if OfficeText.extensions.contains(ext) { return [try office(try OfficeText.document(file: path), ext: ext, id: id)] }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw KuraError.io(path: path, reason: "cannot read: \(error.localizedDescription)")
@@ -92,13 +93,7 @@ public enum DocumentLoader {
             let meta = try Record.canonical(.object(["source": .string(id), "format": .string("pdf"), "pages": .number(Double(pages.starts.count))]))
             return [SourceDocument(id: id, text: text, metadata: meta, pages: pages)]
         }
-        if OfficeText.extensions.contains(ext) {
-            let (text, slides, title) = try OfficeText.document(data, name: name)
-            var meta: [String: JSONValue] = ["source": .string(id), "format": .string(ext)]
-            if let slides { meta["slides"] = .number(Double(slides.starts.count)) }
-            if let title, !title.isEmpty { meta["title"] = .string(title) }
-            return [SourceDocument(id: id, text: text, metadata: try Record.canonical(.object(meta)), format: .markdown, title: title, pages: slides)]
-        }
+        if OfficeText.extensions.contains(ext) { return [try office(try OfficeText.document(data, name: name), ext: ext, id: id)] }
         guard let text = String(validating: data, as: UTF8.self) else {
             throw KuraError.invalidArgument("\(name): not valid UTF-8 text")
         }
@@ -108,6 +103,14 @@ public enum DocumentLoader {
         let kind = html.contains(ext) ? "html" : format.rawValue
         let meta = try Record.canonical(.object(["source": .string(id), "format": .string(kind)]))
         return [SourceDocument(id: id, text: body, metadata: meta, format: format)]
+    }
+
+    /// An Office, OpenDocument or EPUB document: markdown text, slides as pages, the package's title.
+    static func office(_ read: (text: String, slides: PageMap?, title: String?), ext: String, id: String) throws -> SourceDocument {
+        var meta: [String: JSONValue] = ["source": .string(id), "format": .string(ext)]
+        if let slides = read.slides { meta["slides"] = .number(Double(slides.starts.count)) }
+        if let title = read.title, !title.isEmpty { meta["title"] = .string(title) }
+        return SourceDocument(id: id, text: read.text, metadata: try Record.canonical(.object(meta)), format: .markdown, title: read.title, pages: read.slides)
     }
 
     /// One document per line; `id` and `text` are required, `metadata` must be an object if present.

@@ -18,7 +18,16 @@ public enum OfficeText {
     /// - Throws: `KuraError.invalidArgument` naming `name`: a damaged archive or member, a zip bomb, or a
     ///   document without text.
     public static func document(_ data: Data, name: String) throws -> (text: String, slides: PageMap?, title: String?) {
-        var zip = try ZipReader(data, name: name)
+        try document(try ZipReader(data, name: name), name: name)
+    }
+
+    /// ``document(_:name:)`` of a file, read in place.
+    public static func document(file path: String) throws -> (text: String, slides: PageMap?, title: String?) {
+        try document(try ZipReader(file: path, name: path), name: path)
+    }
+
+    static func document(_ archive: ZipReader, name: String) throws -> (text: String, slides: PageMap?, title: String?) {
+        var zip = archive
         var blocks = XMLBlocks()
         var title: String?
         switch (name as NSString).pathExtension.lowercased() {

@@ -3,15 +3,11 @@ import KuraStore
 /// Where the pages of a paged document (a PDF's pages, a presentation's slides) begin in its text, so
 /// each chunk can say which pages it holds.
 public struct PageMap: Sendable, Equatable {
-    public enum Unit: String, Sendable {
-        case page, slide
-    }
-
-    public var unit: Unit
+    public var unit: PageSpan.Unit
     /// The first Unicode scalar of each page, ascending; page n (from 1) starts at `starts[n - 1]`.
     public var starts: [Int]
 
-    public init(unit: Unit, starts: [Int]) {
+    public init(unit: PageSpan.Unit, starts: [Int]) {
         self.unit = unit
         self.starts = starts
     }
@@ -26,16 +22,12 @@ public struct PageMap: Sendable, Equatable {
         return max(1, lo)
     }
 
-    /// The pages a span of `text` touches, its leading and trailing whitespace aside: `page_start` and
-    /// `page_end`, or `slide` (a slide is a section, so a chunk never spans two).
-    public func metadata(of span: Range<Int>, in text: [Unicode.Scalar]) -> [String: JSONValue] {
-        var lo = span.lowerBound, hi = span.upperBound
+    /// The pages a span of `text` touches, its leading and trailing whitespace aside (a slide is a
+    /// section, so a chunk never spans two).
+    public func span(of range: Range<Int>, in text: [Unicode.Scalar]) -> PageSpan {
+        var lo = range.lowerBound, hi = range.upperBound
         while lo < hi, text[lo].properties.isWhitespace { lo += 1 }
         while hi > lo, text[hi - 1].properties.isWhitespace { hi -= 1 }
-        let first = page(at: lo), last = page(at: max(lo, hi - 1))
-        switch unit {
-        case .page: return ["page_start": .number(Double(first)), "page_end": .number(Double(last))]
-        case .slide: return ["slide": .number(Double(first))]
-        }
+        return PageSpan(unit: unit, first: page(at: lo), last: page(at: max(lo, hi - 1)))
     }
 }

@@ -59,22 +59,24 @@ public struct RemoteIngest {
         }
         for file in files {
             do {
-                let whole = local == nil && DocumentLoader.isBinary(file.path)
-                if whole, !shard.owns(file.id) {
+                if local == nil && DocumentLoader.isBinary(file.path) && !shard.owns(file.id) {
                     summary.otherShards += 1
-                } else if whole {
+                } else if local == nil && DocumentLoader.isBinary(file.path) {
                     try upload(file, &summary)
                     progress.documents = summary.documents
                     onEvent(.committed(ids: [file.id]))
-                }
-                for doc in whole ? [] : try DocumentLoader.load(path: file.path, id: file.id) {
-                    guard shard.owns(doc.id) else {
-                        summary.otherShards += 1
-                        continue
+                } else {
+                    for doc in try DocumentLoader.load(path: file.path, id: file.id) {
+                        guard shard.owns(doc.id) else {
+                            summary.otherShards += 1
+                            continue
+                        }
+                        if batch.count == batchDocuments || bytes + doc.text.utf8.count > batchBytes || batch.contains(where: { $0.id == doc.id }) {
+                            try send()
+                        }
+                        batch.append(doc)
+                        bytes += doc.text.utf8.count
                     }
-                    if batch.count == batchDocuments || bytes + doc.text.utf8.count > batchBytes || batch.contains(where: { $0.id == doc.id }) { try send() }
-                    batch.append(doc)
-                    bytes += doc.text.utf8.count
                 }
             } catch let e as KuraError {
                 summary.failedFiles += 1

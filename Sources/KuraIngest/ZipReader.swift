@@ -13,21 +13,37 @@ struct ZipReader {
     private let archive: Archive
     private var inflated = 0
 
-    /// - Throws: `KuraError.invalidArgument` naming `name` when the bytes are not a ZIP archive, `.io` when
-    ///   the temporary file cannot be written.
-    init(_ data: Data, name: String) throws {
+    /// The archive in a file.
+    /// - Throws: `KuraError.invalidArgument` naming `name` when it is not a ZIP archive, `.io` when it cannot
+    ///   be read.
+    init(file path: String, name: String) throws {
         self.name = name
-        // ZIPFoundation's in-memory archives trap on a seek past the end (a damaged archive does that) and
-        // leak when no end record is found, so the bytes are read from a file, unlinked once open.
-        guard Self.hasEndRecord(data) else { throw KuraError.invalidArgument("\(name): damaged archive (not a readable ZIP file)") }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw KuraError.io(path: path, reason: "cannot read") }
+        defer { try? handle.close() }
+        let size = (try? handle.seekToEnd()) ?? 0
+        try? handle.seek(toOffset: size - min(size, UInt64(Self.endRecordReach)))
+        guard Self.hasEndRecord((try? handle.readToEnd()) ?? Data()) else {
+            throw KuraError.invalidArgument("\(name): damaged archive (not a readable ZIP file)")
+        }
+        do { archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read) } catch {
+            throw KuraError.invalidArgument("\(name): damaged archive (not a readable ZIP file)")
+        }
+    }
+
+    /// The archive in `data` (an upload). ZIPFoundation's in-memory archives trap on a seek past the end (a
+    /// damaged archive does that) and leak when no end record is found, so the bytes are read from a
+    /// temporary file, unlinked once open.
+    /// - Throws: as ``init(file:name:)``, and `.io` when the temporary file cannot be written.
+    init(_ data: Data, name: String) throws {
+        guard Self.hasEndRecord(data.suffix(Self.endRecordReach)) else {
+            throw KuraError.invalidArgument("\(name): damaged archive (not a readable ZIP file)")
+        }
         let path = NSTemporaryDirectory() + "/kura-zip-\(UUID().uuidString)"
         guard FileManager.default.createFile(atPath: path, contents: data) else {
             throw KuraError.io(path: path, reason: "cannot write a temporary file to read \(name)")
         }
         defer { unlink(path) }
-        do { archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read) } catch {
-            throw KuraError.invalidArgument("\(name): damaged archive (not a readable ZIP file)")
-        }
+        try self.init(file: path, name: name)
     }
 
     /// Member paths, in the archive's order.
@@ -61,8 +77,12 @@ struct ZipReader {
         return data
     }
 
-    /// Whether an end-of-central-directory record (`PK\u{5}\u{6}`, 22 bytes and its comment) ends the bytes,
-    /// as ZIPFoundation's scan will look for it: refused here without a file written.
+    /// How far from the end an end-of-central-directory record can start: its 22 bytes and a comment of at
+    /// most 65,535.
+    static let endRecordReach = 22 + 65_535
+
+    /// Whether the last end-of-central-directory signature (`PK\u{5}\u{6}`) in the tail of an archive, the
+    /// one ZIPFoundation's backward scan finds, starts a whole record (22 bytes and the comment it names).
     static func hasEndRecord(_ data: Data) -> Bool {
         data.withUnsafeBytes { b in
             guard b.count >= 22 else { return false }

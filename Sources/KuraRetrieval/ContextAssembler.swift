@@ -1,6 +1,7 @@
 import Foundation
 import KuraCore
 import KuraEmbed
+import KuraStore
 
 /// Turns search results into a prompt context within a token budget, with numbered citations:
 /// chunks of one document that overlap or touch are merged into one passage; passages go best first

@@ -1,6 +1,7 @@
 import Foundation
 import KuraCore
 import KuraRetrieval
+import KuraStore
 
 /// The JSON shapes of results and contexts, shared by the CLI and the API (scripts depend on the names).
 public enum ResultJSON {

@@ -46,7 +46,7 @@ import ZIPFoundation
             }
             #expect(doc.text.contains(["OVERVIEW", "DETAILS", "LIMITS", "HISTORY"][n - 1]), "section headings are kept")
         }
-        #expect(pages.metadata(of: 0..<scalars.count, in: scalars) == ["page_start": .number(1), "page_end": .number(4)])
+        #expect(pages.span(of: 0..<scalars.count, in: scalars) == PageSpan(unit: .page, first: 1, last: 4))
     }
 
     /// Each chunk's metadata names the pages its text lies on.
@@ -151,6 +151,11 @@ import ZIPFoundation
     /// A damaged archive, a member that inflates past the limit and an XML entity bomb each fail alone.
     @Test func damagedArchivesAndBombs() throws {
         #expect(Self.failure(Data("PK\u{3}\u{4}not really".utf8), "x.docx") == "x.docx: damaged archive (not a readable ZIP file)")
+        // A file on disk is read in place: the same answers, a guide cut short is damaged.
+        let cut = FileManager.default.temporaryDirectory.appendingPathComponent("kura-cut-\(UUID().uuidString).docx").path
+        defer { try? FileManager.default.removeItem(atPath: cut) }
+        try Data(try Data(contentsOf: URL(fileURLWithPath: Self.folder + "/guide.docx")).prefix(4000)).write(to: URL(fileURLWithPath: cut))
+        #expect(throws: KuraError.invalidArgument("\(cut): damaged archive (not a readable ZIP file)")) { try DocumentLoader.load(path: cut, id: "cut") }
         let malformed = Self.failure(try Self.zip(["content.xml": Data("<a><b></a>".utf8)]), "x.odt")
         #expect(malformed.hasPrefix("x.odt: damaged document (malformed XML"), "\(malformed)")
         #expect(Self.failure(try Self.zip(["mimetype": Data()]), "x.docx") == "x.docx: damaged document (no word/document.xml)")

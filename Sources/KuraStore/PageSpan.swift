@@ -1,7 +1,8 @@
 import Foundation
 
-/// The pages (of a PDF) or slides (of a presentation) a chunk or passage holds, read from the chunk
-/// metadata the loaders write (`page_start`/`page_end`, or `slide`), so citations can name them.
+/// The pages (of a PDF) or slides (of a presentation) a chunk or passage holds: the loaders write it into
+/// chunk metadata as ``fields`` (`page_start`/`page_end`, or `slide`), and results read it back from there,
+/// so citations can name them.
 public struct PageSpan: Sendable, Equatable {
     public enum Unit: String, Sendable {
         case page, slide
@@ -32,7 +33,7 @@ public struct PageSpan: Sendable, Equatable {
     }
 
     /// The span covering both, when both are of one unit; otherwise whichever there is.
-    static func union(_ a: PageSpan?, _ b: PageSpan?) -> PageSpan? {
+    public static func union(_ a: PageSpan?, _ b: PageSpan?) -> PageSpan? {
         guard let a, let b, a.unit == b.unit else { return a ?? b }
         return PageSpan(unit: a.unit, first: min(a.first, b.first), last: max(a.last, b.last))
     }
