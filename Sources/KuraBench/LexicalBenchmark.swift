@@ -51,12 +51,12 @@ public struct LexicalBenchmark {
         var result = Result()
         var t = DispatchTime.now()
         var index = InvertedIndex()
-        for text in texts { index.add(analyzer.terms(text)) }
+        for (i, text) in texts.enumerated() { index.add(analyzer.terms(text), document: Int64(i)) }
         result.analyzeSeconds = Self.seconds(since: t)
         t = DispatchTime.now()
         let bytes = PostingsWriter.write(index)
         result.writeSeconds = Self.seconds(since: t)
-        (result.documents, result.terms, result.sectionBytes) = (index.documents, index.terms.count, bytes.count)
+        (result.documents, result.terms, result.sectionBytes) = (index.rows, index.terms.count, bytes.count)
         try bytes.withUnsafeBytes { raw in
             let part = LexicalPart(section: try PostingsSection(raw)) { Int64($0) }
             var runs: [(qps: Double, latencies: [Double])] = []

@@ -22,7 +22,7 @@ public struct QualityBenchmark {
     public let embedder: any Embedder
 
     /// Opens `name` in `store`, ingesting `corpus` (JSONL, or JSONL.gz) first unless it is already there,
-    /// then compacting it.
+    /// then compacting it (a collection already there is compacted when it needs it, as `kura serve` would).
     public init(
         store: Store, name: String, corpus: String, embedder: any Embedder, chunkTokens: Int = 256, overlap: Int = 32,
         progress: (Int, Int) -> Void = { _, _ in }
@@ -30,7 +30,10 @@ public struct QualityBenchmark {
         self.embedder = embedder
         let exists = try store.listCollections().contains { $0.name == name }
         collection = try EmbeddedCollection.open(store, name: name, embedder: embedder)
-        if try exists && collection.stats().documents > 0 { return }
+        if try exists && collection.stats().documents > 0 {
+            if collection.needsCompaction { try collection.compact() }
+            return
+        }
         let docs = try Self.readJSONL(corpus).compactMap { o -> SourceDocument? in
             guard let id = o["id"] as? String, let text = o["text"] as? String else { return nil }
             // The format follows the document's source file name when the corpus gives one.

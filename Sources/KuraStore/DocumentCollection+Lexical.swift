@@ -9,18 +9,20 @@ extension DocumentCollection {
     /// the collection's analyzer, keeps its `LexicalSearch.maxTerms` rarest terms, and is scored over every
     /// segment's postings and the in-memory graphs' indexes. Statistics (row count, average length,
     /// document frequencies) are this collection's, deleted rows included until compaction drops them, as
-    /// in Lucene. `filter` applies during the walk. The score is BM25's; `distance` is its negation.
+    /// in Lucene. Where documents have several chunks a chunk scores with its document (see
+    /// `DocumentScoring`); `withDocuments` false scores chunks alone. `filter` applies during the walk.
+    /// The score is BM25's; `distance` is its negation.
     /// - Throws: what reading the catalog throws (the filter's chunk ids, a first recovery).
-    public func lexicalSearch(_ query: String, k: Int, filter: MetadataFilter? = nil) throws -> [Hit] {
-        try lexicalSearch(query, k: k, allowed: filter.map { try chunkIDs(matching: $0) })
+    public func lexicalSearch(_ query: String, k: Int, filter: MetadataFilter? = nil, withDocuments: Bool = true) throws -> [Hit] {
+        try lexicalSearch(query, k: k, allowed: filter.map { try chunkIDs(matching: $0) }, withDocuments: withDocuments)
     }
 
     /// The same with the filter's chunks given (nil: every chunk), for callers that search several ways.
-    public func lexicalSearch(_ query: String, k: Int, allowed: Set<Int64>?) throws -> [Hit] {
+    public func lexicalSearch(_ query: String, k: Int, allowed: Set<Int64>?, withDocuments: Bool = true) throws -> [Hit] {
         if !recovered.load(ordering: .acquiring) { try indexer.sync { try ensureRecovered() } }
         let terms = analyzer.terms(query)
         guard !terms.isEmpty, k > 0 else { return [] }
-        return LexicalSearch.search(terms, in: lexicalParts(snapshot, allowed: allowed), k: k).map {
+        return LexicalSearch.search(terms, in: lexicalParts(snapshot, allowed: allowed), k: k, withDocuments: withDocuments).map {
             Hit(chunkID: $0.id, distance: -$0.score, score: $0.score)
         }
     }
@@ -39,7 +41,7 @@ extension DocumentCollection {
                     return allowed.map { $0.contains(id) } ?? true ? id : nil
                 })
         }
-        for memory in snap.memoryParts where memory.text.documents > 0 {
+        for memory in snap.memoryParts where memory.text.rows > 0 {
             let graph = memory.graph
             parts.append(
                 LexicalPart(memory: memory.text) { row in
@@ -66,21 +68,24 @@ extension DocumentCollection {
         return Array(out)
     }
 
-    /// Gives each segment written before segments had postings an in-memory lexical index, built from its
-    /// chunks' text (rows no chunk claims are deleted rows: empty). Compaction then writes them to disk.
-    /// Runs on `indexer`.
+    /// Gives each segment written before segments had postings (or before postings named their rows'
+    /// documents) an in-memory lexical index, built from its chunks' text; rows no chunk claims are
+    /// deleted rows, empty and each their own document. Compaction then writes them to disk. Runs on
+    /// `indexer`.
     func buildMissingPostings() throws {
         for live in snapshot.segments where live.text == nil {
             let rows = try store.db.read { db in
-                try Row.fetchAll(db, sql: "SELECT segment_row, text FROM chunk WHERE segment_id = ? ORDER BY segment_row", arguments: [live.id])
+                try Row.fetchAll(
+                    db, sql: "SELECT segment_row, text, document_id FROM chunk WHERE segment_id = ? ORDER BY segment_row", arguments: [live.id])
             }
             var texts = [String](repeating: "", count: live.segment.count)
+            var documents = (0..<Int64(live.segment.count)).map { -1 - $0 }
             for r in rows {
                 let row: Int = r[0]
-                if row >= 0 && row < texts.count { texts[row] = r[1] }
+                if row >= 0 && row < texts.count { (texts[row], documents[row]) = (r[1], r[2]) }
             }
             var index = InvertedIndex()
-            for terms in analyze(texts) { index.add(terms) }
+            for (terms, document) in zip(analyze(texts), documents) { index.add(terms, document: document) }
             state.withLock { snap in
                 if let i = snap.segments.firstIndex(where: { $0.id == live.id }) { snap.segments[i] = snap.segments[i].with(text: .memory(index)) }
             }

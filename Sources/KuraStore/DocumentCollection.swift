@@ -103,7 +103,8 @@ public final class DocumentCollection: @unchecked Sendable {
                 throw KuraError.corruptFile(
                     path: file, reason: "holds \(seg.count) rows of dimension \(seg.dimension); the catalog says \(r["rows"] as Int) of \(info.dimension)")
             }
-            let text = try seg.postings.map { LexicalIndex.section(try PostingsSection($0, path: file)) }
+            // Postings without their rows' documents are rebuilt from the catalog on first use.
+            let text = try seg.postings.map { try PostingsSection($0, path: file) }.flatMap { $0.hasDocuments ? LexicalIndex.section($0) : nil }
             return LiveSegment(id: id, segment: seg, tombstones: seg.fileTombstones, text: text).deleting(rows: bySegment[id] ?? [])
         }
     }
@@ -114,7 +115,7 @@ public final class DocumentCollection: @unchecked Sendable {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT p.chunk_id, p.vector, c.text FROM pending_vector p JOIN chunk c ON c.id = p.chunk_id
+                    SELECT p.chunk_id, p.vector, c.text, c.document_id FROM pending_vector p JOIN chunk c ON c.id = p.chunk_id
                     WHERE p.collection_id = ? ORDER BY p.chunk_id
                     """, arguments: [info.id])
         }
@@ -130,7 +131,7 @@ public final class DocumentCollection: @unchecked Sendable {
             blob.withUnsafeBytes { flat.append(contentsOf: $0.bindMemory(to: Float.self)) }
             ids.append(r["chunk_id"])
         }
-        try absorb(flat, chunkIDs: ids, terms: analyze(rows.map { $0["text"] }))
+        try absorb(flat, chunkIDs: ids, documents: rows.map { $0["document_id"] }, terms: analyze(rows.map { $0["text"] }))
     }
 
     /// Makes sure the growing graph holds every pending vector before a write commits more: recovery reads
@@ -140,14 +141,14 @@ public final class DocumentCollection: @unchecked Sendable {
     }
 
     /// Queues a committed batch for the graphs. Caller holds `writer`, so batches queue in commit order.
-    func index(removed: [Removed], added: [(chunkID: Int64, vector: [Float], terms: [String])]) throws {
+    func index(removed: [Removed], added: [Added]) throws {
         try reportFailure()
         inFlight.wait()
         indexer.async { [self] in
             defer { inFlight.signal() }
             do {
                 try apply(removed: removed)
-                try absorb(added.flatMap(\.vector), chunkIDs: added.map(\.chunkID), terms: added.map(\.terms))
+                try absorb(added.flatMap(\.vector), chunkIDs: added.map(\.chunkID), documents: added.map(\.document), terms: added.map(\.terms))
             } catch {
                 indexFailure.withLock { $0 = $0 ?? ((error as? KuraError) ?? .io(path: store.directory, reason: "\(error)")) }
             }
@@ -202,7 +203,7 @@ public final class DocumentCollection: @unchecked Sendable {
 
     /// Inserts committed vectors into the growing graph and their terms into its lexical index, sealing
     /// each time it reaches the threshold. Runs on `indexer` (or during init).
-    func absorb(_ vectors: [Float], chunkIDs: [Int64], terms: [[String]]) throws {
+    func absorb(_ vectors: [Float], chunkIDs: [Int64], documents: [Int64], terms: [[String]]) throws {
         var done = 0
         let d = info.dimension
         while done < chunkIDs.count {
@@ -215,7 +216,7 @@ public final class DocumentCollection: @unchecked Sendable {
             }
             for i in 0..<n {
                 growingRows[chunkIDs[done + i]] = first + UInt32(i)
-                growingText.add(terms[done + i])
+                growingText.add(terms[done + i], document: documents[done + i])
             }
             state.withLock { [growingText] in $0.growingText = growingText }
             done += n

@@ -100,7 +100,7 @@ extension DocumentCollection {
     private func compactNow() throws {
         try seal()
         let old = snapshot.segments
-        guard old.count > 1 || old.contains(where: { $0.tombstones.count > 0 || isLight($0.segment.parameters) || $0.segment.postings == nil })
+        guard old.count > 1 || old.contains(where: { $0.tombstones.count > 0 || isLight($0.segment.parameters) || $0.postingsOutdated })
         else { return }
         var vectors: [Float] = []
         var chunkIDs: [UInt64] = []
@@ -145,7 +145,7 @@ extension DocumentCollection {
         let growing = snap.growing.count - snap.growing.deletedCount
         let lightGrowing = growing > 0 && isLight(snap.growing.parameters) && (snap.segments.isEmpty || growing >= Self.compactGrowingRows)
         let segments =
-            snap.segments.count > 1 || snap.segments.contains { $0.tombstones.count > 0 || isLight($0.segment.parameters) || $0.segment.postings == nil }
+            snap.segments.count > 1 || snap.segments.contains { $0.tombstones.count > 0 || isLight($0.segment.parameters) || $0.postingsOutdated }
         return lightGrowing || !snap.sealing.isEmpty || segments
     }
 
@@ -154,8 +154,8 @@ extension DocumentCollection {
     /// Writes `index`, with `text` as its postings, as a new segment file and records it, running `record`
     /// in the same transaction with the segment's id and the rows the file holds as deleted.
     private func writeSegment(_ index: HNSWIndex, text: InvertedIndex, record: (Database, Int64, Bitset) throws -> Void) throws -> LiveSegment {
-        guard text.documents == index.count else {
-            throw KuraError.io(path: store.directory, reason: "a segment of \(index.count) rows with a lexical index of \(text.documents)")
+        guard text.rows == index.count else {
+            throw KuraError.io(path: store.directory, reason: "a segment of \(index.count) rows with a lexical index of \(text.rows)")
         }
         let dir = store.segmentDirectory(info.id)
         try Durable.createDirectory(dir)

@@ -7,8 +7,9 @@ final class LiveSegment: Sendable {
     let id: Int64
     let segment: Segment
     let tombstones: Bitset
-    /// Its lexical index; nil only for a segment without postings until the collection first searches
-    /// or writes (which builds them from the chunk text).
+    /// Its lexical index; nil only for a segment without postings, or with postings that do not name
+    /// their rows' documents (format version 1), until the collection first searches or writes (which
+    /// builds them in memory from the chunk text, and compaction then writes them).
     let text: LexicalIndex?
 
     init(id: Int64, segment: Segment, tombstones: Bitset, text: LexicalIndex?) {
@@ -27,6 +28,12 @@ final class LiveSegment: Sendable {
     func with(text: LexicalIndex) -> LiveSegment { LiveSegment(id: id, segment: segment, tombstones: tombstones, text: text) }
 
     var liveRows: Int { segment.count - tombstones.count }
+
+    /// Whether its file lacks the postings its lexical index needs: compaction rewrites it.
+    var postingsOutdated: Bool {
+        if case .section = text { return false }
+        return true
+    }
 }
 
 /// An in-memory graph and the lexical index of the same rows.

@@ -11,6 +11,14 @@ extension DocumentCollection {
         var segmentRow: Int?
     }
 
+    /// A chunk added by a write: its document, vector and terms.
+    struct Added {
+        var chunkID: Int64
+        var document: Int64
+        var vector: [Float]
+        var terms: [String]
+    }
+
     /// Upserts a batch in one transaction, the durability point: when this returns, the batch is on disk.
     /// A record whose content hash is unchanged is skipped; a changed one has its chunks and vectors replaced.
     /// Every record is checked before anything is written, so a bad record writes nothing. With `wait`
@@ -38,7 +46,7 @@ extension DocumentCollection {
         try recoverBeforeWriting()
         var result = UpsertResult()
         var removed: [Removed] = []
-        var added: [(chunkID: Int64, vector: [Float], terms: [String])] = []
+        var added: [Added] = []
         var firstChunk = 0
         let now = Date().timeIntervalSince1970
         try store.write { db in
@@ -66,7 +74,7 @@ extension DocumentCollection {
                 for (ordinal, c) in r.chunks.enumerated() {
                     let chunkID = try store.nextChunkID(db)
                     try statements.insertChunk(id: chunkID, collection: info.id, document: docID, ordinal: ordinal, c)
-                    added.append((chunkID, c.vector, terms[firstChunk + ordinal]))
+                    added.append(Added(chunkID: chunkID, document: docID, vector: c.vector, terms: terms[firstChunk + ordinal]))
                 }
                 result.written.append(r.id)
             }

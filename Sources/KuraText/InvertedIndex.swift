@@ -1,6 +1,6 @@
 /// The lexical index of a collection's growing part, in memory: postings per term in row order, with
-/// term frequencies, and each row's length in terms. Rows are appended in order (the growing graph's
-/// rows); deletions are the caller's tombstones. Not thread-safe: one writer, readers under the
+/// term frequencies, each row's length in terms, and the document each row (a chunk) belongs to. Rows
+/// are appended in order (the growing graph's rows); deletions are the caller's tombstones. Not thread-safe: one writer, readers under the
 /// caller's lock, or a frozen copy.
 public struct InvertedIndex: Sendable {
     /// Postings of one term: rows ascending, and the term's frequency in each.
@@ -13,14 +13,22 @@ public struct InvertedIndex: Sendable {
     public private(set) var lists: [PostingList] = []
     public private(set) var lengths: [UInt32] = []
     public private(set) var totalLength = 0
+    /// The documents rows belong to: each row's document ordinal, and by ordinal the document's catalog
+    /// id and length (its rows' lengths summed).
+    public private(set) var rowDocuments: [UInt32] = []
+    public private(set) var documentIDs: [Int64] = []
+    public private(set) var documentLengths: [UInt32] = []
+    private var ordinals: [Int64: UInt32] = [:]
 
     public init() {}
 
-    public var documents: Int { lengths.count }
+    /// Rows held, deleted ones included.
+    public var rows: Int { lengths.count }
 
-    /// Adds the next row, whose text gave `terms`; returns its row number.
+    /// Adds the next row, whose text gave `terms`, a chunk of the document with catalog id `document`;
+    /// returns its row number.
     @discardableResult
-    public mutating func add(_ terms: [String]) -> UInt32 {
+    public mutating func add(_ terms: [String], document: Int64) -> UInt32 {
         let row = UInt32(lengths.count)
         var counts: [String: UInt32] = [:]
         for t in terms { counts[t, default: 0] += 1 }
@@ -36,22 +44,36 @@ public struct InvertedIndex: Sendable {
             lists[id].rows.append(row)
             lists[id].frequencies.append(tf)
         }
-        lengths.append(UInt32(clamping: terms.count))
-        totalLength += terms.count
+        append(length: UInt32(clamping: terms.count), document: document)
         return row
     }
 
+    private mutating func append(length: UInt32, document: Int64) {
+        lengths.append(length)
+        totalLength += Int(length)
+        let ordinal: UInt32
+        if let known = ordinals[document] {
+            ordinal = known
+        } else {
+            ordinal = UInt32(documentIDs.count)
+            ordinals[document] = ordinal
+            documentIDs.append(document)
+            documentLengths.append(0)
+        }
+        rowDocuments.append(ordinal)
+        documentLengths[Int(ordinal)] = documentLengths[Int(ordinal)] &+ length
+    }
+
     /// The rows of `parts`, in order, renumbered from 0 without those `keep` refuses: compaction's merge.
-    /// Postings stay in row order because each part's rows come after the previous part's.
+    /// Postings stay in row order because each part's rows come after the previous part's. Rows of one
+    /// document in several parts join one document; a row of a part without documents is one of its own.
     public init(merging parts: [(index: LexicalIndex, keep: (UInt32) -> Bool)]) {
         self.init()
         for (index, keep) in parts {
             var renumbered = [UInt32](repeating: .max, count: index.rows)
             for r in 0..<UInt32(index.rows) where keep(r) {
                 renumbered[Int(r)] = UInt32(lengths.count)
-                let length = index.length(r)
-                lengths.append(length)
-                totalLength += Int(length)
+                append(length: index.length(r), document: index.documentID(ofRow: r) ?? Int64.min + Int64(lengths.count))
             }
             index.forEachTerm { term, rows, frequencies in
                 var id = terms[term] ?? -1
@@ -70,5 +92,5 @@ public struct InvertedIndex: Sendable {
 
     public func postings(_ term: String) -> PostingList? { terms[term].map { lists[$0] } }
 
-    public var stats: LexicalStats { LexicalStats(documents: documents, totalLength: totalLength) }
+    public var stats: LexicalStats { LexicalStats(documents: rows, totalLength: totalLength) }
 }

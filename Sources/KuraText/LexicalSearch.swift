@@ -18,7 +18,7 @@ public enum LexicalIndex: Sendable {
     public var rows: Int {
         switch self {
         case .section(let s): s.rows
-        case .memory(let m): m.documents
+        case .memory(let m): m.rows
         }
     }
 
@@ -27,6 +27,65 @@ public enum LexicalIndex: Sendable {
         switch self {
         case .section(let s): s.length(row)
         case .memory(let m): Int(row) < m.lengths.count ? m.lengths[Int(row)] : 0
+        }
+    }
+
+    /// Documents, by ordinal (a version 1 section's rows each count as one).
+    public var documentCount: Int {
+        switch self {
+        case .section(let s): s.documentCount
+        case .memory(let m): m.documentIDs.count
+        }
+    }
+
+    /// Whether rows carry their documents (all but a version 1 section).
+    public var hasDocuments: Bool {
+        if case .section(let s) = self { return s.hasDocuments }
+        return true
+    }
+
+    /// Whether some document has several rows, so that document scores differ from row scores.
+    var groupsRows: Bool { documentCount < rows }
+
+    /// The ordinal of `row`'s document, below ``documentCount``.
+    @inline(__always)
+    func document(ofRow row: UInt32) -> UInt32 {
+        switch self {
+        case .section(let s): s.document(ofRow: row)
+        case .memory(let m): m.rowDocuments[Int(row)]
+        }
+    }
+
+    /// A document's length in terms, by ordinal.
+    @inline(__always)
+    func documentLength(_ ordinal: UInt32) -> UInt32 {
+        switch self {
+        case .section(let s): s.documentLength(ordinal)
+        case .memory(let m): m.documentLengths[Int(ordinal)]
+        }
+    }
+
+    /// The catalog id of `row`'s document; nil in a version 1 section.
+    public func documentID(ofRow row: UInt32) -> Int64? {
+        switch self {
+        case .section(let s): s.documentID(s.document(ofRow: row))
+        case .memory(let m): Int(row) < m.rows ? m.documentIDs[Int(m.rowDocuments[Int(row)])] : nil
+        }
+    }
+
+    /// Calls `body` with each row holding `term` and the term's frequency there, in row order.
+    func forEachPosting(_ term: String, _ body: (UInt32, UInt32) -> Void) {
+        switch self {
+        case .section(let s):
+            guard let entry = s.term(term) else { return }
+            let c = s.cursor(entry)
+            while c.row != PostingsCursor.end {
+                body(c.row, c.frequency)
+                c.next()
+            }
+        case .memory(let m):
+            guard let list = m.postings(term) else { return }
+            for (r, tf) in zip(list.rows, list.frequencies) { body(r, tf) }
         }
     }
 
@@ -78,10 +137,12 @@ public struct LexicalPart {
     func df(_ term: String) -> Int { index.df(term) }
 }
 
-/// BM25 top-k over the parts of a collection's index. Segments are walked with block-max MaxScore: query
-/// terms whose bounds together cannot lift a row into the top k are only looked up for rows the others
-/// found, and a row whose blocks' bounds fall short is skipped unscored. Nothing that could rank is
-/// skipped, so the answer is exactly ``exhaustive(_:in:k:bm25:)``'s: best score first, ties by smaller id.
+/// BM25 top-k over the parts of a collection's index. Where documents have several rows, a row's score
+/// takes its document's into account (``DocumentScoring``). Where each document is one row, segments are
+/// walked with block-max MaxScore: query terms whose bounds together cannot lift a row into the top k
+/// are only looked up for rows the others found, and a row whose blocks' bounds fall short is skipped
+/// unscored. Nothing that could rank is skipped, so the answer is exactly
+/// ``exhaustive(_:in:k:bm25:maxTerms:)``'s: best score first, ties by smaller id.
 public enum LexicalSearch {
     /// Query terms kept at most: a pasted passage keeps its rarest.
     public static let maxTerms = 16
@@ -95,9 +156,15 @@ public enum LexicalSearch {
         return kept.map { ($0.0, $0.1) }
     }
 
-    /// The best `k` rows for the query's terms (at most `maxTerms` of its rarest).
-    public static func search(_ terms: [String], in parts: [LexicalPart], k: Int, bm25: BM25 = BM25(), maxTerms: Int = maxTerms) -> [LexicalHit] {
+    /// The best `k` rows for the query's terms (at most `maxTerms` of its rarest); `withDocuments` false
+    /// scores rows alone.
+    public static func search(
+        _ terms: [String], in parts: [LexicalPart], k: Int, bm25: BM25 = BM25(), maxTerms: Int = maxTerms, withDocuments: Bool = true
+    ) -> [LexicalHit] {
         guard k > 0, let q = prepare(terms, parts, bm25, maxTerms) else { return [] }
+        if withDocuments && parts.contains(where: { $0.index.groupsRows }) {
+            return DocumentScoring.search(q.terms, q.weights, q.norms, in: parts, k: k, bm25: bm25)
+        }
         var top = TopK(k: k)
         for part in parts {
             switch part.index {
@@ -108,7 +175,8 @@ public enum LexicalSearch {
         return top.sorted()
     }
 
-    /// The oracle: every row that holds a query term scored in full.
+    /// The oracle of the pruned walk (documents of one row each): every row that holds a query term scored
+    /// in full.
     public static func exhaustive(_ terms: [String], in parts: [LexicalPart], k: Int, bm25: BM25 = BM25(), maxTerms: Int = maxTerms) -> [LexicalHit] {
         guard k > 0, let q = prepare(terms, parts, bm25, maxTerms) else { return [] }
         var top = TopK(k: k)

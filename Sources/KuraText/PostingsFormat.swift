@@ -3,21 +3,23 @@
 ///
 /// All integers are little-endian; offsets are relative to the start of the section.
 ///
-/// Header, 64 bytes:
+/// Header, 80 bytes (64 in version 1, which ends before the row documents offset):
 ///
 /// | at | size | field |
 /// |---|---|---|
 /// | 0 | 4 | magic `KPST` |
-/// | 4 | 4 | format version, currently 1 |
+/// | 4 | 4 | format version, currently 2 |
 /// | 8 | 4 | rows |
 /// | 12 | 4 | terms |
 /// | 16 | 8 | total length (terms over all rows) |
 /// | 24 | 4 | block size (rows per block, 128) |
-/// | 28 | 4 | reserved, 0 |
+/// | 28 | 4 | documents (version 1: reserved, 0) |
 /// | 32 | 8 | term table offset |
 /// | 40 | 8 | term bytes offset |
 /// | 48 | 8 | postings offset |
 /// | 56 | 8 | lengths offset |
+/// | 64 | 8 | row documents offset |
+/// | 72 | 8 | document table offset |
 ///
 /// Term table: one 24-byte entry per term, sorted by the term's UTF-8 bytes: bytes offset u32 (into the
 /// term bytes), byte length u32, document frequency u32, block count u32, postings offset u64 (into the
@@ -33,12 +35,21 @@
 ///
 /// Lengths: one u32 per row, its number of terms.
 ///
+/// Row documents (version 2): one u32 per row, the ordinal of the document it is a chunk of. Document
+/// table (version 2, 8-byte aligned): one 16-byte entry per document ordinal: its catalog id i64, its
+/// length u32 (its rows' lengths summed, so the entries add up to the total length), reserved u32 0.
+/// Document-level BM25 reads them; a version 1 section has neither, and each of its rows counts as a
+/// document until compaction rewrites it.
+///
 /// A reader checks every offset and count against the section's bounds before it reads, so a damaged
 /// section gives an error or no match, never a read out of range.
 public enum PostingsFormat {
     public static let magic: UInt32 = 0x5453_504B  // "KPST"
-    public static let version: UInt32 = 1
-    public static let headerSize = 64
+    public static let version: UInt32 = 2
+    /// The header's size in `version`.
+    static func headerSize(version: UInt32) -> Int { version == 1 ? 64 : 80 }
+    public static let headerSize = headerSize(version: version)
+    static let documentEntrySize = 16
     public static let blockSize = 128
     static let termEntrySize = 24
     static let blockEntrySize = 16

@@ -11,6 +11,10 @@ public struct PostingsSection: @unchecked Sendable {
     let termBytes: Int
     let postings: Int
     let lengths: Int
+    /// Documents in the document table; 0 in a version 1 section, whose rows each count as one.
+    let documents: Int
+    let rowDocuments: Int
+    let documentTable: Int
 
     /// A term's entry: where its postings are and how many rows hold it.
     public struct Term: Sendable {
@@ -23,19 +27,29 @@ public struct PostingsSection: @unchecked Sendable {
     /// - Throws: `KuraError.corruptFile` naming what is wrong.
     public init(_ bytes: UnsafeRawBufferPointer, path: String = "postings") throws {
         func bad(_ why: String) -> KuraError { .corruptFile(path: path, reason: "postings section: \(why)") }
-        guard bytes.count >= PostingsFormat.headerSize else { throw bad("\(bytes.count) bytes, shorter than its header") }
+        guard bytes.count >= PostingsFormat.headerSize(version: 1) else { throw bad("\(bytes.count) bytes, shorter than its header") }
         p = bytes
         guard Self.u32(bytes, 0) == PostingsFormat.magic else { throw bad("bad magic") }
-        guard Self.u32(bytes, 4) == PostingsFormat.version else { throw bad("version \(Self.u32(bytes, 4)) is not \(PostingsFormat.version)") }
+        let version = Self.u32(bytes, 4)
+        guard version == 1 || version == PostingsFormat.version else { throw bad("version \(version) is neither 1 nor \(PostingsFormat.version)") }
+        let headerSize = PostingsFormat.headerSize(version: version)
+        guard bytes.count >= headerSize else { throw bad("\(bytes.count) bytes, shorter than its header") }
         guard Self.u32(bytes, 24) == UInt32(PostingsFormat.blockSize) else { throw bad("block size \(Self.u32(bytes, 24))") }
         rows = Int(Self.u32(bytes, 8))
         termCount = Int(Self.u32(bytes, 12))
         totalLength = Int(clamping: Self.u64(bytes, 16))
-        let offsets = [32, 40, 48, 56].map { Int(clamping: Self.u64(bytes, $0)) }
+        documents = version == 1 ? 0 : Int(Self.u32(bytes, 28))
+        let offsets = stride(from: 32, to: headerSize, by: 8).map { Int(clamping: Self.u64(bytes, $0)) }
         (termTable, termBytes, postings, lengths) = (offsets[0], offsets[1], offsets[2], offsets[3])
-        guard termTable == PostingsFormat.headerSize, termTable + termCount * PostingsFormat.termEntrySize <= termBytes, termBytes <= postings,
-            postings <= lengths, lengths <= bytes.count, bytes.count - lengths >= rows * 4
+        // A version 1 section ends with its lengths.
+        (rowDocuments, documentTable) = version == 1 ? (bytes.count, bytes.count) : (offsets[4], offsets[5])
+        guard termTable == headerSize, termTable + termCount * PostingsFormat.termEntrySize <= termBytes, termBytes <= postings,
+            postings <= lengths, lengths <= rowDocuments, rowDocuments - lengths >= rows * 4, rowDocuments <= documentTable,
+            documentTable <= bytes.count, bytes.count - documentTable >= documents * PostingsFormat.documentEntrySize
         else { throw bad("tables out of bounds") }
+        guard version == 1 || (documentTable - rowDocuments >= rows * 4 && (rows == 0) == (documents == 0) && documents <= rows) else {
+            throw bad("document tables out of bounds")
+        }
     }
 
     @inline(__always) static func u32(_ p: UnsafeRawBufferPointer, _ at: Int) -> UInt32 {
@@ -48,6 +62,33 @@ public struct PostingsSection: @unchecked Sendable {
     /// Row `row`'s length in terms (0 past the end).
     @inline(__always)
     public func length(_ row: UInt32) -> UInt32 { Int(row) < rows ? Self.u32(p, lengths + 4 * Int(row)) : 0 }
+
+    /// Whether rows carry their documents (a version 2 section).
+    public var hasDocuments: Bool { documents > 0 || rows == 0 }
+
+    /// Documents, by ordinal; a version 1 section's rows each count as one.
+    public var documentCount: Int { hasDocuments ? documents : rows }
+
+    /// The ordinal of the document `row` is a chunk of (the row itself in a version 1 section); always
+    /// below ``documentCount`` for a row below ``rows``, even when the table is damaged.
+    @inline(__always)
+    public func document(ofRow row: UInt32) -> UInt32 {
+        guard documents > 0, Int(row) < rows else { return row }
+        return min(Self.u32(p, rowDocuments + 4 * Int(row)), UInt32(documents - 1))
+    }
+
+    /// Document `ordinal`'s length in terms (its row's in a version 1 section).
+    @inline(__always)
+    public func documentLength(_ ordinal: UInt32) -> UInt32 {
+        guard documents > 0 else { return length(ordinal) }
+        return Int(ordinal) < documents ? Self.u32(p, documentTable + PostingsFormat.documentEntrySize * Int(ordinal) + 8) : 0
+    }
+
+    /// Document `ordinal`'s catalog id; nil in a version 1 section or past the table.
+    public func documentID(_ ordinal: UInt32) -> Int64? {
+        guard Int(ordinal) < documents else { return nil }
+        return Int64(bitPattern: Self.u64(p, documentTable + PostingsFormat.documentEntrySize * Int(ordinal)))
+    }
 
     /// The term's entry, found by binary search; nil when no row holds it or the entry is damaged.
     public func term(_ term: String) -> Term? {
@@ -100,7 +141,26 @@ public struct PostingsSection: @unchecked Sendable {
         }
         let sum = (0..<UInt32(rows)).reduce(0) { $0 + Int(length($1)) }
         if sum != totalLength && problems.count < limit { problems.append("row lengths add up to \(sum), the header says \(totalLength)") }
+        if documents > 0 && problems.count < limit { problems += checkDocuments().prefix(limit - problems.count) }
         return problems
+    }
+
+    /// Every row names a document in the table, every document has a row, and each document's length is
+    /// its rows' lengths summed.
+    private func checkDocuments() -> [String] {
+        var sums = [UInt64](repeating: 0, count: documents)
+        var rowsOf = [Int](repeating: 0, count: documents)
+        for row in 0..<rows {
+            let d = Int(Self.u32(p, rowDocuments + 4 * row))
+            guard d < documents else { return ["row \(row) names document \(d) of \(documents)"] }
+            sums[d] += UInt64(length(UInt32(row)))
+            rowsOf[d] += 1
+        }
+        if let d = rowsOf.firstIndex(of: 0) { return ["document \(d) has no rows"] }
+        if let d = (0..<documents).first(where: { UInt64(documentLength(UInt32($0))) != min(sums[$0], UInt64(UInt32.max)) }) {
+            return ["document \(d) has length \(documentLength(UInt32(d))), its rows add up to \(sums[d])"]
+        }
+        return []
     }
 
     private func compare(entry i: Int, _ key: UnsafeBufferPointer<UInt8>) -> Int {

@@ -23,20 +23,29 @@ public enum PostingsWriter {
         let termBytesAt = termTable + table.count
         let postingsAt = align8(termBytesAt + termBytes.count)
         let lengthsAt = align8(postingsAt + postings.count)
+        let rowDocumentsAt = lengthsAt + 4 * index.rows
+        let documentsAt = align8(rowDocumentsAt + 4 * index.rows)
         put32(PostingsFormat.magic, &out)
         put32(PostingsFormat.version, &out)
-        put32(UInt32(index.documents), &out)
+        put32(UInt32(index.rows), &out)
         put32(UInt32(sorted.count), &out)
         put64(UInt64(index.totalLength), &out)
         put32(UInt32(PostingsFormat.blockSize), &out)
-        put32(0, &out)
-        for offset in [termTable, termBytesAt, postingsAt, lengthsAt] { put64(UInt64(offset), &out) }
+        put32(UInt32(index.documentIDs.count), &out)
+        for offset in [termTable, termBytesAt, postingsAt, lengthsAt, rowDocumentsAt, documentsAt] { put64(UInt64(offset), &out) }
         out += table
         out += termBytes
         out += [UInt8](repeating: 0, count: postingsAt - out.count)
         out += postings
         out += [UInt8](repeating: 0, count: lengthsAt - out.count)
         for l in index.lengths { put32(l, &out) }
+        for d in index.rowDocuments { put32(d, &out) }
+        out += [UInt8](repeating: 0, count: documentsAt - out.count)
+        for (id, length) in zip(index.documentIDs, index.documentLengths) {
+            put64(UInt64(bitPattern: id), &out)
+            put32(length, &out)
+            put32(0, &out)
+        }
         return out
     }
 

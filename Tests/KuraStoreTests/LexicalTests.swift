@@ -164,4 +164,39 @@ struct LexicalTests {
         try handle.close()
         #expect(try store.verify().contains { $0.contains("section postings checksum mismatch") })
     }
+
+    /// A document of several chunks: a chunk scores with its document, so of two chunks that match a query
+    /// alike, the one whose document holds the query's other words ranks first; the same through sealing,
+    /// replacement and compaction, whose postings keep each row's document (verify checks them).
+    @Test func chunksScoreWithTheirDocuments() throws {
+        let dir = StoreFixtures.tempDir("lexical-docs")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try Store(directory: dir)
+        let c = try StoreFixtures.collection(store, dimension: 4, sealThreshold: 4)
+        func record(_ id: String, _ texts: [String]) -> KuraStore.Record {
+            let chunks = texts.enumerated().map { KuraStore.Record.Chunk(text: $1, start: $0, end: $0 + 1, tokenCount: 3, vector: [1, Float($0), 0, 1]) }
+            return KuraStore.Record(id: id, text: texts.joined(separator: "\n"), metadata: "{}", chunks: chunks, contentHash: texts.joined())
+        }
+        _ = try c.upsert([
+            record("b", ["kubelet restart", "volume claim", "secret rotation"]),
+            record("a", ["kubelet restart", "node drain procedure", "taint toleration"]),
+            record("z", ["unrelated words", "more filler"]),
+        ])
+        func ranked(_ q: String) throws -> [String] {
+            let hits = try c.lexicalSearch(q, k: 10)
+            let chunks = try c.chunks(hits.map(\.chunkID))
+            return hits.map { h in chunks[h.chunkID].map { "\($0.documentID):\($0.text)" } ?? "?" }
+        }
+        let expected = ["a:node drain procedure", "a:kubelet restart", "b:kubelet restart"]
+        #expect(try ranked("kubelet node drain") == expected)
+        try c.compact()
+        #expect(try ranked("kubelet node drain") == expected)
+        #expect(c.snapshot.segments.allSatisfy { if case .section(let s) = $0.text { s.documentCount == 3 } else { false } })
+        // b now holds the other words, a does not.
+        _ = try c.upsert([record("a", ["kubelet restart", "volume snapshot"]), record("b", ["kubelet restart", "node drain checklist"])])
+        #expect(try ranked("kubelet node drain") == ["b:node drain checklist", "b:kubelet restart", "a:kubelet restart"])
+        try c.compact()
+        #expect(try ranked("kubelet node drain") == ["b:node drain checklist", "b:kubelet restart", "a:kubelet restart"])
+        #expect(try store.verify().isEmpty)
+    }
 }

@@ -29,9 +29,10 @@ import Testing
         }
     }
 
-    static func index(_ docs: ArraySlice<[String]>) -> InvertedIndex {
+    /// The rows of `docs`, each a document of its own unless `documentOf` groups them (by row number).
+    static func index(_ docs: ArraySlice<[String]>, documentOf: (Int) -> Int64 = { Int64($0) }) -> InvertedIndex {
         var index = InvertedIndex()
-        for d in docs { index.add(d) }
+        for (i, d) in zip(docs.indices, docs) { index.add(d, document: documentOf(i)) }
         return index
     }
 
@@ -134,8 +135,9 @@ import Testing
             }
         }
         var r = Random(state: 5)
-        for _ in 0..<300 {
-            var damaged = bytes
+        let grouped = PostingsWriter.write(Self.index(Self.documents(300, vocabulary: 50, seed: 4)[...]) { Int64($0 / 4) })
+        for i in 0..<600 {
+            var damaged = i % 2 == 0 ? bytes : grouped
             for _ in 0..<4 { damaged[64 + r.below(damaged.count - 64)] = UInt8(r.below(256)) }
             damaged.withUnsafeBytes { raw in
                 guard let s = try? PostingsSection(raw) else { return }
@@ -143,6 +145,142 @@ import Testing
                 _ = LexicalSearch.search(["w1", "w2", "w30"], in: [part], k: 10)
                 _ = LexicalSearch.exhaustive(["w1", "w7"], in: [part], k: 10)
             }
+        }
+    }
+
+    /// Rows grouped into documents: the section gives each row's document, each document's id and length,
+    /// and its check finds a row that names no document; a version 1 section (no documents) still reads,
+    /// each row its own document.
+    @Test func sectionsNameTheirRowsDocuments() throws {
+        let docs = Self.documents(500, vocabulary: 100, seed: 11)
+        let memory = Self.index(docs[...]) { 7000 + Int64($0 / 3) }
+        var bytes = PostingsWriter.write(memory)
+        try bytes.withUnsafeBytes { raw in
+            let s = try PostingsSection(raw)
+            #expect(s.hasDocuments && s.documentCount == 167 && s.check().isEmpty)
+            for row in [0, 1, 2, 3, 499] {
+                let d = s.document(ofRow: UInt32(row))
+                #expect(d == UInt32(row / 3) && s.documentID(d) == 7000 + Int64(row / 3))
+                let rows = (row / 3 * 3)..<min(500, row / 3 * 3 + 3)
+                #expect(s.documentLength(d) == UInt32(rows.reduce(0) { $0 + docs[$1].count }))
+            }
+        }
+        let rowDocuments = Int(bytes.withUnsafeBytes { PostingsSection.u64($0, 64) })
+        bytes[rowDocuments + 4 * 10] = 0xEE
+        let problems = try bytes.withUnsafeBytes { try PostingsSection($0).check() }
+        #expect(problems.contains { $0.contains("row 10 names document") })
+        let old = Self.versionOne(PostingsWriter.write(memory))
+        try old.withUnsafeBytes { raw in
+            let s = try PostingsSection(raw)
+            #expect(!s.hasDocuments && s.documentCount == 500 && s.documentID(0) == nil && s.check().isEmpty)
+            #expect(s.document(ofRow: 7) == 7 && s.documentLength(7) == UInt32(docs[7].count))
+            let hits = LexicalSearch.search(["w1", "w5"], in: [LexicalPart(section: s) { Int64($0) }], k: 10)
+            #expect(!hits.isEmpty && hits == LexicalSearch.exhaustive(["w1", "w5"], in: [LexicalPart(section: s) { Int64($0) }], k: 10))
+        }
+    }
+
+    /// The same section as format version 1 wrote it: a 64-byte header, no document tables.
+    static func versionOne(_ v2: [UInt8]) -> [UInt8] {
+        v2.withUnsafeBytes { p in
+            let lengths = Int(PostingsSection.u64(p, 56)), rows = Int(PostingsSection.u32(p, 8))
+            var out = Array(v2[0..<64])
+            out.replaceSubrange(4..<8, with: [1, 0, 0, 0])
+            out.replaceSubrange(28..<32, with: [0, 0, 0, 0])
+            for field in stride(from: 32, to: 64, by: 8) {
+                withUnsafeBytes(of: (PostingsSection.u64(p, field) - 16).littleEndian) { out.replaceSubrange(field..<(field + 8), with: $0) }
+            }
+            return out + v2[80..<(lengths + 4 * rows)]
+        }
+    }
+
+    /// Where documents have several rows, a row scores 0.2 of its own BM25 plus 0.8 of its document's
+    /// (BM25 over the document's rows together, with document statistics). Against that rule written out
+    /// in Double over the raw terms, for several parts, deleted documents and a filter.
+    @Test(arguments: [1, 2])
+    func documentScoresAreBM25OverWholeDocuments(seed: UInt64) throws {
+        let rows = Self.documents(3000, vocabulary: 800, seed: seed)
+        var r = Random(state: seed &* 17)
+        var documentOf: [Int64] = []
+        while documentOf.count < rows.count { documentOf += Array(repeating: Int64(documentOf.count), count: 1 + r.below(6)) }
+        documentOf = Array(documentOf.prefix(rows.count))
+        // Parts end at document boundaries; a document never spans two.
+        let cuts = [0] + [1200, 2100].map { c in (c..<rows.count).first { documentOf[$0] != documentOf[$0 - 1] }! } + [rows.count]
+        let deleted = Set((0..<40).map { _ in Int64(r.below(rows.count)) }.map { documentOf[Int($0)] })
+        let sections = (0..<2).map { PostingsWriter.write(Self.index(rows[cuts[$0]..<cuts[$0 + 1]]) { documentOf[$0] }) }
+        let growing = Self.index(rows[cuts[2]..<cuts[3]]) { documentOf[$0] }
+        try sections[0].withUnsafeBytes { s0 in
+            try sections[1].withUnsafeBytes { s1 in
+                for even in [false, true] {
+                    func id(_ base: Int) -> (UInt32) -> Int64? {
+                        { row in
+                            let i = base + Int(row)
+                            return deleted.contains(documentOf[i]) || (even && documentOf[i] % 2 == 1) ? nil : Int64(i)
+                        }
+                    }
+                    let parts = [
+                        LexicalPart(section: try PostingsSection(s0), id: id(0)), LexicalPart(section: try PostingsSection(s1), id: id(cuts[1])),
+                        LexicalPart(memory: growing, id: id(cuts[2])),
+                    ]
+                    for _ in 0..<25 {
+                        let query = (0..<(1 + r.below(5))).map { _ in rows[r.below(rows.count)][0] } + ["nowhere"]
+                        let oracle = DocumentOracle(rows, documentOf, query)
+                        let expected = oracle.top(20) { id(0)(UInt32($0)) != nil }
+                        let hits = LexicalSearch.search(query, in: parts, k: 20)
+                        #expect(hits.count == expected.count, "\(query)")
+                        // Equal scores may come in either order after rounding: each hit's score is its row's,
+                        // and the scores fall as the oracle's do.
+                        for (h, e) in zip(hits, expected) {
+                            #expect(abs(Double(h.score) - e.score) <= 1e-5 * e.score, "\(query)")
+                            #expect(abs(Double(h.score) - oracle.score(row: Int(h.id))) <= 1e-5 * e.score)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The document-aware rule, brute force: every row (deleted ones too) in the statistics.
+    struct DocumentOracle {
+        let rows: [[String]], documentOf: [Int64], query: Set<String>
+        let documents: [Int64: [String]]
+        let byRow: Scorer, byDocument: Scorer
+
+        init(_ rows: [[String]], _ documentOf: [Int64], _ query: [String]) {
+            (self.rows, self.documentOf, self.query) = (rows, documentOf, Set(query))
+            var documents: [Int64: [String]] = [:]
+            for (terms, d) in zip(rows, documentOf) { documents[d, default: []] += terms }
+            self.documents = documents
+            byRow = Scorer(rows, self.query)
+            byDocument = Scorer(Array(documents.values), self.query)
+        }
+
+        /// BM25 of `unit` among `units`, in Double.
+        struct Scorer {
+            let n: Double, average: Double, df: [String: Double]
+
+            init(_ units: [[String]], _ query: Set<String>) {
+                n = Double(units.count)
+                average = Double(units.reduce(0) { $0 + $1.count }) / n
+                df = Dictionary(uniqueKeysWithValues: query.map { t in (t, Double(units.filter { $0.contains(t) }.count)) })
+            }
+
+            func callAsFunction(_ unit: [String]) -> Double {
+                df.reduce(0.0) { sum, entry in
+                    let tf = Double(unit.filter { $0 == entry.key }.count)
+                    guard tf > 0 else { return sum }
+                    let idf = log(1 + (n - entry.value + 0.5) / (entry.value + 0.5))
+                    return sum + idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * Double(unit.count) / average))
+                }
+            }
+        }
+
+        func score(row: Int) -> Double { 0.2 * byRow(rows[row]) + 0.8 * byDocument(documents[documentOf[row]]!) }
+
+        /// The best `k` live rows holding a query term.
+        func top(_ k: Int, live: (Int) -> Bool) -> [(id: Int, score: Double)] {
+            let candidates = rows.indices.filter { live($0) && rows[$0].contains(where: query.contains) }
+            let scored = candidates.map { ($0, score(row: $0)) }
+            return Array(scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(k))
         }
     }
 }
