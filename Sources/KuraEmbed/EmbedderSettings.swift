@@ -18,13 +18,17 @@ public struct EmbedderSettings: Sendable {
     /// The hashing embedder's width, or the dimension a remote server must return.
     public var dimension: Int?
     public var threads = ProcessInfo.processInfo.activeProcessorCount
+    /// Where the native embedder caches its precision measurement (the data directory); nil measures
+    /// at every start.
+    public var cacheDirectory: String?
 
     public init() {}
 
     public func make() throws -> any Embedder {
         switch kind {
         case .minilm:
-            return try MiniLMEmbedder(modelDirectory: modelDirectory, threads: threads)
+            let choice = try PrecisionChoice.choose(modelDirectory: modelDirectory, cacheDirectory: cacheDirectory)
+            return try MiniLMEmbedder(modelDirectory: modelDirectory, threads: threads, precision: choice.chosen, choice: choice)
         case .hash:
             return HashEmbedder(dimension: dimension ?? 384)
         case .openai:

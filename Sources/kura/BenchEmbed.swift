@@ -41,11 +41,15 @@ struct BenchEmbed: ParsableCommand {
         }
         let threads = (model as? MiniLMEmbedder)?.threads ?? 1
         let precision = (model as? MiniLMEmbedder)?.precision.rawValue ?? "-"
-        let row: [String: Any] = [
+        var row: [String: Any] = [
             "embedder": model.id, "precision": precision, "threads": threads, "passages": texts.count, "one_at_a_time": oneAtATime, "tokens": tokens,
             "seconds": best,
             "passages_per_s": Double(texts.count) / best, "tokens_per_s": Double(tokens) / best,
         ]
+        if let choice = (model as? MiniLMEmbedder)?.choice {
+            row["precision_reason"] = choice.reason
+            row["precision_trials"] = choice.trials.map { ["precision": $0.precision, "tokens_per_s": $0.tokensPerSecond, "mean_cosine": $0.meanCosine] }
+        }
         if json {
             emitLine(jsonLine(row))
         } else {
@@ -53,6 +57,7 @@ struct BenchEmbed: ParsableCommand {
                 String(
                     format: "%@ threads=%d: %d passages, %d tokens in %.2f s: %.1f passages/s, %.0f tokens/s",
                     model.id, threads, texts.count, tokens, best, Double(texts.count) / best, Double(tokens) / best))
+            if let choice = (model as? MiniLMEmbedder)?.choice { print("precision \(choice.precision): \(choice.reason)") }
         }
     }
 }

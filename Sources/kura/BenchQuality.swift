@@ -29,9 +29,10 @@ struct BenchQuality: ParsableCommand {
     func run() throws {
         let dir = dataDir ?? FileManager.default.temporaryDirectory.appendingPathComponent("kura-quality-\(UUID().uuidString)").path
         defer { if dataDir == nil { try? FileManager.default.removeItem(atPath: dir) } }
-        let embedder = try embedding.make()
+        let store = try Store(directory: dir)
+        let embedder = try embedding.make(cacheDirectory: dir)
         let bench = try QualityBenchmark(
-            store: Store(directory: dir), name: collection, corpus: corpus, embedder: embedder, chunkTokens: chunkTokens,
+            store: store, name: collection, corpus: corpus, embedder: embedder, chunkTokens: chunkTokens,
             overlap: overlap
         ) { done, total in
             FileHandle.standardError.write(Data("\rembedded \(done)/\(total) documents".utf8))

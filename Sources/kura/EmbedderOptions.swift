@@ -47,5 +47,10 @@ struct EmbedderOptions: ParsableArguments {
         return s
     }
 
-    func make() throws -> any Embedder { try settings.make() }
+    /// The embedder; a native one caches its precision measurement in `cacheDirectory` (a data directory).
+    func make(cacheDirectory: String? = nil) throws -> any Embedder {
+        var s = settings
+        s.cacheDirectory = cacheDirectory
+        return try s.make()
+    }
 }

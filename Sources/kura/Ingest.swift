@@ -76,7 +76,7 @@ struct Ingest: ParsableCommand {
             for path in paths { try VectorIngest(target: target, batch: batch, json: json, shard: part).run(path) }
             return
         }
-        let embedder = try embedding.make()
+        let embedder = try embedding.make(cacheDirectory: store.directory)
         let target = try EmbeddedCollection.open(store, name: collection, embedder: embedder, analyzer: analyzer.flatMap(AnalyzerName.init(name:)))
         var options = IngestPipeline.Options()
         options.chunkTokens = chunkTokens

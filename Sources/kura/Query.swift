@@ -40,7 +40,7 @@ struct SearchOptions: ParsableArguments {
     func retriever(_ store: Store, _ embedding: EmbedderOptions) throws -> Retriever {
         let c = try store.collection(collection)
         guard mode != "lexical" else { return Retriever(collection: c, embedder: nil) }
-        let embedder = try embedding.make()
+        let embedder = try embedding.make(cacheDirectory: store.directory)
         if !c.info.embedder.isEmpty && c.info.embedder != embedder.id {
             throw KuraError.invalidArgument("collection '\(collection)' was built with embedder \(c.info.embedder); this query uses \(embedder.id)")
         }

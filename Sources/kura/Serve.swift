@@ -28,7 +28,8 @@ struct Serve: AsyncParsableCommand {
         if ProcessInfo.processInfo.environment["KURA_EVENT_LOOP_TASKS"] != "0" { KuraServer.runTasksOnEventLoops() }
         var logger = Logger(label: "kura")
         logger.logLevel = .info
-        let service = KuraService(store: try store.open(), embedder: try embedding.make())
+        let opened = try store.open()
+        let service = KuraService(store: opened, embedder: try embedding.make(cacheDirectory: opened.directory))
         logger.info("serving \(store.resolved) on \(host):\(port) with embedder \(service.embedder.id)")
         var inference = InferenceSettings(environment: ProcessInfo.processInfo.environment)
         if let inferenceURL { inference.url = inferenceURL }

@@ -1,4 +1,4 @@
-// Matrix products in bfloat16 with float accumulation, for the embedder's feed-forward layers.
+// Matrix products for the embedder: bfloat16 with float accumulation, and int8 (below).
 //
 // y = x · Wᵀ where W is (n outputs × k inputs), row-major as PyTorch stores it. W is packed once into
 // bf16 (round to nearest even); x is rounded to bf16 per call; every product is accumulated in float.
@@ -33,6 +33,37 @@ void ck_bf16_gemm(const float *x, size_t m, size_t k, const uint16_t *packed, si
 /// The scalar reference: the same rounding, and per output the same order of additions as one
 /// VDPBF16PS lane (each pair: odd product added, then even).
 void ck_bf16_gemm_reference(const float *x, size_t m, size_t k, const uint16_t *packed, size_t n, float *y, uint16_t *scratch);
+
+// int8 products for the embedder's linear layers, in the spirit of onnxruntime's dynamic quantisation.
+//
+// W (n × k) is quantised once per output channel: scale[j] = max |W[j]| / 127, q = round(W / scale[j]) in
+// [-127, 127]. x is quantised per call and per row: s = max |x[i]| / 127, u = round(x / s) + 128 in
+// [1, 255] (unsigned, as VPDPBUSD multiplies unsigned by signed bytes). Then
+//     y[i][j] = s[i] · scale[j] · (Σ_p u[i][p] · q[j][p] − 128 · Σ_p q[j][p]) + bias[j],
+// the sum exact in int32 (|Σ| ≤ 255 · 127 · k < 2^31 for k < 66,000).
+//
+// Packed layout, for each block of 32 outputs (n a multiple of 32, k of 4): k/4 groups of 128 bytes,
+// group p holding for each output j of the block its four weights q[j][4p..4p+3].
+
+/// Whether this CPU runs the int8 product natively (AVX512-VNNI). Without it the scalar reference runs,
+/// which is slower than float: callers then keep float.
+int ck_i8_native(void);
+
+/// Bytes in the packed form of an n × k matrix; 0 if the shape is not supported.
+size_t ck_i8_packed_count(size_t n, size_t k);
+
+/// Quantises and packs W; `scales` and `sums` (Σ_p q[j][p]) get n values each.
+void ck_i8_pack(const float *w, size_t n, size_t k, int8_t *packed, float *scales, int32_t *sums);
+
+/// y (m × n) = x (m × k) · Wᵀ + bias (bias may be NULL). `scratch` holds m × k bytes and `row_scales` m
+/// floats. Uses the native kernel when there is one, else the reference; both give the same integers,
+/// so the same floats.
+void ck_i8_gemm(const float *x, size_t m, size_t k, const int8_t *packed, const float *scales, const int32_t *sums, const float *bias,
+                size_t n, float *y, uint8_t *scratch, float *row_scales);
+
+/// The scalar reference of ck_i8_gemm.
+void ck_i8_gemm_reference(const float *x, size_t m, size_t k, const int8_t *packed, const float *scales, const int32_t *sums,
+                          const float *bias, size_t n, float *y, uint8_t *scratch, float *row_scales);
 
 #ifdef __cplusplus
 }

@@ -6,7 +6,8 @@ import COpenBLAS
 /// Sequences are packed end to end with no padding: every per-token product (QKV, attention output,
 /// feed-forward) is one matrix product over all tokens of the batch, and attention runs per sequence over
 /// its own length, so a padded key never costs a flop and needs no mask. The feed-forward products, two
-/// thirds of the flops, run in bf16 when the weights carry a bf16 copy.
+/// thirds of the flops, run in bf16 when the weights carry a bf16 copy; every linear product runs in
+/// int8 when they carry quantised copies.
 struct BertEncoder: Sendable {
     let config: BertConfig
     let weights: BertWeights
@@ -22,14 +23,20 @@ struct BertEncoder: Sendable {
         private(set) var scores = UnsafeMutablePointer<Float>.allocate(capacity: 1)
         /// The input of a bf16 product, rounded.
         private(set) var bf16 = UnsafeMutablePointer<UInt16>.allocate(capacity: 1)
+        /// The input of an int8 product, quantised, and its rows' scales.
+        private(set) var int8 = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+        private(set) var rowScales = UnsafeMutablePointer<Float>.allocate(capacity: 1)
         private var scoreCapacity = 1
 
         func reserve(tokens: Int, longest: Int, config c: BertConfig) {
             if tokens > capacity {
-                for p in [x, tmp, ctx, qkv, mid] { p.deallocate() }
+                for p in [x, tmp, ctx, qkv, mid, rowScales] { p.deallocate() }
                 bf16.deallocate()
+                int8.deallocate()
                 capacity = max(tokens, capacity * 2)
                 bf16 = .allocate(capacity: capacity * max(c.hidden, c.intermediate))
+                int8 = .allocate(capacity: capacity * max(c.hidden, c.intermediate))
+                rowScales = .allocate(capacity: capacity)
                 x = .allocate(capacity: capacity * c.hidden)
                 tmp = .allocate(capacity: capacity * c.hidden)
                 ctx = .allocate(capacity: capacity * c.hidden)
@@ -47,8 +54,9 @@ struct BertEncoder: Sendable {
         func swapHidden() { swap(&x, &tmp) }
 
         deinit {
-            for p in [x, tmp, ctx, qkv, mid, scores] { p.deallocate() }
+            for p in [x, tmp, ctx, qkv, mid, scores, rowScales] { p.deallocate() }
             bf16.deallocate()
+            int8.deallocate()
         }
     }
 
@@ -90,6 +98,7 @@ struct BertEncoder: Sendable {
     }
 
     private func encode(_ l: BertWeights.Layer, lengths: [Int], tokens t: Int, _ ws: Workspace) {
+        if let q = l.int8 { return encodeInt8(l, q, lengths: lengths, tokens: t, ws) }
         let h = config.hidden, i = config.intermediate
         ck_fill_rows(ws.qkv, l.qkvBias, t, 3 * h)
         linear(ws.x, t, inputs: h, l.qkv, outputs: 3 * h, into: ws.qkv, accumulate: true)
@@ -108,6 +117,34 @@ struct BertEncoder: Sendable {
         }
         ck_layernorm_rows(ws.tmp, l.downBias, ws.x, l.ln2Gamma, l.ln2Beta, t, h, config.layerNormEps)
         ws.swapHidden()
+    }
+
+    /// The same layer with every linear product in int8 (attention, GELU and LayerNorm in float).
+    private func encodeInt8(
+        _ l: BertWeights.Layer,
+        _ q: (
+            qkv: BertWeights.QuantizedMatrix, attnOut: BertWeights.QuantizedMatrix, up: BertWeights.QuantizedMatrix,
+            down: BertWeights.QuantizedMatrix
+        ), lengths: [Int], tokens t: Int, _ ws: Workspace
+    ) {
+        let h = config.hidden
+        linear8(ws.x, t, q.qkv, bias: l.qkvBias, into: ws.qkv, ws)
+        attention(lengths: lengths, ws)
+        linear8(ws.ctx, t, q.attnOut, bias: nil, into: ws.tmp, ws)
+        ck_layernorm_rows(ws.tmp, l.attnOutBias, ws.x, l.ln1Gamma, l.ln1Beta, t, h, config.layerNormEps)
+        ws.swapHidden()
+        linear8(ws.x, t, q.up, bias: nil, into: ws.mid, ws)
+        ck_gelu_bias(ws.mid, l.upBias, t, config.intermediate)
+        linear8(ws.mid, t, q.down, bias: nil, into: ws.tmp, ws)
+        ck_layernorm_rows(ws.tmp, l.downBias, ws.x, l.ln2Gamma, l.ln2Beta, t, h, config.layerNormEps)
+        ws.swapHidden()
+    }
+
+    private func linear8(
+        _ x: UnsafePointer<Float>, _ rows: Int, _ w: BertWeights.QuantizedMatrix, bias: [Float]?, into y: UnsafeMutablePointer<Float>,
+        _ ws: Workspace
+    ) {
+        ck_i8_gemm(x, rows, w.inputs, w.packed, w.scales, w.sums, bias, w.outputs, y, ws.int8, ws.rowScales)
     }
 
     /// y = x · Wᵀ (or y += x · Wᵀ), with W stored (outputs, inputs) as PyTorch keeps it. Biases are
