@@ -79,7 +79,7 @@ print(f"# Native MiniLM embedder ({ref['passages']} pydocs passages, {ref['token
 print(f"CPU: {sys.argv[2]}\n")
 print("| embedder | asked | precision | threads | tokens/s | passages/s | ÷ numpy reference (1 thread) |\n|---|---|---|---|---|---|---|")
 for r in [ref] + ort + [k1f, k1, k2] + k1i:
-    print(f"| {r['embedder']} | {r.get('asked', '-')} | {r.get('precision', 'f32')} | {r['threads']} | {r['tokens_per_s']:.0f} | {r['passages'] / r['seconds']:.1f} | {r['tokens_per_s'] / ref['tokens_per_s']:.2f} |")
+    print(f"| {r['embedder']} | {r.get('asked', '-')} | {r.get('precision', 'int8' if r['embedder'].endswith('int8') else 'f32')} | {r['threads']} | {r['tokens_per_s']:.0f} | {r['passages'] / r['seconds']:.1f} | {r['tokens_per_s'] / ref['tokens_per_s']:.2f} |")
 print(f"\n- 2 threads ÷ 1 thread: {k2['tokens_per_s'] / k1['tokens_per_s']:.2f}")
 for o in ort:
     print(f"- Kura's default ÷ {o['embedder']} per thread: {k1['tokens_per_s'] / o['tokens_per_s']:.2f}"

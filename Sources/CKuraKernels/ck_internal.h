@@ -99,4 +99,18 @@ extern const ck_kernels ck_avx512_kernels;
 extern const ck_kernels ck_neon_kernels;
 #endif
 
+// Calls CALL(r) with r the constant 1..8 equal to `rows`, so that each call inlines a register block of
+// that height (the matrix kernels' tails).
+#define CK_ROWS_SWITCH(rows, CALL)                                                                                              \
+    switch (rows) {                                                                                                            \
+    case 8: CALL(8); break;                                                                                                    \
+    case 7: CALL(7); break;                                                                                                    \
+    case 6: CALL(6); break;                                                                                                    \
+    case 5: CALL(5); break;                                                                                                    \
+    case 4: CALL(4); break;                                                                                                    \
+    case 3: CALL(3); break;                                                                                                    \
+    case 2: CALL(2); break;                                                                                                    \
+    default: CALL(1); break;                                                                                                   \
+    }
+
 #endif

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "ck_internal.h"
+
 #define CK_I8_ATTR __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
 #define CK_NB 32
 #define CK_MR 8
@@ -79,16 +81,9 @@ __attribute__((always_inline)) CK_I8_ATTR static inline void block(const uint8_t
 }
 
 CK_I8_ATTR static void block_rows(const uint8_t *a, size_t k, const int8_t *b, int32_t *c, size_t ldc, size_t rows) {
-    switch (rows) {
-    case 8: block(a, k, b, c, ldc, 8); break;
-    case 7: block(a, k, b, c, ldc, 7); break;
-    case 6: block(a, k, b, c, ldc, 6); break;
-    case 5: block(a, k, b, c, ldc, 5); break;
-    case 4: block(a, k, b, c, ldc, 4); break;
-    case 3: block(a, k, b, c, ldc, 3); break;
-    case 2: block(a, k, b, c, ldc, 2); break;
-    default: block(a, k, b, c, ldc, 1); break;
-    }
+#define CK_BLOCK(r) block(a, k, b, c, ldc, r)
+    CK_ROWS_SWITCH(rows, CK_BLOCK)
+#undef CK_BLOCK
 }
 
 CK_I8_ATTR void ck_i8_gemm_avx512(const uint8_t *xq, size_t m, size_t k, const int8_t *packed, size_t n, int32_t *acc, size_t ldacc) {
