@@ -28,15 +28,17 @@ struct BertEncoder: Sendable {
         private(set) var rowScales = UnsafeMutablePointer<Float>.allocate(capacity: 1)
         private var scoreCapacity = 1
 
-        func reserve(tokens: Int, longest: Int, config c: BertConfig) {
+        /// Room for `tokens` rows; the bf16 and int8 inputs only for the products the weights run in.
+        func reserve(tokens: Int, longest: Int, config c: BertConfig, bf16 usesBF16: Bool, int8 usesInt8: Bool) {
             if tokens > capacity {
                 for p in [x, tmp, ctx, qkv, mid, rowScales] { p.deallocate() }
                 bf16.deallocate()
                 int8.deallocate()
                 capacity = max(tokens, capacity * 2)
-                bf16 = .allocate(capacity: capacity * max(c.hidden, c.intermediate))
-                int8 = .allocate(capacity: capacity * max(c.hidden, c.intermediate))
-                rowScales = .allocate(capacity: capacity)
+                let widest = max(c.hidden, c.intermediate)
+                bf16 = .allocate(capacity: usesBF16 ? capacity * widest : 1)
+                int8 = .allocate(capacity: usesInt8 ? capacity * widest : 1)
+                rowScales = .allocate(capacity: usesInt8 ? capacity : 1)
                 x = .allocate(capacity: capacity * c.hidden)
                 tmp = .allocate(capacity: capacity * c.hidden)
                 ctx = .allocate(capacity: capacity * c.hidden)
@@ -66,7 +68,9 @@ struct BertEncoder: Sendable {
         let lengths = sequences.map(\.count)
         let tokens = lengths.reduce(0, +)
         guard tokens > 0 else { return }
-        ws.reserve(tokens: tokens, longest: lengths.max() ?? 1, config: config)
+        ws.reserve(
+            tokens: tokens, longest: lengths.max() ?? 1, config: config, bf16: weights.layers.first?.upBF16 != nil,
+            int8: weights.layers.first?.int8 != nil)
         embedTokens(sequences, tokens: tokens, ws)
         for layer in weights.layers { encode(layer, lengths: lengths, tokens: tokens, ws) }
         var row = 0
