@@ -123,7 +123,9 @@ CK_INLINE void layernorm_body(float *x, const float *bias, const float *res, con
 // Attention of one head of one sequence with head width 32, blocked for registers: scores for 4 query
 // rows × 64 keys stay in 16 vector registers while the 32 products accumulate, then each row's softmax,
 // then 4 output rows × 32 values accumulate over the keys. Keys are transposed once into `kt`
-// (32 × npad, zero-padded to a multiple of 64) so both loops read contiguous memory.
+// (32 × npad, zero-padded to a multiple of 64) and values copied into `vc` (n × 32): in place they sit
+// 3 × hidden floats apart, a stride that maps every row to a few L1 sets and evicts them between the
+// passes of query rows.
 #define CK_HD 32
 #define CK_KB 64
 
@@ -131,12 +133,14 @@ CK_INLINE void attention32_body(const float *q, const float *k, const float *v, 
                                 size_t ldo, float *scratch) {
     size_t npad = (n + CK_KB - 1) / CK_KB * CK_KB;
     float *kt = scratch;             // CK_HD × npad
-    float *s = scratch + CK_HD * npad; // 4 × npad scores
+    float *vc = scratch + CK_HD * npad;     // npad × CK_HD
+    float *s = scratch + 2 * CK_HD * npad; // 4 × npad scores
     for (size_t c = 0; c < CK_HD; c++) {
         float *row = kt + c * npad;
         for (size_t j = 0; j < n; j++) row[j] = k[j * ld + c];
         for (size_t j = n; j < npad; j++) row[j] = 0.0f;
     }
+    for (size_t j = 0; j < n; j++) memcpy(vc + j * CK_HD, v + j * ld, CK_HD * sizeof(float));
     for (size_t i = 0; i < n; i += 4) {
         size_t rows = n - i < 4 ? n - i : 4;
         float qs[4][CK_HD];
@@ -161,7 +165,7 @@ CK_INLINE void attention32_body(const float *q, const float *k, const float *v, 
         for (size_t r = 0; r < 4; r++)
             for (size_t c = 0; c < CK_HD; c++) o[r][c] = 0.0f;
         for (size_t j = 0; j < n; j++) {
-            const float *vr = v + j * ld;
+            const float *vr = vc + j * CK_HD;
             for (size_t r = 0; r < 4; r++) {
                 float p = s[r * npad + j];
                 for (size_t c = 0; c < CK_HD; c++) o[r][c] += p * vr[c];
@@ -217,7 +221,7 @@ void ck_layernorm_rows(float *x, const float *bias, const float *residual, const
     CK_NN_DISPATCH(layernorm, x, bias, residual, gamma, beta, rows, dim, eps);
 }
 
-size_t ck_attention32_scratch(size_t n) { return (CK_HD + 4) * ((n + CK_KB - 1) / CK_KB * CK_KB); }
+size_t ck_attention32_scratch(size_t n) { return (2 * CK_HD + 4) * ((n + CK_KB - 1) / CK_KB * CK_KB); }
 
 void ck_attention32(const float *q, const float *k, const float *v, size_t ld, size_t n, float scale, float *out, size_t ldo,
                     float *scratch) {
