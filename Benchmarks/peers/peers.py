@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Runs hnswlib, faiss-cpu and usearch on the files `kura bench ann` uses, with the same M, ef_construction,
-ef list, k and thread count, then prints one table comparing them with Kura's JSON lines.
+ef list, k and thread counts, then prints one table comparing them with Kura's JSON lines. usearch runs in
+f32, or with `usearch-bf16`, `usearch-f16`, `usearch-i8` in that storage (its own quantisation).
 
 Each library runs in its own subprocess so that its memory is measured alone. Per-query time comes from
 each library's batched search on the given threads (QPS = queries / wall time of the batch).
@@ -43,24 +44,27 @@ def run_one(lib, a):
         import hnswlib
         idx = hnswlib.Index(space="ip", dim=d)
         idx.init_index(max_elements=n, ef_construction=a.ef_construction, M=a.m)
-        idx.set_num_threads(a.threads)
+        idx.set_num_threads(a.build_threads)
         t0 = time.perf_counter(); idx.add_items(X, np.arange(n)); build = time.perf_counter() - t0
+        idx.set_num_threads(a.threads)
 
         def search(ef):
             idx.set_ef(max(ef, a.k)); return idx.knn_query(Q, k=a.k)[0]
     elif lib == "faiss":
         import faiss
-        faiss.omp_set_num_threads(a.threads)
+        faiss.omp_set_num_threads(a.build_threads)
         idx = faiss.IndexHNSWFlat(d, a.m, faiss.METRIC_INNER_PRODUCT)
         idx.hnsw.efConstruction = a.ef_construction
         t0 = time.perf_counter(); idx.add(X); build = time.perf_counter() - t0
+        faiss.omp_set_num_threads(a.threads)
 
         def search(ef):
             idx.hnsw.efSearch = max(ef, a.k); return idx.search(Q, a.k)[1]
-    elif lib == "usearch":
+    elif lib == "usearch" or lib.startswith("usearch-"):
         from usearch.index import Index
-        idx = Index(ndim=d, metric="ip", dtype="f32", connectivity=a.m, expansion_add=a.ef_construction)
-        t0 = time.perf_counter(); idx.add(np.arange(n), X, threads=a.threads); build = time.perf_counter() - t0
+        dtype = lib.split("-")[1] if "-" in lib else "f32"
+        idx = Index(ndim=d, metric="ip", dtype=dtype, connectivity=a.m, expansion_add=a.ef_construction)
+        t0 = time.perf_counter(); idx.add(np.arange(n), X, threads=a.build_threads); build = time.perf_counter() - t0
 
         def search(ef):
             idx.expansion_search = max(ef, a.k); return idx.search(Q, a.k, threads=a.threads).keys
@@ -158,7 +162,7 @@ def table(results, flat, kura):
     return "\n".join(rows)
 
 
-def svg(series, path):
+def svg(series, path, title="docs384"):
     """Recall (x) against QPS (y, log scale), one polyline per library."""
     W, H, L, R, T, B = 720, 480, 70, 170, 40, 50
     pts = [p for s in series for p in s["points"] if p["qps"] > 0]
@@ -167,10 +171,10 @@ def svg(series, path):
     y1 = 10 ** math.ceil(math.log10(max(p["qps"] for p in pts)))
     px = lambda r: L + (r - x0) / (1 - x0) * (W - L - R)
     py = lambda q: H - B - (math.log10(q) - math.log10(y0)) / (math.log10(y1) - math.log10(y0)) * (H - T - B)
-    colors = ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e"]
+    colors = ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
     o = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif" font-size="12">',
          '<rect width="100%" height="100%" fill="white"/>',
-         f'<text x="{W / 2 - 120}" y="22" font-size="15">docs384: recall@10 vs QPS (1 thread)</text>']
+         f'<text x="{W / 2 - 120}" y="22" font-size="15">{title}: recall@10 vs QPS (1 thread)</text>']
     r = x0
     while r <= 1.0001:
         o.append(f'<line x1="{px(r):.1f}" y1="{T}" x2="{px(r):.1f}" y2="{H - B}" stroke="#eee"/><text x="{px(r) - 12:.1f}" y="{H - B + 16}">{r:.2f}</text>')
@@ -198,7 +202,9 @@ def main():
     p.add_argument("--base", required=True); p.add_argument("--queries", required=True); p.add_argument("--truth", required=True)
     p.add_argument("--m", type=int, default=16); p.add_argument("--ef-construction", type=int, default=200)
     p.add_argument("--ef", default="10,16,24,32,48,64,96,128,192,256"); p.add_argument("--k", type=int, default=10)
-    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--threads", type=int, default=1, help="query threads")
+    p.add_argument("--build-threads", type=int, help="build threads (default: --threads)")
+    p.add_argument("--name", default="ann-docs384", help="file name of the table and plot in --out")
     p.add_argument("--libs", default="hnswlib,faiss,usearch,faiss-flat")
     p.add_argument("--kura-json", help="Kura's `bench ann --json` output, to put in the same table")
     p.add_argument("--kura-json-2t", help="Kura's output for a 2-thread build, for the build speed-up line")
@@ -206,6 +212,7 @@ def main():
     p.add_argument("--one", help=argparse.SUPPRESS)
     a = p.parse_args()
     a.efs = [int(x) for x in a.ef.split(",")]
+    a.build_threads = a.build_threads or a.threads
     if a.one:
         print(json.dumps(run_one(a.one, a)))
         return
@@ -213,7 +220,8 @@ def main():
     for lib in a.libs.split(","):
         args = [sys.executable, __file__, "--one", lib] + [x for kv in vars(a).items() if kv[0] in ("base", "queries", "truth")
                                                           for x in (f"--{kv[0]}", kv[1])]
-        args += ["--m", str(a.m), "--ef-construction", str(a.ef_construction), "--ef", a.ef, "--k", str(a.k), "--threads", str(a.threads)]
+        args += ["--m", str(a.m), "--ef-construction", str(a.ef_construction), "--ef", a.ef, "--k", str(a.k), "--threads", str(a.threads),
+                 "--build-threads", str(a.build_threads)]
         r = json.loads(subprocess.run(args, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
         print(f"# {lib}: {json.dumps(r)}", file=sys.stderr)
         if lib == "faiss-flat":
@@ -229,13 +237,15 @@ def main():
     if a.out:
         os.makedirs(a.out, exist_ok=True)
         head = (f"# ANN benchmark: {os.path.basename(os.path.dirname(os.path.abspath(a.base)))}\n\n"
-                f"M={a.m}, ef_construction={a.ef_construction}, k={a.k}, threads={a.threads}, ef={a.ef}. "
+                f"M={a.m}, ef_construction={a.ef_construction}, k={a.k}, query threads={a.threads}, build threads={a.build_threads}, "
+                f"ef={a.ef}. "
                 f"Kura and its peers ran back to back on this machine; only the ratios matter.\n\n")
         curves = "\n\n## Curves\n\n| library | ef | recall | QPS |\n|---|---|---|---|\n" + "\n".join(
             f"| {r['lib']} | {p['ef']} | {p['recall']:.4f} | {p['qps']:.0f} |" for r in [kura] + results for p in r["points"])
-        with open(os.path.join(a.out, "ann-docs384.md"), "w") as f:
-            f.write(head + text + curves + "\n\n![recall against QPS](ann-docs384.svg)\n")
-        svg([kura] + results if kura["points"] else results, os.path.join(a.out, "ann-docs384.svg"))
+        with open(os.path.join(a.out, a.name + ".md"), "w") as f:
+            f.write(head + text + curves + f"\n\n![recall against QPS]({a.name}.svg)\n")
+        title = os.path.basename(os.path.dirname(os.path.abspath(a.base)))
+        svg([kura] + results if kura["points"] else results, os.path.join(a.out, a.name + ".svg"), title)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,9 @@ public struct AnnBenchmark: Sendable {
         public var load: String?
         public var limit: Int?
         public var exact = false
+        /// Runs the search phase in a memory cgroup of this many bytes, on the segment file (`load`, or
+        /// `save` after building), its pages evicted first so that every page the searches touch counts.
+        public var memoryLimit: Int?
 
         public init(queries: String) { self.queries = queries }
     }
@@ -39,6 +42,16 @@ public struct AnnBenchmark: Sendable {
         public var p99us: Double
     }
 
+    /// Memory at the end of the search phase: the process's resident pages and, under a limit, its cgroup's.
+    public struct Memory: Sendable {
+        public var process: ProcessMemory
+        public var limitBytes: Int?
+        public var cgroup: MemoryCgroup.Version?
+        public var cgroupPeak: Int?
+        public var cgroupAnonymous: Int?
+        public var cgroupFile: Int?
+    }
+
     /// Exact batched search over all queries.
     public struct Exact: Sendable {
         public var seconds: Double
@@ -53,14 +66,19 @@ public struct AnnBenchmark: Sendable {
         guard config.k > 0, config.threads > 0, !config.efs.isEmpty, config.efs.allSatisfy({ $0 > 0 }) else {
             throw KuraError.invalidArgument("k, threads and every ef must be positive")
         }
+        if config.memoryLimit != nil && config.load == nil && config.save == nil {
+            throw KuraError.invalidArgument("a memory limit measures a mapped segment: give --load FILE, or --save FILE with --base")
+        }
         self.config = config
     }
 
-    /// Runs the benchmark, reporting the build and then each ef point as they finish.
-    public func run(onBuild: (Build) -> Void, onPoint: (Point) -> Void, onExact: (Exact) -> Void = { _ in }) throws -> (Build, [Point]) {
+    /// Runs the benchmark, reporting the build (or load), each ef point as they finish, and memory at the end.
+    public func run(
+        onBuild: (Build) -> Void, onPoint: (Point) -> Void, onExact: (Exact) -> Void = { _ in }, onMemory: (Memory) -> Void = { _ in }
+    ) throws -> [Point] {
         let queries = try VectorFiles.loadVectors(config.queries)
-        let (index, build) = try buildOrLoad()
-        onBuild(build)
+        let (index, cgroup) = try prepare(onBuild)
+        defer { try? cgroup?.leave() }
         guard queries.dimension == index.dimension else {
             throw KuraError.invalidArgument("queries have dimension \(queries.dimension), the index \(index.dimension)")
         }
@@ -82,7 +100,37 @@ public struct AnnBenchmark: Sendable {
             }
             onExact(Exact(seconds: best, queries: queries.rows))
         }
-        return (build, points)
+        let usage = cgroup?.usage
+        onMemory(
+            Memory(
+                process: .current(), limitBytes: cgroup?.limitBytes, cgroup: cgroup?.version, cgroupPeak: cgroup?.peakBytes,
+                cgroupAnonymous: usage?.anonymous, cgroupFile: usage?.file))
+        return points
+    }
+
+    /// The index to search, and the cgroup the search runs in under a memory limit: there a built index is
+    /// saved and released, and the segment file is opened again from disk inside the group.
+    private func prepare(_ onBuild: (Build) -> Void) throws -> (any VectorSearchable, MemoryCgroup?) {
+        guard let limit = config.memoryLimit else {
+            let (index, build) = try buildOrLoad()
+            onBuild(build)
+            return (index, nil)
+        }
+        if config.load == nil { onBuild(try buildOrLoad().1) }
+        let file = config.load ?? config.save!
+        try PageCache.evict(path: file)
+        let cgroup = try MemoryCgroup.enter(limitBytes: limit)
+        do {
+            let t0 = DispatchTime.now()
+            let seg = try Segment(path: file)
+            if config.load != nil {
+                onBuild(Build(seconds: QueryTimer.seconds(since: t0), threads: config.threads, indexBytes: seg.fileBytes, rows: seg.count, loaded: true))
+            }
+            return (seg, cgroup)
+        } catch {
+            try? cgroup.leave()
+            throw error
+        }
     }
 
     private func exactSearch(_ index: any VectorSearchable, _ queries: VectorSet) throws -> [[Neighbor]] {
@@ -135,6 +183,29 @@ public struct AnnBenchmark: Sendable {
 extension AnnBenchmark.Build {
     public var json: String {
         "{\"build_s\":\(r3(seconds)),\"threads\":\(threads),\"index_bytes\":\(indexBytes),\"rows\":\(rows),\"loaded\":\(loaded),\"kernels\":\"\(Kernels.activeName)\"}"
+    }
+}
+
+extension AnnBenchmark.Memory {
+    public var json: String {
+        var fields = ["\"rss_anon\":\(process.anonymous)", "\"rss_file\":\(process.file)", "\"rss_peak\":\(process.peak)"]
+        if let limitBytes { fields.append("\"memory_limit\":\(limitBytes)") }
+        if let cgroup { fields.append("\"cgroup\":\"\(cgroup.rawValue)\"") }
+        if let cgroupPeak { fields.append("\"cgroup_peak\":\(cgroupPeak)") }
+        if let cgroupAnonymous { fields.append("\"cgroup_anon\":\(cgroupAnonymous)") }
+        if let cgroupFile { fields.append("\"cgroup_file\":\(cgroupFile)") }
+        return "{" + fields.joined(separator: ",") + "}"
+    }
+
+    /// One line for people: resident anonymous and file pages, and the cgroup's figures under a limit.
+    public var summary: String {
+        func mib(_ b: Int?) -> String { b.map { "\($0 / 1_048_576) MiB" } ?? "?" }
+        var line = "memory: resident \(mib(process.anonymous)) anonymous + \(mib(process.file)) file, peak \(mib(process.peak))"
+        if let limitBytes, let cgroup {
+            line +=
+                "; cgroup \(cgroup.rawValue) limit \(mib(limitBytes)): peak \(mib(cgroupPeak)), now \(mib(cgroupAnonymous)) anonymous + \(mib(cgroupFile)) file"
+        }
+        return line
     }
 }
 

@@ -29,5 +29,28 @@ public final class MappedFile: @unchecked Sendable {
         count = size
     }
 
+    /// How the pages of a range will be read, passed to `madvise`.
+    public enum Access: Sendable {
+        /// Scattered single rows: no read-around, so a fault reads its own page only and a memory limit
+        /// is not filled with neighbours that are never read.
+        case random
+        /// One pass in order: aggressive read-ahead.
+        case sequential
+    }
+
+    /// Advises the kernel how `length` bytes from `offset` will be read. Advice only: failures are ignored.
+    public func advise(offset: Int, length: Int, _ access: Access) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = offset / page * page
+        let end = min(count, offset + length)
+        guard start < end else { return }
+        let advice: Int32
+        switch access {
+        case .random: advice = Int32(MADV_RANDOM)
+        case .sequential: advice = Int32(MADV_SEQUENTIAL)
+        }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, advice)
+    }
+
     deinit { munmap(UnsafeMutableRawPointer(mutating: base), count) }
 }

@@ -1,3 +1,5 @@
+import KuraCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -6,7 +8,7 @@
 
 /// Zeroed memory aligned to at least 64 bytes (a cache line and an AVX-512 register), freed on deinit.
 /// Backed by an anonymous mapping, so pages cost memory only once they are written: a growing index can
-/// reserve room for its full capacity up front.
+/// reserve room for its full capacity up front. Or backed by a file (see ``init(byteCount:file:)``).
 final class AlignedBuffer: @unchecked Sendable {
     let raw: UnsafeMutableRawPointer
     let byteCount: Int
@@ -16,6 +18,24 @@ final class AlignedBuffer: @unchecked Sendable {
         let p = mmap(nil, self.byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
         guard let p, p != UnsafeMutableRawPointer(bitPattern: -1) else {
             fatalError("out of memory mapping \(byteCount) bytes")
+        }
+        raw = p
+    }
+
+    /// Memory backed by a new file at `path`, removed at once (its pages live as long as the mapping, and
+    /// a crash leaves nothing behind). The kernel writes the pages back and drops them under memory
+    /// pressure like any file's, so they are not anonymous memory: what a merge of millions of rows needs.
+    /// - Throws: `KuraError.io` when the file cannot be made or mapped (a full disk, no permission).
+    init(byteCount: Int, file path: String) throws {
+        self.byteCount = max(byteCount, 64)
+        let fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { throw KuraError.io(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        unlink(path)
+        guard ftruncate(fd, off_t(self.byteCount)) == 0 else { throw KuraError.io(path: path, reason: String(cString: strerror(errno))) }
+        let p = mmap(nil, self.byteCount, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
+        guard let p, p != UnsafeMutableRawPointer(bitPattern: -1) else {
+            throw KuraError.io(path: path, reason: "mmap: " + String(cString: strerror(errno)))
         }
         raw = p
     }

@@ -40,7 +40,13 @@ public final class HNSWIndex: @unchecked Sendable {
     let deleteLock = Mutex<Void>(())
     let deleted = Atomic<Int>(0)
 
-    public init(dimension: Int, metric: Metric, parameters: HNSWParameters = HNSWParameters(), capacity: Int) throws {
+    /// Makes an empty index with room for `capacity` rows. With `rowsFile`, the f32 rows live in that
+    /// file (made, then removed at once, so nothing outlives the index) instead of anonymous memory: the
+    /// kernel can write them back and drop them under memory pressure. A merge of millions of rows uses
+    /// it; the traversal copy, graph and ids stay in anonymous memory, where traversal needs them.
+    /// - Throws: `KuraError.invalidArgument` for a dimension or capacity out of range or invalid
+    ///   parameters; `KuraError.io` when `rowsFile` cannot be made.
+    public init(dimension: Int, metric: Metric, parameters: HNSWParameters = HNSWParameters(), capacity: Int, rowsFile: String? = nil) throws {
         guard dimension > 0 && dimension <= 65_536 else {
             throw KuraError.invalidArgument("dimension must be in 1...65536, got \(dimension)")
         }
@@ -53,7 +59,8 @@ public final class HNSWIndex: @unchecked Sendable {
         self.parameters = parameters
         self.capacity = capacity
         stride = rowStride(dimension: dimension, encoding: .f32)
-        vectors = AlignedBuffer(byteCount: stride * capacity)
+        let rowBytes = stride * capacity
+        vectors = try rowsFile.map { try AlignedBuffer(byteCount: rowBytes, file: $0) } ?? AlignedBuffer(byteCount: rowBytes)
         if parameters.encoding == .f32 {
             traversalStride = stride
             traversalRows = nil

@@ -57,10 +57,17 @@ struct IndexView<Links: GraphLinks> {
         let searcher = HNSWSearcher(links: links, kernel: kernel, locks: nil)
         searcher.search(query, entry: entry, maxLevel: maxLevel, ef: max(ef, k), accept: accept, ctx)
         if quantized {
+            // Re-scored a list at a time, so the batch kernel prefetches the f32 rows: at millions of
+            // rows each is a fresh miss, and one at a time they would be fetched serially.
             ctx.candidates.removeAll()
             while !ctx.results.isEmpty {
-                let row = ctx.results.pop().row
-                ctx.candidates.push(full.distance(ctx.query, row), row)
+                var n = 0
+                while n < ctx.listCapacity && !ctx.results.isEmpty {
+                    ctx.ids[n] = ctx.results.pop().row
+                    n += 1
+                }
+                full.distances(ctx.query, ctx.ids, n, ctx.distances)
+                for j in 0..<n { ctx.candidates.push(ctx.distances[j], ctx.ids[j]) }
             }
             swap(&ctx.results, &ctx.candidates)
         }

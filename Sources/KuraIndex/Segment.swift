@@ -85,9 +85,24 @@ public final class Segment: @unchecked Sendable {
             entry: h.entry, maxLevel: h.topLevel)
         idsPointer = at(.ids).assumingMemoryBound(to: UInt64.self)
         pool = ContextPool(rows: max(h.rows, 1), maxM0: h.parameters.maxM0, dimension: h.dimension)
+        advise(.random)
     }
 
     public var fileBytes: Int { file.count }
+
+    /// Runs `body`, which reads the f32 rows in order (a merge), with read-ahead on for them.
+    public func readingRowsInOrder<T>(_ body: () throws -> T) rethrows -> T {
+        advise(.sequential)
+        defer { advise(.random) }
+        return try body()
+    }
+
+    /// Where traversal reads the compact copy, f32 rows are read only to re-score a query's final list:
+    /// one row here and there, so read-around would only fill memory (a pod's limit) with unread rows.
+    private func advise(_ access: MappedFile.Access) {
+        guard header.encoding != .f32, let vectors = header.section(.vectors) else { return }
+        file.advise(offset: vectors.offset, length: vectors.length, access)
+    }
 
     public func id(ofRow row: UInt32) -> UInt64 { idsPointer[Int(row)] }
 

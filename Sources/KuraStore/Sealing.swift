@@ -102,18 +102,11 @@ extension DocumentCollection {
         let old = snapshot.segments
         guard old.count > 1 || old.contains(where: { $0.tombstones.count > 0 || isLight($0.segment.parameters) || $0.postingsOutdated })
         else { return }
-        var vectors: [Float] = []
-        var chunkIDs: [UInt64] = []
-        for live in old {
-            for row in 0..<live.segment.count where !live.tombstones.contains(row) {
-                vectors += live.segment.vector(ofRow: UInt32(row))
-                chunkIDs.append(live.segment.id(ofRow: UInt32(row)))
-            }
-        }
-        let index = try HNSWIndex(dimension: info.dimension, metric: info.metric, parameters: info.parameters, capacity: max(chunkIDs.count, 1))
-        try vectors.withUnsafeBufferPointer {
-            _ = try index.insert(contentsOf: $0, ids: chunkIDs, threads: ProcessInfo.processInfo.activeProcessorCount)
-        }
+        let index = try HNSWIndex(
+            dimension: info.dimension, metric: info.metric, parameters: info.parameters,
+            capacity: max(old.reduce(0) { $0 + $1.segment.count - $1.tombstones.count }, 1),
+            rowsFile: store.segmentDirectory(info.id) + "/merge-\(UUID().uuidString.lowercased()).rows")
+        let chunkIDs = try Self.insertLiveRows(of: old, into: index)
         let text = InvertedIndex(
             merging: try old.map { live in
                 guard let t = live.text else { throw KuraError.io(path: live.segment.path, reason: "segment has no lexical index to merge") }
@@ -133,6 +126,34 @@ extension DocumentCollection {
         // Mapped files stay readable by searches still holding the old snapshot after unlink.
         for live in old { unlink(live.segment.path) }
     }
+
+    /// Inserts every live row of `segments`, in order, into `index`, a batch at a time: the rows are read
+    /// from the mapped files, so a merge never holds a second copy of the collection. Returns the rows'
+    /// chunk ids in insertion order.
+    private static func insertLiveRows(of segments: [LiveSegment], into index: HNSWIndex) throws -> [UInt64] {
+        var chunkIDs: [UInt64] = []
+        var batch: [Float] = [], batchIDs: [UInt64] = []
+        func flush() throws {
+            try batch.withUnsafeBufferPointer { _ = try index.insert(contentsOf: $0, ids: batchIDs, threads: ProcessInfo.processInfo.activeProcessorCount) }
+            chunkIDs += batchIDs
+            batch.removeAll(keepingCapacity: true)
+            batchIDs.removeAll(keepingCapacity: true)
+        }
+        for live in segments {
+            try live.segment.readingRowsInOrder {
+                for row in 0..<live.segment.count where !live.tombstones.contains(row) {
+                    batch += live.segment.vector(ofRow: UInt32(row))
+                    batchIDs.append(live.segment.id(ofRow: UInt32(row)))
+                    if batchIDs.count == mergeBatchRows { try flush() }
+                }
+            }
+        }
+        try flush()
+        return chunkIDs
+    }
+
+    /// Rows per insertion batch of a merge: enough to keep every core busy, a few tens of megabytes.
+    static let mergeBatchRows = 16_384
 
     /// Whether a graph was built with less construction effort than the collection asks for.
     func isLight(_ graph: HNSWParameters) -> Bool { graph.efConstruction < info.parameters.efConstruction }

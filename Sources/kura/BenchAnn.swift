@@ -25,6 +25,10 @@ struct BenchAnn: ParsableCommand {
     @Option(help: "Write the built index to this segment file.") var save: String?
     @Option(help: "Load a segment file instead of building.") var load: String?
     @Option(help: "Write recall against QPS as SVG.") var plot: String?
+    @Option(
+        name: .customLong("memory-limit"),
+        help: "Search inside a memory cgroup of this size (8Gi, 512Mi, bytes), as a pod would; needs --load, or --save with --base.")
+    var memoryLimit: String?
 
     func validate() throws {
         guard Metric(name: metric) != nil else { throw ValidationError("unknown metric '\(metric)'; use cosine, ip or l2") }
@@ -33,6 +37,14 @@ struct BenchAnn: ParsableCommand {
         guard base != nil || load != nil else { throw ValidationError("give --base FILE to build, or --load FILE") }
         guard base == nil || load == nil else { throw ValidationError("--base and --load exclude each other") }
         guard k > 0, threads > 0, m >= 2, efConstruction > 0 else { throw ValidationError("k, threads, m and ef-construction must be positive (m at least 2)") }
+        if let memoryLimit {
+            guard MemoryCgroup.bytes(memoryLimit) != nil else {
+                throw ValidationError("--memory-limit must be a size such as 8Gi, 512Mi or 4000000000, got '\(memoryLimit)'")
+            }
+            guard load != nil || save != nil else {
+                throw ValidationError("--memory-limit measures a mapped segment: give --load FILE, or --save FILE with --base")
+            }
+        }
     }
 
     var efList: [Int]? {
@@ -54,9 +66,10 @@ struct BenchAnn: ParsableCommand {
         config.load = load
         config.limit = limit
         config.exact = exact
+        config.memoryLimit = memoryLimit.flatMap(MemoryCgroup.bytes)
         BLASRuntime.setThreads(threads)
         let bench = try AnnBenchmark(config: config)
-        let (_, points) = try bench.run(
+        let points = try bench.run(
             onBuild: { b in
                 print(
                     json
@@ -70,7 +83,8 @@ struct BenchAnn: ParsableCommand {
             },
             onExact: { e in
                 print(json ? e.json : String(format: "exact search: %.0f QPS (%d queries in %.3f s, batched)", e.qps, e.queries, e.seconds))
-            })
+            },
+            onMemory: { m in print(json ? m.json : m.summary) })
         if let plot {
             let svg = RecallPlot.svg([.init(name: "kura", points: points.map { ($0.recall, $0.qps) })], title: "recall@\(k) vs QPS")
             try svg.write(toFile: plot, atomically: true, encoding: .utf8)

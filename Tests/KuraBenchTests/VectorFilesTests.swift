@@ -53,8 +53,9 @@ struct VectorFilesTests {
         #expect(throws: KuraError.self) { try VectorFiles.loadVectors(u.deletingPathExtension().appendingPathExtension("csv").path) }
     }
 
-    @Test func benchmarkMeasuresRecallAndWritesAPlot() throws {
-        // 500 random vectors; queries are base rows, so each query's own row is its nearest neighbour.
+    /// 500 random vectors of 16 dimensions and 50 queries that are base rows (so each query's own row is
+    /// its nearest neighbour), written as .fvecs files the caller removes.
+    func smallSet() throws -> (base: URL, queries: URL) {
         var rng: UInt64 = 3
         let d = 16
         let data = (0..<(500 * d)).map { _ -> Float in
@@ -70,16 +71,24 @@ struct VectorFilesTests {
             return Data(b)
         }
         let base = temp("fvecs"), queries = temp("fvecs")
-        defer { for u in [base, queries] { try? FileManager.default.removeItem(at: u) } }
         try fvecs((0..<500).map { Array(data[($0 * d)..<(($0 + 1) * d)]) }).write(to: base)
         try fvecs((0..<50).map { Array(data[($0 * 7 * d)..<(($0 * 7 + 1) * d)]) }).write(to: queries)
+        return (base, queries)
+    }
+
+    @Test func benchmarkMeasuresRecallAndWritesAPlot() throws {
+        let d = 16
+        let (base, queries) = try smallSet()
+        defer { for u in [base, queries] { try? FileManager.default.removeItem(at: u) } }
         var config = AnnBenchmark.Config(queries: queries.path)
         config.base = base.path
         config.efs = [10, 40]
         config.exact = true
         var sawExact = false
-        let (build, points) = try AnnBenchmark(config: config).run(onBuild: { _ in }, onPoint: { _ in }, onExact: { e in sawExact = e.qps > 0 })
-        #expect(build.rows == 500 && !build.loaded && build.indexBytes > 500 * d * 4)
+        var builds: [AnnBenchmark.Build] = []
+        let points = try AnnBenchmark(config: config).run(onBuild: { builds.append($0) }, onPoint: { _ in }, onExact: { e in sawExact = e.qps > 0 })
+        let build = try #require(builds.first)
+        #expect(builds.count == 1 && build.rows == 500 && !build.loaded && build.indexBytes > 500 * d * 4)
         #expect(points.map(\.ef) == [10, 40])
         #expect(points[1].recall >= 0.95)
         #expect(points.allSatisfy { $0.qps > 0 && $0.p99us >= $0.p50us })

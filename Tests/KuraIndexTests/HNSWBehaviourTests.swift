@@ -10,6 +10,33 @@ import Testing
 struct HNSWBehaviourTests {
     let d = 32
 
+    /// f32 rows kept in a file instead of anonymous memory: the same graph and answers, the file gone
+    /// from the directory as soon as the index exists, segments written from it the same.
+    @Test func rowsInAFileSearchLikeRowsInMemory() throws {
+        let data = TestData.random(3000, d, seed: 31)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kura-rows-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("merge.rows").path
+        let inMemory = try HNSWIndex(dimension: d, metric: .cosine, capacity: 3000)
+        let inFile = try HNSWIndex(dimension: d, metric: .cosine, capacity: 3000, rowsFile: file)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty, "the rows file is unlinked once mapped")
+        for index in [inMemory, inFile] {
+            try data.withUnsafeBufferPointer { _ = try index.insert(contentsOf: $0, ids: (0..<3000).map { UInt64($0) }, threads: 1) }
+        }
+        let queries = TestData.random(50, d, seed: 32)
+        for i in 0..<50 {
+            let q = TestData.row(queries, i, d)
+            #expect(try inFile.search(q, k: 10, ef: 64) == inMemory.search(q, k: 10, ef: 64))
+        }
+        #expect(inFile.vector(ofRow: 1234) == inMemory.vector(ofRow: 1234))
+        let a = dir.appendingPathComponent("a.kseg").path, b = dir.appendingPathComponent("b.kseg").path
+        try SegmentWriter.write(inMemory, to: a)
+        try SegmentWriter.write(inFile, to: b)
+        #expect(FileManager.default.contentsEqual(atPath: a, andPath: b))
+        #expect(throws: KuraError.self) { try HNSWIndex(dimension: d, metric: .cosine, capacity: 10, rowsFile: "/nonexistent/dir/x.rows") }
+    }
+
     @Test func deletedRowsAreNeverReturned() throws {
         let data = TestData.random(4000, d, seed: 21)
         let index = try TestData.index(data, dimension: d)

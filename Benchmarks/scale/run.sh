@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# make bench-scale: Kura against hnswlib and usearch (f32, bf16, i8) at 1M vectors, built on 2 threads and
+# queried on 1, in one run; Kura's queries read its saved segment through mmap, its resident pages split
+# into anonymous and file. Then, with SCALE_10M=1, Kura alone at 10M under an 8 GiB memory cgroup.
+# Data comes from ../shared/datasets/scale/make.py into data/scale/ (ignored by git; 1M is 0.8 GB, 10M 7.7 GB).
+# Writes Benchmarks/results/scale-1m.{md,svg} and the JSON lines beside them.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SHARED=${SHARED:-$(cd ../shared && pwd)}
+data=${DATA:-data/scale}
+out=${RESULTS:-Benchmarks/results}
+venv=Benchmarks/.venv
+kura=.build/release/kura
+efs=${EF:-10,16,24,32,48,64,96,128,192,256}
+mkdir -p "$out" "$data"
+Benchmarks/peers/run.sh --help > /dev/null # creates the venv with numpy and the peers
+
+dataset() { # N DIR: makes the set once
+  [ -f "$2/gt.ivecs" ] || "$venv/bin/python" "$SHARED/datasets/scale/make.py" "$1" "$2"
+}
+
+kura_run() { # NAME DIR [LIMIT]: build on 2 threads and save, then search the mapped segment on 1 thread
+  local name=$1 dir=$2 limit=${3:-}
+  local files=(--queries "$dir/queries.fvecs" --truth "$dir/gt.ivecs")
+  # a segment from an earlier run is kept unless REBUILD=1
+  if [ "${REBUILD:-0}" = 1 ] || [ ! -f "$dir/kura.kseg" ] || [ ! -f "$out/$name-kura-build.jsonl" ]; then
+    $kura bench ann --base "$dir/base.f16.npy" "${files[@]}" --threads 2 --save "$dir/kura.kseg" --ef 64 --json |
+      tee "$out/$name-kura-build.jsonl"
+  fi
+  $kura bench ann --load "$dir/kura.kseg" "${files[@]}" --threads 1 --ef "$efs" --json ${limit:+--memory-limit "$limit"} |
+    tee "$out/$name-kura-search.jsonl"
+  # one file in the shape peers.py reads: the 2-thread build, then the 1-thread points and memory
+  { head -1 "$out/$name-kura-build.jsonl"; tail -n +2 "$out/$name-kura-search.jsonl"; } > "$out/$name-kura.jsonl"
+}
+
+dataset 1000000 "$data/1m"
+kura_run scale-1m "$data/1m"
+Benchmarks/peers/run.sh --base "$data/1m/base.f16.npy" --queries "$data/1m/queries.fvecs" --truth "$data/1m/gt.ivecs" \
+  --threads 1 --build-threads 2 --ef "$efs" --libs hnswlib,usearch,usearch-bf16,usearch-i8 \
+  --kura-json "$out/scale-1m-kura.jsonl" --out "$out" --name scale-1m
+{ echo; echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"; } >> "$out/scale-1m.md"
+
+if [ "${SCALE_10M:-0}" = 1 ]; then
+  dataset 10000000 "$data/10m"
+  kura_run scale-10m "$data/10m" 8Gi
+fi
