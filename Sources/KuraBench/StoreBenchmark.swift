@@ -22,6 +22,8 @@ public struct StoreBenchmark: Sendable {
         public var limit: Int?
         /// Fresh collections to ingest into; the median is reported (shared 2-core machines are noisy).
         public var ingestRounds = 3
+        /// Whether to build the same vectors in an in-memory index as the search peer.
+        public var inMemoryPeer = true
 
         public init(base: String, queries: String, truth: String, directory: String) {
             self.base = base
@@ -54,9 +56,14 @@ public struct StoreBenchmark: Sendable {
                 CollectionInfo(name: name, dimension: d, metric: config.metric, parameters: config.parameters, sealThreshold: config.sealThreshold))
             let collection = try store.collection(name)
             last = (store, collection)
+            let anonymous = AnonymousPeak()
             let seconds = try ingest(base, into: collection)
             rates.append(Double(base.rows) / seconds)
-            emit(json(["phase": "ingest-round", "round": round, "vectors": base.rows, "seconds": seconds, "vectors_per_s": rates.last!]))
+            emit(
+                json([
+                    "phase": "ingest-round", "round": round, "vectors": base.rows, "seconds": seconds, "vectors_per_s": rates.last!,
+                    "anon_peak": anonymous.stop(), "base_bytes": base.data.count * 4,
+                ]))
         }
         let sorted = rates.sorted()
         emit(
@@ -95,10 +102,19 @@ public struct StoreBenchmark: Sendable {
                 ]))
         }
         try searchSealed("sealed")
+        // Anonymous memory before and at most during compaction: the difference is what a merge holds
+        // (the benchmark's own copy of the base vectors is in both).
+        let before = ProcessMemory.current().anonymous
+        let anonymous = AnonymousPeak()
         let tc = DispatchTime.now()
         try opened.compact()
-        emit(json(["phase": "compact", "seconds": QueryTimer.seconds(since: tc)]))
+        emit(
+            json([
+                "phase": "compact", "seconds": QueryTimer.seconds(since: tc), "anon_before": before, "anon_peak": anonymous.stop(),
+                "vectors": base.rows,
+            ]))
         try searchSealed("compacted")
+        guard config.inMemoryPeer else { return }
 
         let memory = try HNSWIndex(dimension: d, metric: config.metric, parameters: config.parameters, capacity: base.rows)
         try base.data.withUnsafeBufferPointer {

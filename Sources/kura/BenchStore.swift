@@ -20,11 +20,14 @@ struct BenchStore: ParsableCommand {
     @Option(name: .customLong("ef-construction")) var efConstruction: Int = 200
     @Option var ef: Int = 64
     @Option var limit: Int?
+    @Option(help: "Fresh collections to ingest into (the median rate is reported).") var rounds: Int = 3
+    @Flag(name: .customLong("no-memory-peer"), help: "Skip building the same vectors in an in-memory index (at millions of rows it doubles the run).")
+    var noMemoryPeer = false
 
     func validate() throws {
         let existing = (try? FileManager.default.contentsOfDirectory(atPath: dataDir)) ?? []
         guard existing.isEmpty else { throw ValidationError("--data-dir \(dataDir) must be empty or absent") }
-        guard batch > 0, sealThreshold > 0, ef > 0 else { throw ValidationError("--batch, --seal-threshold and --ef must be positive") }
+        guard batch > 0, sealThreshold > 0, ef > 0, rounds > 0 else { throw ValidationError("--batch, --seal-threshold, --ef and --rounds must be positive") }
     }
 
     func run() throws {
@@ -34,6 +37,8 @@ struct BenchStore: ParsableCommand {
         config.parameters = HNSWParameters(m: m, efConstruction: efConstruction)
         config.ef = ef
         config.limit = limit
+        config.ingestRounds = rounds
+        config.inMemoryPeer = !noMemoryPeer
         try StoreBenchmark(config: config).run { emitLine($0) }
     }
 }

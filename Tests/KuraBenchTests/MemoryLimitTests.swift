@@ -51,6 +51,18 @@ struct MemoryLimitTests {
         #endif
     }
 
+    @Test func anonymousPeakSeesWhatAPhaseHeld() {
+        #if os(Linux)
+            let sampler = AnonymousPeak(interval: 0.005)
+            let bytes = 64 << 20
+            let block = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 4096)
+            defer { block.deallocate() }
+            memset(block, 1, bytes)
+            Thread.sleep(forTimeInterval: 0.02)
+            #expect(sampler.stop() >= bytes)
+        #endif
+    }
+
     /// Under a limit the search phase runs on the saved segment inside a new cgroup: the segment's pages,
     /// evicted first, are charged to it. It runs in a subprocess, since the group holds the whole process
     /// and tests run side by side. Where this process may make groups (root here) it must succeed; where
