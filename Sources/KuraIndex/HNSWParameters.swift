@@ -15,7 +15,7 @@ import KuraCore
 /// | `efConstruction` | candidate list size while inserting. Higher: a better graph, a slower build. Recall stops improving past ~200 for most data. | 100–400 |
 /// | `efSearch` | candidate list size while searching (at least `k`). The recall/speed knob at query time. | 16–256 |
 /// | `seed` | picks each node's level. With one thread, the same seed and input order give the same graph. | any |
-/// | `encoding` | how rows are stored for traversal: `f32`, or `f16` / `int8` copies that halve / quarter the memory read per hop; results are always re-scored in f32, so recall is that of f32 while a hop reads a quarter of the bytes. | int8 |
+/// | `encoding` | how rows are stored for traversal: `f32`, or `f16` / `int8` copies that halve / quarter the memory read per hop; the best `Rescoring.perResult × k` candidates (2k by default) are re-scored in f32, so recall is within a hair of f32's while a hop reads a quarter of the bytes. | int8 |
 public struct HNSWParameters: Sendable, Equatable {
     public var m: Int
     public var efConstruction: Int

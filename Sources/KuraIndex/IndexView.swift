@@ -16,6 +16,8 @@ struct IndexView<Links: GraphLinks> {
     var tombstones: UnsafePointer<UInt64>?
     let entry: UInt32?
     let maxLevel: Int
+    /// f32 rows re-scored per result (see ``Rescoring``), as set when the view was made.
+    var rescorePerResult = Rescoring.perResult
 
     /// Above this many allowed rows, a filtered search walks the graph instead of scanning them.
     static var exactFilterLimit: Int { 4096 }
@@ -50,13 +52,16 @@ struct IndexView<Links: GraphLinks> {
         }
     }
 
-    /// The graph walk; re-scores in f32 when traversal used a quantised copy.
+    /// The graph walk; re-scores the best candidates in f32 when traversal used a quantised copy (see
+    /// ``Rescoring``; with none, distances are the quantised ones).
     private func walk(k: Int, ef: Int, accept: RowAcceptor, _ ctx: SearchContext) -> [Neighbor] {
         guard let entry else { return [] }
         let (kernel, query) = traversal.prepared(ctx.query, ctx.preparedQuery)
         let searcher = HNSWSearcher(links: links, kernel: kernel, locks: nil)
         searcher.search(query, entry: entry, maxLevel: maxLevel, ef: max(ef, k), accept: accept, ctx)
-        if quantized {
+        let depth = quantized ? Rescoring.depth(k: k, ef: ef, perResult: rescorePerResult) : 0
+        if depth > 0 {
+            while ctx.results.count > depth { ctx.results.pop() }
             // Re-scored a list at a time, so the batch kernel prefetches the f32 rows: at millions of
             // rows each is a fresh miss, and one at a time they would be fetched serially.
             ctx.candidates.removeAll()

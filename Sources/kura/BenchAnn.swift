@@ -25,6 +25,7 @@ struct BenchAnn: ParsableCommand {
     @Option(help: "Write the built index to this segment file.") var save: String?
     @Option(help: "Load a segment file instead of building.") var load: String?
     @Option(help: "Write recall against QPS as SVG.") var plot: String?
+    @Option(help: "f32 rows re-scored per result after a quantised walk (default 2; 0 for none).") var rescore: Int?
     @Option(
         name: .customLong("memory-limit"),
         help: "Search inside a memory cgroup of this size (8Gi, 512Mi, bytes), as a pod would; needs --load, or --save with --base.")
@@ -37,6 +38,7 @@ struct BenchAnn: ParsableCommand {
         guard base != nil || load != nil else { throw ValidationError("give --base FILE to build, or --load FILE") }
         guard base == nil || load == nil else { throw ValidationError("--base and --load exclude each other") }
         guard k > 0, threads > 0, m >= 2, efConstruction > 0 else { throw ValidationError("k, threads, m and ef-construction must be positive (m at least 2)") }
+        guard (rescore ?? 0) >= 0 else { throw ValidationError("--rescore must be 0 or more") }
         if let memoryLimit {
             guard MemoryCgroup.bytes(memoryLimit) != nil else {
                 throw ValidationError("--memory-limit must be a size such as 8Gi, 512Mi or 4000000000, got '\(memoryLimit)'")
@@ -68,6 +70,7 @@ struct BenchAnn: ParsableCommand {
         config.exact = exact
         config.memoryLimit = memoryLimit.flatMap(MemoryCgroup.bytes)
         BLASRuntime.setThreads(threads)
+        if let rescore { Rescoring.perResult = rescore }
         let bench = try AnnBenchmark(config: config)
         let points = try bench.run(
             onBuild: { b in

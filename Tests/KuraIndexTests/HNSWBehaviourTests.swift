@@ -10,6 +10,31 @@ import Testing
 struct HNSWBehaviourTests {
     let d = 32
 
+    /// After an int8 walk only the best `perResult × k` candidates are re-scored from the f32 rows, and
+    /// none at 0: with the f32 rows wiped, every re-scored distance is exactly 1 (cosine against zeros).
+    @Test func rescoringReadsF32RowsOnlyWhereAsked() throws {
+        #expect(Rescoring.depth(k: 10, ef: 64, perResult: 2) == 20)
+        #expect(Rescoring.depth(k: 10, ef: 15, perResult: 2) == 15)
+        #expect(Rescoring.depth(k: 10, ef: 5, perResult: 2) == 10)
+        #expect(Rescoring.depth(k: 10, ef: 64, perResult: .max) == 64)
+        #expect(Rescoring.depth(k: 10, ef: 64, perResult: 0) == 0)
+        let data = TestData.random(3000, d, seed: 41)
+        let index = try TestData.index(data, dimension: d)
+        #expect(index.parameters.encoding == .int8)
+        let q = TestData.row(TestData.random(1, d, seed: 42), 0, d)
+        var view = index.view
+        view.rescorePerResult = 0
+        let walked = try q.withUnsafeBufferPointer { try view.search($0, k: 10, ef: 64, filter: nil, strategy: .automatic, pool: index.pool) }
+        memset(index.vectors.raw, 0, index.vectors.byteCount)
+        let again = try q.withUnsafeBufferPointer { try view.search($0, k: 10, ef: 64, filter: nil, strategy: .automatic, pool: index.pool) }
+        #expect(again == walked && walked.count == 10 && walked.allSatisfy { $0.distance < 0.9 }, "no f32 row was read")
+        let walked20 = try q.withUnsafeBufferPointer { try view.search($0, k: 20, ef: 64, filter: nil, strategy: .automatic, pool: index.pool) }
+        view.rescorePerResult = 2
+        let rescored = try q.withUnsafeBufferPointer { try view.search($0, k: 10, ef: 64, filter: nil, strategy: .automatic, pool: index.pool) }
+        #expect(rescored.count == 10 && rescored.allSatisfy { $0.distance == 1 })
+        #expect(Set(rescored.map(\.row)).isSubset(of: Set(walked20.map(\.row))), "only the walk's best 2k were re-scored")
+    }
+
     /// f32 rows kept in a file instead of anonymous memory: the same graph and answers, the file gone
     /// from the directory as soon as the index exists, segments written from it the same.
     @Test func rowsInAFileSearchLikeRowsInMemory() throws {
