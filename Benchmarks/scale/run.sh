@@ -3,7 +3,7 @@
 # queried on 1, in one run; Kura's queries read its saved segment through mmap, its resident pages split
 # into anonymous and file. Then, with SCALE_10M=1, Kura alone at 10M under an 8 GiB memory cgroup.
 # Data comes from ../shared/datasets/scale/make.py into data/scale/ (ignored by git; 1M is 0.8 GB, 10M 7.7 GB).
-# Writes Benchmarks/results/scale-1m.{md,svg} and the JSON lines beside them.
+# Writes Benchmarks/results/scale-1m.{md,svg}, store-1m.jsonl and the JSON lines beside them.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SHARED=${SHARED:-$(cd ../shared && pwd)}
@@ -33,12 +33,39 @@ kura_run() { # NAME DIR [LIMIT]: build on 2 threads and save, then search the ma
   { head -1 "$out/$name-kura-build.jsonl"; tail -n +2 "$out/$name-kura-search.jsonl"; } > "$out/$name-kura.jsonl"
 }
 
+limits() { # LIMIT...: Kura's 1M segment searched inside memory cgroups, appended to scale-1m.md
+  : > "$out/scale-1m-limits.jsonl"
+  for limit in "$@"; do
+    $kura bench ann --load "$data/1m/kura.kseg" --queries "$data/1m/queries.fvecs" --truth "$data/1m/gt.ivecs" --threads 1 \
+      --ef 32,64,128,192 --memory-limit "$limit" --json | sed "s/^{/{\"limit\":\"$limit\",/" >> "$out/scale-1m-limits.jsonl"
+  done
+  python3 - "$out/scale-1m-limits.jsonl" >> "$out/scale-1m.md" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+print("\n## Under a memory limit (the 1M segment, 2.1 GB, searched inside a cgroup; 1 thread)\n")
+print("| limit | ef | recall@10 | QPS | p50 µs | p99 µs |\n|---|---|---|---|---|---|")
+for r in rows:
+    if "ef" in r:
+        print(f"| {r['limit']} | {r['ef']} | {r['recall']:.4f} | {r['qps']:.0f} | {r['p50_us']:.0f} | {r['p99_us']:.0f} |")
+print("\n| limit | cgroup peak MB | anonymous MB | file MB |\n|---|---|---|---|")
+for r in rows:
+    if "cgroup_peak" in r:
+        print(f"| {r['limit']} | {r['cgroup_peak'] / 1e6:.0f} | {r['cgroup_anon'] / 1e6:.0f} | {r['cgroup_file'] / 1e6:.0f} |")
+PY
+}
+
 dataset 1000000 "$data/1m"
 kura_run scale-1m "$data/1m"
 Benchmarks/peers/run.sh --base "$data/1m/base.f16.npy" --queries "$data/1m/queries.fvecs" --truth "$data/1m/gt.ivecs" \
   --threads 1 --build-threads 2 --ef "$efs" --libs hnswlib,usearch,usearch-bf16,usearch-i8 \
   --kura-json "$out/scale-1m-kura.jsonl" --out "$out" --name scale-1m
+limits ${LIMITS:-1Gi 768Mi 512Mi} # the 1M segment under pod limits below its size (2.1 GB)
 { echo; echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"; } >> "$out/scale-1m.md"
+# Building as a collection: 1M upserts sealed every 50k rows, opened, searched, compacted; anonymous memory peaks.
+rm -rf "$data/store-1m"
+$kura bench store --base "$data/1m/base.f16.npy" --queries "$data/1m/queries.fvecs" --truth "$data/1m/gt.ivecs" \
+  --data-dir "$data/store-1m" --rounds 1 --no-memory-peer | tee "$out/store-1m.jsonl"
+rm -rf "$data/store-1m"
 
 if [ "${SCALE_10M:-0}" = 1 ]; then
   dataset 10000000 "$data/10m"
