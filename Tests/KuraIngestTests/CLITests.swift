@@ -6,6 +6,13 @@ import Testing
 @Suite struct CLITests {
     static func run(_ args: [String], stdin: String = "") throws -> KuraBinary.Output { try KuraBinary.run(args, stdin: stdin) }
 
+    @Test func rescoreDepthIsCheckedOnStoreCommands() throws {
+        for args in [["query", "--rescore=-1", "--collection", "c", "q"], ["collections", "list", "--rescore=-3"]] {
+            let r = try Self.run(args)
+            #expect(r.status != 0 && r.err.contains("--rescore must be 0 or more"), "\(args): \(r.err)")
+        }
+    }
+
     @Test func embedWritesOneLinePerInputInOrder() throws {
         let r = try Self.run(["embed", "--embedder", "hash"], stdin: "{\"id\":\"b\",\"text\":\"two\"}\n{\"id\":7,\"text\":\"one\"}\n")
         #expect(r.status == 0)
