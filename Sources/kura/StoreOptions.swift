@@ -16,15 +16,20 @@ struct StoreOptions: ParsableArguments {
 
     var resolved: String { dataDir ?? ProcessInfo.processInfo.environment["KURA_DATA_DIR"] ?? "./kura-data" }
 
+    /// `--rescore`, else `$KURA_RESCORE` (nil when neither is given; -1 when the variable is not a number).
+    private var rescoreSetting: Int? { rescore ?? ProcessInfo.processInfo.environment["KURA_RESCORE"].map { Int($0) ?? -1 } }
+
     func validate() throws {
-        guard (rescore ?? 0) >= 0 else { throw ValidationError("--rescore must be 0 or more, got \(rescore!)") }
-        if rescore == nil, let text = ProcessInfo.processInfo.environment["KURA_RESCORE"], (Int(text) ?? -1) < 0 {
-            throw ValidationError("KURA_RESCORE must be 0 or more, got '\(text)'")
+        guard (rescoreSetting ?? 0) >= 0 else {
+            throw ValidationError(
+                rescore != nil
+                    ? "--rescore must be 0 or more, got \(rescore!)"
+                    : "KURA_RESCORE must be 0 or more, got '\(ProcessInfo.processInfo.environment["KURA_RESCORE"] ?? "")'")
         }
     }
 
     func open(recover: Bool = true) throws -> Store {
-        if let n = rescore ?? ProcessInfo.processInfo.environment["KURA_RESCORE"].flatMap({ Int($0) }) { Rescoring.perResult = n }
+        if let n = rescoreSetting { Rescoring.perResult = n }
         return try Store(directory: resolved, recover: recover)
     }
 }
