@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # make bench-scale: Kura against hnswlib and usearch (f32, bf16, i8) at 1M vectors, built on 2 threads and
 # queried on 1, in one run; Kura's queries read its saved segment through mmap, its resident pages split
-# into anonymous and file. Then, with SCALE_10M=1, Kura alone at 10M under an 8 GiB memory cgroup.
+# into anonymous and file. SCALE="1m 10m" adds Kura alone at 10M: 10M upserts into a collection (sealed every
+# 50k), compacted, then its one segment searched inside 8 GiB and 4 GiB memory cgroups (SCALE=10m runs only that).
 # Data comes from ../shared/datasets/scale/make.py into data/scale/ (ignored by git; 1M is 0.8 GB, 10M 7.7 GB).
-# Writes Benchmarks/results/scale-1m.{md,svg}, store-1m.jsonl and the JSON lines beside them.
+# Writes Benchmarks/results/scale-1m.{md,svg}, store-1m.jsonl, store-10m.jsonl, scale-10m-limits.jsonl and the
+# JSON lines beside them. At 10M the disk needs about 70 GB: base 7.7, sealed segments 21, the merge's rows 15 and
+# the compacted segment 21.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SHARED=${SHARED:-$(cd ../shared && pwd)}
@@ -54,20 +57,35 @@ for r in rows:
 PY
 }
 
-dataset 1000000 "$data/1m"
-kura_run scale-1m "$data/1m"
-Benchmarks/peers/run.sh --base "$data/1m/base.f16.npy" --queries "$data/1m/queries.fvecs" --truth "$data/1m/gt.ivecs" \
-  --threads 1 --build-threads 2 --ef "$efs" --libs hnswlib,usearch,usearch-bf16,usearch-i8 \
-  --kura-json "$out/scale-1m-kura.jsonl" --out "$out" --name scale-1m
-limits ${LIMITS:-1Gi 768Mi 512Mi} # the 1M segment under pod limits below its size (2.1 GB)
-{ echo; echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"; } >> "$out/scale-1m.md"
-# Building as a collection: 1M upserts sealed every 50k rows, opened, searched, compacted; anonymous memory peaks.
-rm -rf "$data/store-1m"
-$kura bench store --base "$data/1m/base.f16.npy" --queries "$data/1m/queries.fvecs" --truth "$data/1m/gt.ivecs" \
-  --data-dir "$data/store-1m" --rounds 1 --no-memory-peer | tee "$out/store-1m.jsonl"
-rm -rf "$data/store-1m"
+scale_1m() {
+  dataset 1000000 "$data/1m"
+  kura_run scale-1m "$data/1m"
+  Benchmarks/peers/run.sh --base "$data/1m/base.f16.npy" --queries "$data/1m/queries.fvecs" --truth "$data/1m/gt.ivecs" \
+    --threads 1 --build-threads 2 --ef "$efs" --libs hnswlib,usearch,usearch-bf16,usearch-i8 \
+    --kura-json "$out/scale-1m-kura.jsonl" --out "$out" --name scale-1m
+  limits ${LIMITS:-1Gi 768Mi 512Mi} # the 1M segment under pod limits below its size (2.1 GB)
+  { echo; echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"; } >> "$out/scale-1m.md"
+  # Building as a collection: 1M upserts sealed every 50k rows, opened, searched, compacted; anonymous memory peaks.
+  store_run 1m
+}
 
-if [ "${SCALE_10M:-0}" = 1 ]; then
+store_run() { # SIZE: upserts into a fresh collection, open, search, compaction; the data directory is kept
+  rm -rf "$data/store-$1"
+  $kura bench store --base "$data/$1/base.f16.npy" --queries "$data/$1/queries.fvecs" --truth "$data/$1/gt.ivecs" \
+    --data-dir "$data/store-$1" --rounds 1 --no-memory-peer | tee "$out/store-$1.jsonl"
+}
+
+scale_10m() {
   dataset 10000000 "$data/10m"
-  kura_run scale-10m "$data/10m" 8Gi
-fi
+  store_run 10m
+  local segment
+  segment=$(ls "$data"/store-10m/round-0/segments/*/*.kseg)
+  : > "$out/scale-10m-limits.jsonl"
+  for limit in ${LIMITS_10M:-8Gi 4Gi}; do
+    $kura bench ann --load "$segment" --queries "$data/10m/queries.fvecs" --truth "$data/10m/gt.ivecs" --threads 1 \
+      --ef "${EF_10M:-64,96,128,192,256}" --memory-limit "$limit" --json | sed "s/^{/{\"limit\":\"$limit\",/" >> "$out/scale-10m-limits.jsonl"
+  done
+  rm -rf "$data/store-10m"
+}
+
+for size in ${SCALE:-1m}; do "scale_$size"; done

@@ -39,8 +39,7 @@ public struct StoreBenchmark: Sendable {
 
     /// Runs every phase, reporting each as one JSON line.
     public func run(_ emit: (String) -> Void) throws {
-        var base = try VectorFiles.loadVectors(config.base)
-        if let limit = config.limit { base = base.prefix(limit) }
+        let base = try VectorRows(path: config.base, limit: config.limit)
         let queries = try VectorFiles.loadVectors(config.queries)
         let truth = try VectorFiles.loadIvecs(config.truth).map { Array($0.prefix(config.k)) }
         let d = base.dimension
@@ -62,7 +61,7 @@ public struct StoreBenchmark: Sendable {
             emit(
                 json([
                     "phase": "ingest-round", "round": round, "vectors": base.rows, "seconds": seconds, "vectors_per_s": rates.last!,
-                    "anon_peak": anonymous.stop(), "base_bytes": base.data.count * 4,
+                    "anon_peak": anonymous.stop(),
                 ]))
         }
         let sorted = rates.sorted()
@@ -103,7 +102,7 @@ public struct StoreBenchmark: Sendable {
         }
         try searchSealed("sealed")
         // Anonymous memory before and at most during compaction: the difference is what a merge holds
-        // (the benchmark's own copy of the base vectors is in both).
+        // (the base vectors are mapped from their file, or, for formats other than .npy, in both).
         let before = ProcessMemory.current().anonymous
         let anonymous = AnonymousPeak()
         let tc = DispatchTime.now()
@@ -117,7 +116,7 @@ public struct StoreBenchmark: Sendable {
         guard config.inMemoryPeer else { return }
 
         let memory = try HNSWIndex(dimension: d, metric: config.metric, parameters: config.parameters, capacity: base.rows)
-        try base.data.withUnsafeBufferPointer {
+        try base.block(0..<base.rows).withUnsafeBufferPointer {
             _ = try memory.insert(contentsOf: $0, ids: (0..<base.rows).map { UInt64($0) }, threads: ProcessInfo.processInfo.activeProcessorCount)
         }
         let inMemory = try timed(queries, truth) { q in
@@ -131,13 +130,15 @@ public struct StoreBenchmark: Sendable {
     }
 
     /// Upserts every row, one record per row, in batches; returns the seconds until all is searchable.
-    private func ingest(_ base: VectorSet, into collection: DocumentCollection) throws -> Double {
+    private func ingest(_ base: VectorRows, into collection: DocumentCollection) throws -> Double {
         let d = base.dimension
         let t0 = DispatchTime.now()
         for start in Swift.stride(from: 0, to: base.rows, by: config.batch) {
             let end = min(start + config.batch, base.rows)
+            let block = base.block(start..<end)
             let records = (start..<end).map { i in
-                Record(id: "r\(i)", text: "row \(i)", vector: Array(base.data[(i * d)..<((i + 1) * d)]))
+                let o = (i - start) * d
+                return Record(id: "r\(i)", text: "row \(i)", vector: Array(block[o..<(o + d)]))
             }
             _ = try collection.upsert(records, wait: false)
         }

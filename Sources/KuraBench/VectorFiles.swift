@@ -72,44 +72,11 @@ public enum VectorFiles {
     }
 
     static func npy(_ data: Data, path: String) throws -> VectorSet {
-        func fail(_ why: String) -> KuraError { .corruptFile(path: path, reason: why) }
-        return try data.withUnsafeBytes { (p: UnsafeRawBufferPointer) -> VectorSet in
-            guard p.count >= 10, Array(p[0..<6]) == [0x93] + Array("NUMPY".utf8) else { throw fail("not a .npy file") }
-            let major = p[6]
-            let headerLen: Int
-            let start: Int
-            switch major {
-            case 1:
-                headerLen = Int(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt16.self)))
-                start = 10
-            case 2, 3:
-                guard p.count >= 12 else { throw fail("truncated header") }
-                headerLen = Int(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt32.self)))
-                start = 12
-            default: throw fail("unsupported .npy version \(major)")
-            }
-            guard start + headerLen <= p.count, let header = String(bytes: p[start..<(start + headerLen)], encoding: .utf8) else {
-                throw fail("truncated header")
-            }
-            let (descr, fortran, shape) = try parseNpyHeader(header, fail)
-            guard !fortran else { throw fail("Fortran-order arrays are not supported") }
-            guard shape.count == 2 else { throw fail("expected a 2-D array, got shape \(shape)") }
-            let (rows, dim) = (shape[0], shape[1])
-            let body = p.baseAddress! + start + headerLen
-            let n = rows * dim
-            var out = [Float](repeating: 0, count: n)
-            switch descr {
-            case "<f4":
-                guard start + headerLen + 4 * n <= p.count else { throw fail("truncated data") }
-                out.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(start: body, count: 4 * n)) }
-            case "<f2":
-                guard start + headerLen + 2 * n <= p.count else { throw fail("truncated data") }
-                var halves = [UInt16](repeating: 0, count: n)
-                halves.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(start: body, count: 2 * n)) }
-                ck_f16_to_f32(halves, &out, n)
-            default: throw fail("unsupported dtype \(descr); use <f2 or <f4")
-            }
-            return VectorSet(rows: rows, dimension: dim, data: out)
+        try data.withUnsafeBytes { (p: UnsafeRawBufferPointer) -> VectorSet in
+            let layout = try NpyLayout(p, path: path)
+            var out = [Float](repeating: 0, count: layout.rows * layout.dimension)
+            out.withUnsafeMutableBufferPointer { layout.copyRows(0..<layout.rows, from: p.baseAddress!, into: $0.baseAddress!) }
+            return VectorSet(rows: layout.rows, dimension: layout.dimension, data: out)
         }
     }
 

@@ -34,6 +34,22 @@ struct VectorFilesTests {
         #expect(throws: KuraError.self) { try VectorFiles.loadVectors(u.path) }
     }
 
+    @Test func readsMappedRowsABlockAtATime() throws {
+        let values = (0..<(7 * 3)).map { Float($0) / 4 - 2 }  // exact in float16 too
+        let u = temp("npy")
+        defer { try? FileManager.default.removeItem(at: u) }
+        for (descr, body) in [("<f4", values.withUnsafeBytes { Array($0) }), ("<f2", values.map { Float16($0).bitPattern }.withUnsafeBytes { Array($0) })] {
+            try Data(npy(descr: descr, shape: "(7, 3)", body: body)).write(to: u)
+            let rows = try VectorRows(path: u.path)
+            #expect(rows.rows == 7 && rows.dimension == 3)
+            #expect(rows.block(0..<7) == values && rows.block(2..<4) == Array(values[6..<12]) && rows.block(7..<7).isEmpty)
+            let limited = try VectorRows(path: u.path, limit: 2)
+            #expect(limited.rows == 2 && limited.block(0..<2) == Array(values[0..<6]))
+        }
+        try Data(npy(descr: "<f2", shape: "(7, 3)", body: [UInt8](repeating: 0, count: 40))).write(to: u)
+        #expect(throws: KuraError.self) { try VectorRows(path: u.path) }
+    }
+
     @Test func readsFvecsAndIvecs() throws {
         var bytes: [UInt8] = []
         for row in [[Float(1), 2], [3, 4]] {
