@@ -18,8 +18,9 @@ efs=${EF:-10,16,24,32,48,64,96,128,192,256}
 mkdir -p "$out" "$data"
 Benchmarks/peers/run.sh --help > /dev/null # creates the venv with numpy and the peers
 
-dataset() { # N DIR: makes the set once
-  [ -f "$2/gt.ivecs" ] || "$venv/bin/python" "$SHARED/datasets/scale/make.py" "$1" "$2"
+dataset() { # N DIR [BLOCK]: makes the set once; the block size is part of what the seed draws
+  # (blocks of 250k rows keep make.py near 6 GB at 10M; 1M-row blocks peak above 20 GB there)
+  [ -f "$2/gt.ivecs" ] || "$venv/bin/python" "$SHARED/datasets/scale/make.py" "$1" "$2" ${3:+--block "$3"}
 }
 
 kura_run() { # NAME DIR [LIMIT]: build on 2 threads and save, then search the mapped segment on 1 thread
@@ -76,7 +77,7 @@ store_run() { # SIZE: upserts into a fresh collection, open, search, compaction;
 }
 
 scale_10m() {
-  dataset 10000000 "$data/10m"
+  dataset 10000000 "$data/10m" 250000
   store_run 10m
   local segment
   segment=$(ls "$data"/store-10m/round-0/segments/*/*.kseg)
