@@ -29,6 +29,7 @@ extension DocumentCollection {
         sealer.async { [self] in
             do {
                 try finishSeal(frozen)
+                try boundSegments()
             } catch {
                 indexFailure.withLock { $0 = $0 ?? ((error as? KuraError) ?? .io(path: store.directory, reason: "\(error)")) }
             }
@@ -89,92 +90,9 @@ extension DocumentCollection {
         indexer.async { [self] in frozenRows.removeAll { $0.graph === frozen } }
     }
 
-    /// Merges every segment into one without its tombstoned rows, after sealing the growing graph, and
-    /// builds it with the collection's full `ef_construction` (segments sealed from the growing graph are
-    /// built light). Searches go on meanwhile against the old snapshot; the new segment is swapped in
-    /// atomically.
-    public func compact() throws {
-        try exclusively { try compactNow() }
-    }
-
-    private func compactNow() throws {
-        try seal()
-        let old = snapshot.segments
-        guard old.count > 1 || old.contains(where: { $0.tombstones.count > 0 || isLight($0.segment.parameters) || $0.postingsOutdated })
-        else { return }
-        let index = try HNSWIndex(
-            dimension: info.dimension, metric: info.metric, parameters: info.parameters,
-            capacity: max(old.reduce(0) { $0 + $1.segment.count - $1.tombstones.count }, 1),
-            rowsFile: store.segmentDirectory(info.id) + "/merge-\(UUID().uuidString.lowercased()).rows")
-        let chunkIDs = try Self.insertLiveRows(of: old, into: index)
-        let text = InvertedIndex(
-            merging: try old.map { live in
-                guard let t = live.text else { throw KuraError.io(path: live.segment.path, reason: "segment has no lexical index to merge") }
-                return (t, { !live.tombstones.contains(Int($0)) })
-            })
-        let merged = try writeSegment(index, text: text) { db, segmentID, _ in
-            let update = try BoundStatement(db, sql: "UPDATE chunk SET segment_id = ?, segment_row = ? WHERE id = ?")
-            for (row, chunkID) in chunkIDs.enumerated() {
-                update.bind(1, segmentID)
-                update.bind(2, row)
-                update.bind(3, Int64(chunkID))
-                try update.run()
-            }
-            for live in old { try db.execute(sql: "DELETE FROM segment WHERE id = ?", arguments: [live.id]) }
-        }
-        state.withLock { $0.segments = merged.segment.count > 0 ? [merged] : [] }
-        // Mapped files stay readable by searches still holding the old snapshot after unlink.
-        for live in old { unlink(live.segment.path) }
-    }
-
-    /// Inserts every live row of `segments`, in order, into `index`, a batch at a time: the rows are read
-    /// from the mapped files, so a merge never holds a second copy of the collection. Returns the rows'
-    /// chunk ids in insertion order.
-    private static func insertLiveRows(of segments: [LiveSegment], into index: HNSWIndex) throws -> [UInt64] {
-        var chunkIDs: [UInt64] = []
-        var batch: [Float] = [], batchIDs: [UInt64] = []
-        func flush() throws {
-            try batch.withUnsafeBufferPointer { _ = try index.insert(contentsOf: $0, ids: batchIDs, threads: ProcessInfo.processInfo.activeProcessorCount) }
-            chunkIDs += batchIDs
-            batch.removeAll(keepingCapacity: true)
-            batchIDs.removeAll(keepingCapacity: true)
-        }
-        for live in segments {
-            try live.segment.readingRowsInOrder {
-                for row in 0..<live.segment.count where !live.tombstones.contains(row) {
-                    batch += live.segment.vector(ofRow: UInt32(row))
-                    batchIDs.append(live.segment.id(ofRow: UInt32(row)))
-                    if batchIDs.count == mergeBatchRows { try flush() }
-                }
-            }
-        }
-        try flush()
-        return chunkIDs
-    }
-
-    /// Rows per insertion batch of a merge: enough to keep every core busy, a few tens of megabytes.
-    static let mergeBatchRows = 16_384
-
-    /// Whether a graph was built with less construction effort than the collection asks for.
-    func isLight(_ graph: HNSWParameters) -> Bool { graph.efConstruction < info.parameters.efConstruction }
-
-    /// Whether `compact()` would improve the collection: a graph being sealed, more than one segment,
-    /// tombstones, a light segment, or a light growing graph that is the whole collection or at least
-    /// `compactGrowingRows` vectors (a smaller tail is not worth rebuilding every segment for).
-    public var needsCompaction: Bool {
-        let snap = snapshot
-        let growing = snap.growing.count - snap.growing.deletedCount
-        let lightGrowing = growing > 0 && isLight(snap.growing.parameters) && (snap.segments.isEmpty || growing >= Self.compactGrowingRows)
-        let segments =
-            snap.segments.count > 1 || snap.segments.contains { $0.tombstones.count > 0 || isLight($0.segment.parameters) || $0.postingsOutdated }
-        return lightGrowing || !snap.sealing.isEmpty || segments
-    }
-
-    static let compactGrowingRows = 1000
-
     /// Writes `index`, with `text` as its postings, as a new segment file and records it, running `record`
     /// in the same transaction with the segment's id and the rows the file holds as deleted.
-    private func writeSegment(_ index: HNSWIndex, text: InvertedIndex, record: (Database, Int64, Bitset) throws -> Void) throws -> LiveSegment {
+    func writeSegment(_ index: HNSWIndex, text: InvertedIndex, record: (Database, Int64, Bitset) throws -> Void) throws -> LiveSegment {
         guard text.rows == index.count else {
             throw KuraError.io(path: store.directory, reason: "a segment of \(index.count) rows with a lexical index of \(text.rows)")
         }

@@ -38,6 +38,51 @@ struct SegmentTests {
         #expect(try index.exactSearch(queries, k: 5).map { $0.map(\.row) } == seg.exactSearch(queries, k: 5).map { $0.map(\.row) })
     }
 
+    /// A merge adopts the largest segment's graph and inserts the rest: on one thread that is the very
+    /// graph one build of every row makes (same links, same file), with the segment's deleted rows kept
+    /// deleted; a segment whose links name rows it lacks is refused before anything follows them.
+    @Test(arguments: [VectorEncoding.int8, .f32])
+    func anAdoptedSegmentGrowsLikeOneBuild(encoding: VectorEncoding) throws {
+        let parameters = HNSWParameters(m: 12, efConstruction: 80, encoding: encoding)
+        let data = TestData.random(3000, d, seed: 73)
+        let ids = (0..<3000).map { UInt64($0 * 7) }
+        func build(_ index: HNSWIndex, _ rows: Range<Int>) throws {
+            try data.withUnsafeBufferPointer {
+                _ = try index.insert(
+                    contentsOf: UnsafeBufferPointer(rebasing: $0[(rows.lowerBound * d)..<(rows.upperBound * d)]), ids: Array(ids[rows]), threads: 1)
+            }
+        }
+        let first = try HNSWIndex(dimension: d, metric: .cosine, parameters: parameters, capacity: 2000)
+        try build(first, 0..<2000)
+        let (path, whole, grown) = (tempPath("first"), tempPath("whole"), tempPath("grown"))
+        defer { for p in [path, whole, grown] { unlink(p) } }
+        try SegmentWriter.write(first, to: path)
+        let adopted = try HNSWIndex(copying: try Segment(path: path), deleted: Bitset(capacity: 2000), parameters: parameters, capacity: 3000)
+        #expect(adopted.count == 2000 && adopted.id(ofRow: 1999) == ids[1999] && adopted.vector(ofRow: 5) == first.vector(ofRow: 5))
+        try build(adopted, 2000..<3000)
+        let oneBuild = try HNSWIndex(dimension: d, metric: .cosine, parameters: parameters, capacity: 3000)
+        try build(oneBuild, 0..<3000)
+        try SegmentWriter.write(oneBuild, to: whole)
+        try SegmentWriter.write(adopted, to: grown)
+        #expect(FileManager.default.contentsEqual(atPath: whole, andPath: grown))
+
+        let deleted = Bitset(capacity: 2000, rows: [3, 1500])
+        let withDeletes = try HNSWIndex(copying: try Segment(path: path), deleted: deleted, parameters: parameters, capacity: 2000)
+        #expect(withDeletes.deletedCount == 2 && withDeletes.isDeleted(row: 1500) && !withDeletes.isDeleted(row: 4))
+        #expect(try withDeletes.search(TestData.row(data, 3, d), k: 5, ef: 50).allSatisfy { $0.row != 3 })
+        #expect(throws: KuraError.self) { try HNSWIndex(copying: try Segment(path: path), deleted: deleted, parameters: parameters, capacity: 1999) }
+        #expect(throws: KuraError.self) {
+            try HNSWIndex(copying: try Segment(path: path), deleted: deleted, parameters: HNSWParameters(m: 16, encoding: encoding), capacity: 2000)
+        }
+
+        let level0 = try Segment(path: path).header.section(.level0)!.offset
+        let fd = open(path, O_WRONLY)
+        var far = UInt32(2000).littleEndian
+        #expect(pwrite(fd, &far, 4, off_t(level0 + 4 * (1 + 7 * (parameters.maxM0 + 1)))) == 4)
+        close(fd)
+        #expect(throws: KuraError.self) { try HNSWIndex(copying: try Segment(path: path), deleted: deleted, parameters: parameters, capacity: 2000) }
+    }
+
     @Test func emptyIndexRoundTrips() throws {
         let index = try HNSWIndex(dimension: d, metric: .l2, capacity: 10)
         let path = tempPath("empty")
