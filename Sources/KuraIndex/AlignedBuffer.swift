@@ -12,8 +12,11 @@ import KuraCore
 final class AlignedBuffer: @unchecked Sendable {
     let raw: UnsafeMutableRawPointer
     let byteCount: Int
+    /// Whether a file backs the memory (``init(byteCount:file:)``).
+    let isFile: Bool
 
     init(byteCount: Int) {
+        isFile = false
         self.byteCount = max(byteCount, 64)
         let p = mmap(nil, self.byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
         guard let p, p != UnsafeMutableRawPointer(bitPattern: -1) else {
@@ -27,6 +30,7 @@ final class AlignedBuffer: @unchecked Sendable {
     /// pressure like any file's, so they are not anonymous memory: what a merge of millions of rows needs.
     /// - Throws: `KuraError.io` when the file cannot be made or mapped (a full disk, no permission).
     init(byteCount: Int, file path: String) throws {
+        isFile = true
         self.byteCount = max(byteCount, 64)
         let fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else { throw KuraError.io(path: path, reason: String(cString: strerror(errno))) }

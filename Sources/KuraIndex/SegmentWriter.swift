@@ -13,20 +13,23 @@ public enum SegmentWriter {
     /// Writes `index`, which must take no inserts meanwhile. Deletes may go on (a collection seals a
     /// frozen graph while new deletes still reach it): the file gets one consistent copy of the tombstones.
     /// `postings`, when given, is stored as the postings section (its rows must be the index's).
-    public static func write(_ index: HNSWIndex, to path: String, postings: [UInt8]? = nil) throws {
+    /// With `releasingRows`, f32 rows kept in a file (`HNSWIndex(rowsFile:)`) are freed from it as they are
+    /// written, so a merge's disk peak is its new segment, not that plus a copy of the rows; the index
+    /// must not be searched afterwards (its rows read as zeros).
+    public static func write(_ index: HNSWIndex, to path: String, postings: [UInt8]? = nil, releasingRows: Bool = false) throws {
         let rows = index.count
         let tombstones = index.deleteLock.withLock { _ in
             Array(UnsafeBufferPointer(start: index.tombstones.typed(UInt64.self), count: (rows + 63) / 64))
         }
         try tombstones.withUnsafeBytes { t in
             try (postings ?? []).withUnsafeBytes { p in
-                try write(index, rows: rows, tombstones: t, postings: postings == nil ? nil : p, to: path)
+                try write(index, rows: rows, tombstones: t, postings: postings == nil ? nil : p, to: path, releasingRows: releasingRows)
             }
         }
     }
 
     private static func write(
-        _ index: HNSWIndex, rows: Int, tombstones: UnsafeRawBufferPointer, postings: UnsafeRawBufferPointer?, to path: String
+        _ index: HNSWIndex, rows: Int, tombstones: UnsafeRawBufferPointer, postings: UnsafeRawBufferPointer?, to path: String, releasingRows: Bool
     ) throws {
         let p = index.parameters
         let (upperOffsets, upperData) = upperLevels(index, rows: rows)
@@ -53,7 +56,8 @@ public enum SegmentWriter {
                     header.sections.append(.init(kind: kind, crc: ck_crc32c(0, bytes.baseAddress, bytes.count), offset: offset, length: bytes.count))
                     offset = SegmentFormat.align(offset + bytes.count)
                 }
-                try writeAtomically(path: path, header: header.encode(), parts: parts.map(\.1))
+                let release = releasingRows && index.vectors.isFile ? 0 : nil
+                try writeAtomically(path: path, header: header.encode(), parts: parts.map(\.1), releasing: release)
             }
         }
     }
@@ -73,7 +77,12 @@ public enum SegmentWriter {
         return (offsets, data)
     }
 
-    private static func writeAtomically(path: String, header: [UInt8], parts: [UnsafeRawBufferPointer]) throws {
+    /// Writes the header and `parts` (each padded to 64 bytes) to `path.tmp`, then fsync and rename. The
+    /// part at index `releasing` is written a piece at a time, each piece's file-backed pages freed after.
+    /// Bytes written between releases of a file-backed part: page-aligned, large enough to write fast.
+    static let releasePiece = 64 << 20
+
+    private static func writeAtomically(path: String, header: [UInt8], parts: [UnsafeRawBufferPointer], releasing: Int? = nil) throws {
         let tmp = path + ".tmp"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw KuraError.io(path: tmp, reason: String(cString: strerror(errno))) }
@@ -94,8 +103,16 @@ public enum SegmentWriter {
         }
         let zeros = [UInt8](repeating: 0, count: 64)
         try header.withUnsafeBytes { try put($0) }
-        for part in parts {
-            if part.count > 0 { try put(part) }
+        for (i, part) in parts.enumerated() {
+            if i == releasing {
+                for start in stride(from: 0, to: part.count, by: releasePiece) {
+                    let piece = UnsafeRawBufferPointer(rebasing: part[start..<min(start + releasePiece, part.count)])
+                    try put(piece)
+                    _ = madvise(UnsafeMutableRawPointer(mutating: piece.baseAddress!), piece.count, MADV_REMOVE)
+                }
+            } else if part.count > 0 {
+                try put(part)
+            }
             let pad = SegmentFormat.align(written) - written
             if pad > 0 { try zeros.withUnsafeBytes { try put(UnsafeRawBufferPointer(rebasing: $0[0..<pad])) } }
         }

@@ -54,7 +54,7 @@ extension DocumentCollection {
         let text = InvertedIndex(
             merging: try old.filter { $0 === base }.map(lexicalPart(keepingDeleted: true)) + rest.map(lexicalPart(keepingDeleted: false)))
         var gone: [Int] = []
-        let merged = try writeSegment(index, text: text) { db, segmentID, _ in
+        let merged = try writeSegment(index, text: text, releasingRows: true) { db, segmentID, _ in
             if let base {
                 try db.execute(sql: "UPDATE chunk SET segment_id = ? WHERE segment_id = ?", arguments: [segmentID, base.id])
                 gone += try Int.fetchAll(db, sql: "SELECT row FROM tombstone WHERE segment_id = ?", arguments: [base.id])

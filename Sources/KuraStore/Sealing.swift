@@ -91,8 +91,11 @@ extension DocumentCollection {
     }
 
     /// Writes `index`, with `text` as its postings, as a new segment file and records it, running `record`
-    /// in the same transaction with the segment's id and the rows the file holds as deleted.
-    func writeSegment(_ index: HNSWIndex, text: InvertedIndex, record: (Database, Int64, Bitset) throws -> Void) throws -> LiveSegment {
+    /// in the same transaction with the segment's id and the rows the file holds as deleted. With
+    /// `releasingRows` the index's file-backed rows are freed as written (see `SegmentWriter.write`).
+    func writeSegment(
+        _ index: HNSWIndex, text: InvertedIndex, releasingRows: Bool = false, record: (Database, Int64, Bitset) throws -> Void
+    ) throws -> LiveSegment {
         guard text.rows == index.count else {
             throw KuraError.io(path: store.directory, reason: "a segment of \(index.count) rows with a lexical index of \(text.rows)")
         }
@@ -102,7 +105,7 @@ extension DocumentCollection {
         let path = "\(store.segmentsDirectory)/\(name)"
         let writing = [InFlight.begin(store.directory, "segments/" + name), InFlight.begin(store.directory, "segments/" + name + ".tmp")]
         defer { for token in writing { token.end() } }
-        try SegmentWriter.write(index, to: path, postings: PostingsWriter.write(text))
+        try SegmentWriter.write(index, to: path, postings: PostingsWriter.write(text), releasingRows: releasingRows)
         do {
             let segment = try Segment(path: path)
             guard let postings = segment.postings else { throw KuraError.corruptFile(path: path, reason: "written without its postings") }

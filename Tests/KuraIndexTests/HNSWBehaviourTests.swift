@@ -57,8 +57,9 @@ struct HNSWBehaviourTests {
         #expect(inFile.vector(ofRow: 1234) == inMemory.vector(ofRow: 1234))
         let a = dir.appendingPathComponent("a.kseg").path, b = dir.appendingPathComponent("b.kseg").path
         try SegmentWriter.write(inMemory, to: a)
-        try SegmentWriter.write(inFile, to: b)
+        try SegmentWriter.write(inFile, to: b, releasingRows: true)
         #expect(FileManager.default.contentsEqual(atPath: a, andPath: b))
+        #expect(inFile.vector(ofRow: 1234).allSatisfy { $0 == 0 } && inMemory.vector(ofRow: 1234).contains { $0 != 0 }, "rows in a file are freed once written")
         #expect(throws: KuraError.self) { try HNSWIndex(dimension: d, metric: .cosine, capacity: 10, rowsFile: "/nonexistent/dir/x.rows") }
     }
 
