@@ -30,7 +30,7 @@ struct LightGraphTests {
         #expect(after.count == 1 && after[0].segment.parameters.efConstruction == 64 && after[0].segment.count == 25)
         #expect(!c.needsCompaction)
         #expect(try store.compactIdle(idle: 0).isEmpty, "nothing left to do")
-        for r in recs { #expect(try c.search(r.vector, k: 1).first.map { try c.chunks([$0.chunkID])[$0.chunkID]?.documentID } == r.id) }
+        for r in recs { #expect(try StoreFixtures.topDocument(c, r.vector) == r.id) }
         let problems = try store.verify()
         #expect(problems.isEmpty, "\(problems)")
     }

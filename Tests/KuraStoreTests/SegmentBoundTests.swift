@@ -33,7 +33,7 @@ struct SegmentBoundTests {
 
         func check(_ c: DocumentCollection) throws {
             for r in recs {
-                let top = try c.search(r.vector, k: 1).first.map { try c.chunks([$0.chunkID])[$0.chunkID]?.documentID }
+                let top = try StoreFixtures.topDocument(c, r.vector)
                 if deleted.contains(r.id) { #expect(top != r.id, "\(r.id) was deleted") } else { #expect(top == r.id) }
             }
             #expect(try c.stats().vectors == recs.count - deleted.count)
@@ -68,7 +68,7 @@ struct SegmentBoundTests {
         #expect(segments[0].liveRows == 178 && segments[0].tombstones.contains(3) && segments[0].tombstones.contains(50))
         #expect(segments[0].segment.id(ofRow: 99) == segments[0].segment.id(ofRow: 98) + 1, "the adopted rows keep their order")
         for r in recs where r.id != "doc3" && r.id != "doc50" {
-            #expect(try c.search(r.vector, k: 1).first.map { try c.chunks([$0.chunkID])[$0.chunkID]?.documentID } == r.id)
+            #expect(try StoreFixtures.topDocument(c, r.vector) == r.id)
         }
         let problems = try store.verify()
         #expect(problems.isEmpty, "\(problems)")

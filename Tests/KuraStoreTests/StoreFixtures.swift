@@ -27,6 +27,12 @@ enum StoreFixtures {
         return try store.collection(name)
     }
 
+    /// The document of the nearest chunk to `vector`, or nil when the search finds nothing.
+    static func topDocument(_ c: DocumentCollection, _ vector: [Float]) throws -> String? {
+        guard let hit = try c.search(vector, k: 1, ef: 64).first else { return nil }
+        return try c.chunks([hit.chunkID])[hit.chunkID]?.documentID
+    }
+
     static func exportedIDs(_ c: DocumentCollection) throws -> [String] {
         var ids: [String] = []
         try c.export { ids.append($0.id) }

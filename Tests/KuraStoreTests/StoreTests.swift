@@ -12,10 +12,7 @@ struct StoreTests {
     let d = 8
 
     /// The external id of the best hit for `vector`.
-    func top(_ c: DocumentCollection, _ vector: [Float]) throws -> String? {
-        guard let hit = try c.search(vector, k: 1, ef: 64).first else { return nil }
-        return try c.chunks([hit.chunkID])[hit.chunkID]?.documentID
-    }
+    func top(_ c: DocumentCollection, _ vector: [Float]) throws -> String? { try StoreFixtures.topDocument(c, vector) }
 
     @Test func upsertDeleteAndReopen() throws {
         let dir = StoreFixtures.tempDir("upsert")
