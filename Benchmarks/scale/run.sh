@@ -82,10 +82,15 @@ scale_10m() {
   local segment
   segment=$(ls "$data"/store-10m/round-0/segments/*/*.kseg)
   : > "$out/scale-10m-limits.jsonl"
-  for limit in ${LIMITS_10M:-8Gi 4Gi}; do
+  # 8 GiB holds the int8 copy and graph (5.2 GB at 10M) with room for re-scored rows; 4 GiB does not, so
+  # there every hop may fault and fewer ef points are run.
+  for limit in 8Gi 4Gi; do
+    local efs=${EF_10M:-64,96,128,192,256}
+    [ "$limit" = 4Gi ] && efs=${EF_10M_4GI:-128}
     $kura bench ann --load "$segment" --queries "$data/10m/queries.fvecs" --truth "$data/10m/gt.ivecs" --threads 1 \
-      --ef "${EF_10M:-64,96,128,192,256}" --memory-limit "$limit" --json | sed "s/^{/{\"limit\":\"$limit\",/" >> "$out/scale-10m-limits.jsonl"
+      --ef "$efs" --memory-limit "$limit" --json | sed "s/^{/{\"limit\":\"$limit\",/" >> "$out/scale-10m-limits.jsonl"
   done
+  "$venv/bin/python" Benchmarks/scale/report_10m.py "$out"
   rm -rf "$data/store-10m"
 }
 
