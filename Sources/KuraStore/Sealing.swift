@@ -12,9 +12,11 @@ extension DocumentCollection {
         try exclusively { try seal() }
     }
 
-    /// Runs on `indexer` (with `sealer` drained): seals any graph whose background seal failed, then the
-    /// growing graph.
+    /// Runs on `indexer`: waits for background seals (and the merges they start), then seals any graph
+    /// whose background seal failed, then the growing graph. Without the wait, a graph frozen by recovery
+    /// just before (more pending rows than the threshold) would be sealed twice.
     func seal() throws {
+        sealer.sync {}
         for frozen in snapshot.sealing { try finishSeal(frozen) }
         if let frozen = try freeze() { try finishSeal(frozen) }
     }

@@ -73,4 +73,23 @@ struct SegmentBoundTests {
         let problems = try store.verify()
         #expect(problems.isEmpty, "\(problems)")
     }
+
+    /// Recovery that finds more pending rows than the seal threshold freezes a full graph and seals it in
+    /// the background; a compaction right after must wait for that seal, not seal the same rows again.
+    @Test func recoveryPastTheThresholdSealsEachRowOnce() throws {
+        let dir = StoreFixtures.tempDir("recover-seal")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var store = try Store(directory: dir)
+        let recs = StoreFixtures.records(0..<25, dimension: 8)
+        _ = try StoreFixtures.collection(store, dimension: 8, sealThreshold: 100).upsert(recs)
+        try store.write { db in try db.execute(sql: "UPDATE collection SET seal_threshold = 10") }
+        store = try Store(directory: dir)
+        let c = try store.collection("c")
+        try c.compact()
+        #expect(c.snapshot.segments.map(\.segment.count) == [25])
+        let rows = try store.db.read { db in try Int.fetchOne(db, sql: "SELECT sum(rows) FROM segment") }
+        #expect(rows == 25, "every row sealed once")
+        for r in recs { #expect(try StoreFixtures.topDocument(c, r.vector) == r.id) }
+        #expect(try store.verify().isEmpty)
+    }
 }
