@@ -95,7 +95,28 @@ extension Store {
                     db, sql: "SELECT count(*) FROM document d WHERE d.collection_id = ? AND NOT EXISTS (SELECT 1 FROM chunk c WHERE c.document_id = d.id)",
                     arguments: [info.id]) ?? 0
             if docsWithout > 0 { problems.append("\(name): \(docsWithout) document(s) without chunks") }
+            problems += try Self.unclaimedRows(opened, claimed: claimed, db).map { "\(name): \($0)" }
         }
         return problems
+    }
+
+    /// Segment rows that are neither tombstoned (in the file or the catalog) nor any chunk's: searches
+    /// would return them, for a chunk that lives elsewhere or no longer exists.
+    private static func unclaimedRows(_ segments: [Int64: Segment], claimed: Set<String>, _ db: Database) throws -> [String] {
+        var dead = segments.mapValues(\.fileTombstones)
+        for r in try Row.fetchAll(db, sql: "SELECT segment_id, row FROM tombstone") {
+            let (s, row): (Int64, Int) = (r[0], r[1])
+            if dead[s] != nil, row < dead[s]!.capacity { dead[s]!.insert(row) }
+        }
+        var owned: [Int64: Int] = [:]
+        for key in claimed {
+            let parts = key.split(separator: ":")
+            if let s = Int64(parts[0]) { owned[s, default: 0] += 1 }
+        }
+        return segments.keys.sorted().compactMap { id in
+            let live = segments[id]!.count - dead[id]!.count
+            let own = owned[id, default: 0]
+            return live == own ? nil : "segment \(segments[id]!.path): \(live) live row(s), \(own) of them a chunk's: the rest no chunk points to"
+        }
     }
 }

@@ -92,4 +92,22 @@ struct SegmentBoundTests {
         for r in recs { #expect(try StoreFixtures.topDocument(c, r.vector) == r.id) }
         #expect(try store.verify().isEmpty)
     }
+
+    /// `verify` counts each segment's live rows against the chunks pointing at them: rows left behind
+    /// without a chunk (as the double seal above did) are reported.
+    @Test func verifyFindsRowsNoChunkPointsTo() throws {
+        let dir = StoreFixtures.tempDir("unclaimed")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try Store(directory: dir)
+        let c = try StoreFixtures.collection(store, dimension: 8, sealThreshold: 10)
+        _ = try c.upsert(StoreFixtures.records(0..<25, dimension: 8))
+        try c.flush()
+        #expect(try store.verify().isEmpty)
+        try store.write { db in
+            try db.execute(sql: "DROP TRIGGER chunk_tombstone")
+            try db.execute(sql: "DELETE FROM chunk WHERE id = (SELECT min(id) FROM chunk WHERE segment_id IS NOT NULL)")
+        }
+        let problems = try store.verify()
+        #expect(problems.contains { $0.contains("10 live row(s), 9 of them a chunk's") }, "\(problems)")
+    }
 }
