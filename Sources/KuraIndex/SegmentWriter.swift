@@ -56,7 +56,7 @@ public enum SegmentWriter {
                     header.sections.append(.init(kind: kind, crc: ck_crc32c(0, bytes.baseAddress, bytes.count), offset: offset, length: bytes.count))
                     offset = SegmentFormat.align(offset + bytes.count)
                 }
-                let release = releasingRows && index.vectors.isFile ? 0 : nil
+                let release = releasingRows && index.vectors.isFile ? parts.firstIndex { $0.0 == .vectors } : nil
                 try writeAtomically(path: path, header: header.encode(), parts: parts.map(\.1), releasing: release)
             }
         }
@@ -77,11 +77,11 @@ public enum SegmentWriter {
         return (offsets, data)
     }
 
-    /// Writes the header and `parts` (each padded to 64 bytes) to `path.tmp`, then fsync and rename. The
-    /// part at index `releasing` is written a piece at a time, each piece's file-backed pages freed after.
     /// Bytes written between releases of a file-backed part: page-aligned, large enough to write fast.
     static let releasePiece = 64 << 20
 
+    /// Writes the header and `parts` (each padded to 64 bytes) to `path.tmp`, then fsync and rename. The
+    /// part at index `releasing` is written a piece at a time, each piece's file-backed pages freed after.
     private static func writeAtomically(path: String, header: [UInt8], parts: [UnsafeRawBufferPointer], releasing: Int? = nil) throws {
         let tmp = path + ".tmp"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)

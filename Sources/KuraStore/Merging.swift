@@ -23,8 +23,7 @@ extension DocumentCollection {
     private func compactNow() throws {
         try seal()
         let old = snapshot.segments
-        guard old.count > 1 || old.contains(where: { $0.tombstones.count > 0 || isLight($0.segment.parameters) || $0.postingsOutdated })
-        else { return }
+        guard needsRebuild(old) else { return }
         try merge(old, deletedAllowance: 0)
     }
 
@@ -156,9 +155,13 @@ extension DocumentCollection {
         let snap = snapshot
         let growing = snap.growing.count - snap.growing.deletedCount
         let lightGrowing = growing > 0 && isLight(snap.growing.parameters) && (snap.segments.isEmpty || growing >= Self.compactGrowingRows)
-        let segments =
-            snap.segments.count > 1 || snap.segments.contains { $0.tombstones.count > 0 || isLight($0.segment.parameters) || $0.postingsOutdated }
-        return lightGrowing || !snap.sealing.isEmpty || segments
+        return lightGrowing || !snap.sealing.isEmpty || needsRebuild(snap.segments)
+    }
+
+    /// Whether compaction would change `segments`: more than one, or one with deleted rows, a light graph
+    /// or outdated postings.
+    private func needsRebuild(_ segments: [LiveSegment]) -> Bool {
+        segments.count > 1 || segments.contains { $0.tombstones.count > 0 || isLight($0.segment.parameters) || $0.postingsOutdated }
     }
 
     static let compactGrowingRows = 1000

@@ -54,9 +54,10 @@ extension Store {
             }
         }
         try db.read { db in
-            let tombstones = Set(
-                try Row.fetchAll(db, sql: "SELECT segment_id, row FROM tombstone").map { "\($0[0] as Int64):\($0[1] as Int)" })
+            let tombstoneRows = try Row.fetchAll(db, sql: "SELECT segment_id, row FROM tombstone").map { ($0[0] as Int64, $0[1] as Int) }
+            let tombstones = Set(tombstoneRows.map { "\($0.0):\($0.1)" })
             var claimed = Set<String>()
+            var owned: [Int64: Int] = [:]
             let chunks = try Row.fetchCursor(
                 db,
                 sql:
@@ -73,7 +74,11 @@ extension Store {
                 case (nil, let s?, let r?):
                     let key = "\(s):\(r)"
                     if tombstones.contains(key) { problems.append("\(name): chunk \(id): its row \(r) in segment \(s) is tombstoned") }
-                    if !claimed.insert(key).inserted { problems.append("\(name): chunk \(id): row \(r) of segment \(s) belongs to two chunks") }
+                    if claimed.insert(key).inserted {
+                        owned[s, default: 0] += 1
+                    } else {
+                        problems.append("\(name): chunk \(id): row \(r) of segment \(s) belongs to two chunks")
+                    }
                     if let seg = opened[s] {
                         if r >= seg.count {
                             problems.append("\(name): chunk \(id): row \(r) is beyond segment \(s)")
@@ -95,24 +100,17 @@ extension Store {
                     db, sql: "SELECT count(*) FROM document d WHERE d.collection_id = ? AND NOT EXISTS (SELECT 1 FROM chunk c WHERE c.document_id = d.id)",
                     arguments: [info.id]) ?? 0
             if docsWithout > 0 { problems.append("\(name): \(docsWithout) document(s) without chunks") }
-            problems += try Self.unclaimedRows(opened, claimed: claimed, db).map { "\(name): \($0)" }
+            // Only after reading every chunk: an early stop would leave rows uncounted.
+            if problems.count <= 200 { problems += Self.unclaimedRows(opened, owned: owned, tombstones: tombstoneRows).map { "\(name): \($0)" } }
         }
         return problems
     }
 
     /// Segment rows that are neither tombstoned (in the file or the catalog) nor any chunk's: searches
     /// would return them, for a chunk that lives elsewhere or no longer exists.
-    private static func unclaimedRows(_ segments: [Int64: Segment], claimed: Set<String>, _ db: Database) throws -> [String] {
+    private static func unclaimedRows(_ segments: [Int64: Segment], owned: [Int64: Int], tombstones: [(Int64, Int)]) -> [String] {
         var dead = segments.mapValues(\.fileTombstones)
-        for r in try Row.fetchAll(db, sql: "SELECT segment_id, row FROM tombstone") {
-            let (s, row): (Int64, Int) = (r[0], r[1])
-            if dead[s] != nil, row < dead[s]!.capacity { dead[s]!.insert(row) }
-        }
-        var owned: [Int64: Int] = [:]
-        for key in claimed {
-            let parts = key.split(separator: ":")
-            if let s = Int64(parts[0]) { owned[s, default: 0] += 1 }
-        }
+        for (s, row) in tombstones where dead[s] != nil && row < dead[s]!.capacity { dead[s]!.insert(row) }
         return segments.keys.sorted().compactMap { id in
             let live = segments[id]!.count - dead[id]!.count
             let own = owned[id, default: 0]
