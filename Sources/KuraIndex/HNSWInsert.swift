@@ -117,10 +117,10 @@ extension HNSWIndex {
     }
 
     private func connect(_ row: UInt32, level: Int, entry: UInt32, topLevel: Int, _ ctx: SearchContext) {
-        // The walk reads the traversal copy (int8 by default: a quarter of the memory traffic); candidates
-        // are then re-scored in f32, so neighbour selection sees exact distances.
-        let kernel = fullKernel
-        let q = kernel.f32Row(row)
+        // The walk reads the traversal copy (int8 by default: a quarter of the memory traffic). With an f16
+        // copy the candidates are re-scored in f32, so neighbour selection sees exact distances.
+        let kernel = buildKernel
+        let q = fullKernel.f32Row(row)
         let (walkKernel, wq) = traversalKernel.prepared(q, ctx.preparedQuery)
         let searcher = HNSWSearcher(links: links, kernel: walkKernel, locks: locks)
         var cur = entry
@@ -136,25 +136,28 @@ extension HNSWIndex {
         for l in Swift.stride(from: min(level, topLevel), through: 0, by: -1) {
             searcher.searchLayer(wq, entry: cur, entryDistance: curDist, ef: parameters.efConstruction, level: l, accept: .all, ctx)
             var found = ctx.results.drainAscending().filter { $0.row != row }
-            if traversalRows != nil {
+            if kernel.encoding != walkKernel.encoding {
                 found = found.map { MaxHeap.Entry(distance: kernel.distance(q, $0.row), row: $0.row) }.sorted { $0.distance < $1.distance }
             }
-            chosen.append(selectNeighbors(found, max: parameters.m, kernel))
+            chosen.append(selectNeighbors(found, max: parameters.m, kernel, ctx.row))
             if let closest = found.first {
                 cur = closest.row
                 curDist = closest.distance
             }
         }
         for (l, neighbours) in chosen.reversed().enumerated() {
-            addLinks(to: row, level: l, neighbours, kernel)
+            addLinks(to: row, level: l, neighbours, kernel, ctx.row)
             for c in neighbours {
-                addLinks(to: c.row, level: l, [MaxHeap.Entry(distance: c.distance, row: row)], kernel)
+                addLinks(to: c.row, level: l, [MaxHeap.Entry(distance: c.distance, row: row)], kernel, ctx.row)
             }
         }
     }
 
     /// Adds `new` to `row`'s list at `level`; when the list would overflow, keeps the best by the heuristic.
-    private func addLinks(to row: UInt32, level: Int, _ new: [MaxHeap.Entry], _ kernel: DistanceKernel) {
+    /// `scratch` holds a decoded row (`dimension` floats).
+    private func addLinks(
+        to row: UInt32, level: Int, _ new: [MaxHeap.Entry], _ kernel: DistanceKernel, _ scratch: UnsafeMutablePointer<Float>
+    ) {
         let width = level == 0 ? parameters.maxM0 : parameters.m
         locks.lock(row)
         defer { locks.unlock(row) }
@@ -171,11 +174,11 @@ extension HNSWIndex {
             }
         }
         if !overflow.isEmpty {
-            let base = kernel.f32Row(row)
+            let base = kernel.row(row, into: scratch)
             var all = overflow
             for j in 1...count { all.append(MaxHeap.Entry(distance: kernel.distance(base, list[j]), row: list[j])) }
             all.sort { $0.distance < $1.distance }
-            let kept = selectNeighbors(all, max: width, kernel)
+            let kept = selectNeighbors(all, max: width, kernel, scratch)
             count = kept.count
             for (j, e) in kept.enumerated() { list[j + 1] = e.row }
         }
@@ -184,14 +187,16 @@ extension HNSWIndex {
 
     /// The neighbour-selection heuristic of Malkov & Yashunin (algorithm 4, as in hnswlib): walking
     /// candidates from the closest, keep one only if it is closer to the base than to every one kept,
-    /// which spreads links across directions instead of clustering them.
-    func selectNeighbors(_ sorted: [MaxHeap.Entry], max m: Int, _ kernel: DistanceKernel) -> [MaxHeap.Entry] {
+    /// which spreads links across directions instead of clustering them. `scratch` holds a decoded row.
+    func selectNeighbors(
+        _ sorted: [MaxHeap.Entry], max m: Int, _ kernel: DistanceKernel, _ scratch: UnsafeMutablePointer<Float>
+    ) -> [MaxHeap.Entry] {
         if sorted.count <= m { return sorted }
         var kept: [MaxHeap.Entry] = []
         kept.reserveCapacity(m)
         for c in sorted {
             if kept.count >= m { break }
-            let cv = kernel.f32Row(c.row)
+            let cv = kernel.row(c.row, into: scratch)
             if kept.allSatisfy({ kernel.distance(cv, $0.row) >= c.distance }) { kept.append(c) }
         }
         return kept

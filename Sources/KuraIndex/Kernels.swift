@@ -58,6 +58,7 @@ struct DistanceKernel {
     let scales: UnsafePointer<Float>?
     let dimension: Int
     let negate: Bool
+    let encoding: VectorEncoding
 
     init(metric: Metric, encoding: VectorEncoding, base: UnsafeRawPointer, stride: Int, scales: UnsafePointer<Float>?, dimension: Int) {
         let k = ck_active().pointee
@@ -73,6 +74,7 @@ struct DistanceKernel {
         self.scales = scales
         self.dimension = dimension
         self.negate = !isL2
+        self.encoding = encoding
     }
 
     /// The kernel and query pointer to walk a graph with: for int8 dot distances the query is prepared once
@@ -101,6 +103,24 @@ struct DistanceKernel {
         var out: Float = 0
         distances(query, &id, 1, &out)
         return out
+    }
+
+    /// Row `row` as floats: a pointer into f32 storage, or the row decoded into `buffer` (`dimension` floats)
+    /// for f16 and int8 (each component times the row's scale).
+    @inline(__always)
+    func row(_ row: UInt32, into buffer: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
+        let p = base + Int(row) * stride
+        switch encoding {
+        case .f32:
+            return p.assumingMemoryBound(to: Float.self)
+        case .f16:
+            ck_f16_to_f32(p.assumingMemoryBound(to: UInt16.self), buffer, dimension)
+        case .int8:
+            let v = p.assumingMemoryBound(to: Int8.self)
+            let scale = scales![Int(row)]
+            for i in 0..<dimension { buffer[i] = Float(v[i]) * scale }
+        }
+        return UnsafePointer(buffer)
     }
 
     /// A pointer to row `row`, valid only for f32 storage.

@@ -12,6 +12,8 @@ final class SearchContext: @unchecked Sendable {
     let query: UnsafeMutablePointer<Float>
     /// The query as the int8 traversal kernels take it (see `DistanceKernel.prepared`).
     let preparedQuery: UnsafeMutableRawPointer
+    /// One stored row decoded to floats (see `DistanceKernel.row(_:into:)`), for graph construction.
+    let row: UnsafeMutablePointer<Float>
     let listCapacity: Int
 
     init(rows: Int, maxM0: Int, dimension: Int) {
@@ -23,6 +25,7 @@ final class SearchContext: @unchecked Sendable {
         distances = .allocate(capacity: listCapacity)
         query = .allocate(capacity: max(dimension, 1))
         preparedQuery = .allocate(byteCount: ck_i8q_bytes(max(dimension, 1)), alignment: 64)
+        row = .allocate(capacity: max(dimension, 1))
     }
 
     deinit {
@@ -33,6 +36,7 @@ final class SearchContext: @unchecked Sendable {
         distances.deallocate()
         query.deallocate()
         preparedQuery.deallocate()
+        row.deallocate()
     }
 }
 

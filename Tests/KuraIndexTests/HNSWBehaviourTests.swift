@@ -63,6 +63,40 @@ struct HNSWBehaviourTests {
         #expect(throws: KuraError.self) { try HNSWIndex(dimension: d, metric: .cosine, capacity: 10, rowsFile: "/nonexistent/dir/x.rows") }
     }
 
+    /// Construction measures with the int8 copy only: with the f32 rows of the first 1,000 rows wiped,
+    /// 500 more inserts link exactly as into an intact twin (each inserted row's own f32 is read, no other).
+    @Test func constructionReadsNoStoredF32Row() throws {
+        let data = TestData.random(1500, d, seed: 51)
+        let parameters = HNSWParameters(m: 8, efConstruction: 64)
+        let intact = try HNSWIndex(dimension: d, metric: .cosine, parameters: parameters, capacity: 1500)
+        let wiped = try HNSWIndex(dimension: d, metric: .cosine, parameters: parameters, capacity: 1500)
+        for index in [intact, wiped] {
+            try data.withUnsafeBufferPointer {
+                _ = try index.insert(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<(1000 * d)]), ids: (0..<1000).map { UInt64($0) }, threads: 1)
+            }
+        }
+        memset(wiped.vectors.raw, 0, 1000 * wiped.stride)
+        for index in [intact, wiped] {
+            try data.withUnsafeBufferPointer {
+                _ = try index.insert(contentsOf: UnsafeBufferPointer(rebasing: $0[(1000 * d)...]), ids: (1000..<1500).map { UInt64($0) }, threads: 1)
+            }
+        }
+        var changed = 0
+        for row in UInt32(0)..<1500 {
+            let a = intact.links.links(row, level: 0)!, b = wiped.links.links(row, level: 0)!
+            if (0...Int(a[0])).contains(where: { a[$0] != b[$0] }) { changed += 1 }
+        }
+        #expect(changed == 0, "\(changed) rows linked differently")
+        #expect(intact.links.links(1400, level: 0)![0] > 0)
+        // The decoded int8 row is the f32 row within half a quantisation step.
+        let f32 = intact.vector(ofRow: 1400)
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: d)
+        defer { scratch.deallocate() }
+        let decoded = intact.buildKernel.row(1400, into: scratch)
+        let step = f32.map(abs).max()! / 127
+        #expect((0..<d).allSatisfy { abs(decoded[$0] - f32[$0]) <= step / 2 + 1e-6 })
+    }
+
     @Test func deletedRowsAreNeverReturned() throws {
         let data = TestData.random(4000, d, seed: 21)
         let index = try TestData.index(data, dimension: d)
