@@ -101,17 +101,21 @@ public struct Retriever: Sendable {
     /// BM25 in the list as well pydocs' hybrid MRR@10 fell from 0.805 to 0.792. Each chunk scores its
     /// document's fused score plus its own, so a document's best chunks come first and a document that
     /// several rankings agree on outranks one that a single ranking favours.
+    ///
+    /// BM25 runs on another thread while the query text waits in the embedder's queue: the embedder is
+    /// fastest in large batches (docs384 questions at 32 connections: 222 requests/s, at 8: 154), and a
+    /// query busy with BM25 before or after its embedding would leave the batches it could have joined
+    /// smaller.
     private func hybrid(_ q: Query, k: Int) throws -> [Result] {
         if q.vector == nil, let embedder, !embedder.coversCJK, Scripts.cjkShare(q.text!) >= Self.cjkQueryShare {
             return try ranked(q, mode: .lexical, k: k)
         }
-        let depth = max(k * 4, 50)
-        let vector = try queryVector(q)
         let allowed = try allowedChunks(q)
-        let lists = [
-            try dense(q, vector: vector, k: depth, allowed: allowed).map(\.chunkID),
-            try collection.lexicalSearch(q.text!, k: depth, allowed: allowed, withDocuments: false).map(\.chunkID),
-        ]
+        let (vector, lexical) = try Overlap.run(
+            { try queryVector(q) },
+            beside: { try collection.lexicalSearch(q.text!, k: Self.lexicalDepth(k), allowed: allowed, withDocuments: false) },
+            when: q.vector == nil)
+        let lists = [try dense(q, vector: vector, k: Self.denseDepth(k), allowed: allowed).map(\.chunkID), lexical.map(\.chunkID)]
         // The candidates' documents and document vectors come first, without text; only the k chunks
         // answered are read whole.
         let documents = try collection.documents(ofChunks: Array(Set(lists.joined())))
@@ -120,6 +124,13 @@ public struct Retriever: Sendable {
         let stored = try collection.chunks(fused.map(\.0))
         return fused.compactMap { id, score in stored[id].map { Self.result($0, score: score) } }
     }
+
+    /// Dense candidates fused for `k` answers.
+    static func denseDepth(_ k: Int) -> Int { max(k * 4, 50) }
+
+    /// Lexical candidates fused for `k` answers: fewer than dense ones, since BM25's cost grows with the
+    /// depth (a lower k-th score prunes less) and its ranks past 30 never changed a pydocs answer.
+    static func lexicalDepth(_ k: Int) -> Int { max(k * 3, 30) }
 
     /// The hybrid fusion rule: documents are ranked by their best chunk in each chunk list, and by each
     /// of `documentRankings`; their reciprocal-rank scores add up, and every chunk scores its document's
