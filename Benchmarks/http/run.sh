@@ -117,7 +117,7 @@ mk, mc = get(lib="kura", phase="memory"), get(lib="chroma", phase="memory")
 print(f"\nMemory after the runs: Kura {mk['anon_mb']} MB anonymous + {mk['file_mb']} MB of mapped files (peak RSS {mk['peak_rss_mb']} MB); "
       f"Chroma {mc['anon_mb']} MB anonymous + {mc['file_mb']} MB mapped (peak RSS {mc['peak_rss_mb']} MB). Chroma does not embed on the server, "
       "so text queries are Kura only. Text queries that arrive together are embedded in one forward pass (the coalescer). "
-      "A hybrid text query is a dense one (most of its time is the embedder's) plus a BM25 top-50 over the segment's postings "
+      "A hybrid text query is a dense one (most of its time is the embedder's) plus a BM25 top-30 over the segment's postings (run on another thread while the query waits in the embedder's queue) "
       f"and the fusion's catalog reads; hybrid ÷ dense text: {kq['rps'] / kd['rps']:.2f}.")
 PY
 cat "$out/http-query.md"
