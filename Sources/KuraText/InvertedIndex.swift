@@ -64,30 +64,42 @@ public struct InvertedIndex: Sendable {
         documentLengths[Int(ordinal)] = documentLengths[Int(ordinal)] &+ length
     }
 
-    /// The rows of `parts`, in order, renumbered from 0 without those `keep` refuses: compaction's merge.
+    /// The rows of `parts`, in order, renumbered from 0 without those `keep` refuses: the oracle of
+    /// ``PostingsWriter/write(merging:)``, which writes the same section without holding every posting.
     /// Postings stay in row order because each part's rows come after the previous part's. Rows of one
     /// document in several parts join one document; a row of a part without documents is one of its own.
     public init(merging parts: [(index: LexicalIndex, keep: (UInt32) -> Bool)]) {
-        self.init()
-        for (index, keep) in parts {
-            var renumbered = [UInt32](repeating: .max, count: index.rows)
-            for r in 0..<UInt32(index.rows) where keep(r) {
-                renumbered[Int(r)] = UInt32(lengths.count)
-                append(length: index.length(r), document: index.documentID(ofRow: r) ?? Int64.min + Int64(lengths.count))
-            }
+        let renumbered: [[UInt32]]
+        (self, renumbered) = Self.mergingRows(of: parts)
+        for ((index, _), map) in zip(parts, renumbered) {
             index.forEachTerm { term, rows, frequencies in
                 var id = terms[term] ?? -1
-                for (r, tf) in zip(rows, frequencies) where Int(r) < renumbered.count && renumbered[Int(r)] != .max {
+                for (r, tf) in zip(rows, frequencies) where Int(r) < map.count && map[Int(r)] != .max {
                     if id < 0 {
                         id = lists.count
                         terms[term] = id
                         lists.append(PostingList())
                     }
-                    lists[id].rows.append(renumbered[Int(r)])
+                    lists[id].rows.append(map[Int(r)])
                     lists[id].frequencies.append(tf)
                 }
             }
         }
+    }
+
+    /// The rows, lengths and documents of a merge of `parts`, without postings, and each part's map
+    /// from its rows to the merged ones (`.max` for a row left out).
+    static func mergingRows(of parts: [(index: LexicalIndex, keep: (UInt32) -> Bool)]) -> (InvertedIndex, [[UInt32]]) {
+        var merged = InvertedIndex()
+        let maps = parts.map { index, keep in
+            var map = [UInt32](repeating: .max, count: index.rows)
+            for r in 0..<UInt32(index.rows) where keep(r) {
+                map[Int(r)] = UInt32(merged.lengths.count)
+                merged.append(length: index.length(r), document: index.documentID(ofRow: r) ?? Int64.min + Int64(merged.lengths.count))
+            }
+            return map
+        }
+        return (merged, maps)
     }
 
     public func postings(_ term: String) -> PostingList? { terms[term].map { lists[$0] } }

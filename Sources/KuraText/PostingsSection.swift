@@ -105,6 +105,14 @@ public struct PostingsSection: @unchecked Sendable {
         }
     }
 
+    /// Term `i` of the dictionary (in byte order): its UTF-8 bytes and entry; nil when damaged.
+    func term(at i: Int) -> (bytes: UnsafeRawBufferPointer, entry: Term)? {
+        let e = termTable + i * PostingsFormat.termEntrySize
+        let (at, n) = (termBytes + Int(Self.u32(p, e)), Int(Self.u32(p, e + 4)))
+        guard at + n <= postings, let t = entry(i) else { return nil }
+        return (UnsafeRawBufferPointer(rebasing: p[at..<(at + n)]), t)
+    }
+
     /// Every term with its entry, in byte order (for merging).
     public func allTerms() -> [(String, Term)] {
         (0..<termCount).compactMap { i in

@@ -1,52 +1,149 @@
-/// Writes an in-memory index as a postings section (see ``PostingsFormat``).
+import KuraCore
+
+/// Writes postings sections (see ``PostingsFormat``): from an in-memory index, or by merging other
+/// sections term by term.
 public enum PostingsWriter {
     public static func write(_ index: InvertedIndex) -> [UInt8] {
         let sorted = index.terms.map { (Array($0.key.utf8), $0.value) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
+        var body = Body()
+        for (bytes, id) in sorted { body.append(bytes, index.lists[id], lengths: index.lengths) }
+        return body.section(index)
+    }
+
+    /// The section `write(InvertedIndex(merging: parts))` writes, byte for byte, and its row count,
+    /// without the merged postings in memory: terms are merged in byte order from each part's sorted
+    /// dictionary and each term's list is encoded once complete, so besides the output only one term's
+    /// postings and the row tables are held. (The in-memory merge held every posting as two UInt32s and
+    /// an object per term: gigabytes at 10M rows.)
+    /// - Throws: `KuraError.corruptFile` when a part's terms are not in strictly ascending byte order or
+    ///   an entry is damaged.
+    public static func write(merging parts: [(index: LexicalIndex, keep: (UInt32) -> Bool)]) throws -> (bytes: [UInt8], rows: Int) {
+        let (rows, maps) = InvertedIndex.mergingRows(of: parts)
+        var streams = try parts.map { try TermStream($0.index) }
+        var body = Body()
+        var list = InvertedIndex.PostingList()
+        while let next = streams.compactMap(\.current).min(by: { $0.lexicographicallyPrecedes($1) }) {
+            list.rows.removeAll(keepingCapacity: true)
+            list.frequencies.removeAll(keepingCapacity: true)
+            for i in streams.indices where streams[i].current == next {
+                streams[i].postings { row, tf in
+                    let r = Int(row) < maps[i].count ? maps[i][Int(row)] : .max
+                    if r != .max {
+                        list.rows.append(r)
+                        list.frequencies.append(tf)
+                    }
+                }
+                try streams[i].advance()
+            }
+            if !list.rows.isEmpty { body.append(next, list, lengths: rows.lengths) }
+        }
+        return (body.section(rows), rows.rows)
+    }
+
+    /// The term table, term bytes and postings, appended to term by term in byte order.
+    struct Body {
+        var table: [UInt8] = []
         var termBytes: [UInt8] = []
         var postings: [UInt8] = []
-        var table: [UInt8] = []
-        table.reserveCapacity(sorted.count * PostingsFormat.termEntrySize)
-        for (bytes, id) in sorted {
-            let list = index.lists[id]
+        var terms = 0
+
+        mutating func append(_ term: [UInt8], _ list: InvertedIndex.PostingList, lengths: [UInt32]) {
             let start = postings.count
-            appendPostings(list, lengths: index.lengths, to: &postings)
+            appendPostings(list, lengths: lengths, to: &postings)
             let blocks = (list.rows.count + PostingsFormat.blockSize - 1) / PostingsFormat.blockSize
             put32(UInt32(termBytes.count), &table)
-            put32(UInt32(bytes.count), &table)
+            put32(UInt32(term.count), &table)
             put32(UInt32(list.rows.count), &table)
             put32(UInt32(blocks), &table)
             put64(UInt64(start), &table)
-            termBytes += bytes
+            termBytes += term
+            terms += 1
         }
-        var out: [UInt8] = []
-        let termTable = PostingsFormat.headerSize
-        let termBytesAt = termTable + table.count
-        let postingsAt = align8(termBytesAt + termBytes.count)
-        let lengthsAt = align8(postingsAt + postings.count)
-        let rowDocumentsAt = lengthsAt + 4 * index.rows
-        let documentsAt = align8(rowDocumentsAt + 4 * index.rows)
-        put32(PostingsFormat.magic, &out)
-        put32(PostingsFormat.version, &out)
-        put32(UInt32(index.rows), &out)
-        put32(UInt32(sorted.count), &out)
-        put64(UInt64(index.totalLength), &out)
-        put32(UInt32(PostingsFormat.blockSize), &out)
-        put32(UInt32(index.documentIDs.count), &out)
-        for offset in [termTable, termBytesAt, postingsAt, lengthsAt, rowDocumentsAt, documentsAt] { put64(UInt64(offset), &out) }
-        out += table
-        out += termBytes
-        out += [UInt8](repeating: 0, count: postingsAt - out.count)
-        out += postings
-        out += [UInt8](repeating: 0, count: lengthsAt - out.count)
-        for l in index.lengths { put32(l, &out) }
-        for d in index.rowDocuments { put32(d, &out) }
-        out += [UInt8](repeating: 0, count: documentsAt - out.count)
-        for (id, length) in zip(index.documentIDs, index.documentLengths) {
-            put64(UInt64(bitPattern: id), &out)
-            put32(length, &out)
-            put32(0, &out)
+
+        /// The whole section, with the row and document tables of `rows`.
+        func section(_ rows: InvertedIndex) -> [UInt8] {
+            var out: [UInt8] = []
+            let termTable = PostingsFormat.headerSize
+            let termBytesAt = termTable + table.count
+            let postingsAt = align8(termBytesAt + termBytes.count)
+            let lengthsAt = align8(postingsAt + postings.count)
+            let rowDocumentsAt = lengthsAt + 4 * rows.rows
+            let documentsAt = align8(rowDocumentsAt + 4 * rows.rows)
+            out.reserveCapacity(documentsAt + rows.documentIDs.count * PostingsFormat.documentEntrySize)
+            put32(PostingsFormat.magic, &out)
+            put32(PostingsFormat.version, &out)
+            put32(UInt32(rows.rows), &out)
+            put32(UInt32(terms), &out)
+            put64(UInt64(rows.totalLength), &out)
+            put32(UInt32(PostingsFormat.blockSize), &out)
+            put32(UInt32(rows.documentIDs.count), &out)
+            for offset in [termTable, termBytesAt, postingsAt, lengthsAt, rowDocumentsAt, documentsAt] { put64(UInt64(offset), &out) }
+            out += table
+            out += termBytes
+            out += [UInt8](repeating: 0, count: postingsAt - out.count)
+            out += postings
+            out += [UInt8](repeating: 0, count: lengthsAt - out.count)
+            for l in rows.lengths { put32(l, &out) }
+            for d in rows.rowDocuments { put32(d, &out) }
+            out += [UInt8](repeating: 0, count: documentsAt - out.count)
+            for (id, length) in zip(rows.documentIDs, rows.documentLengths) {
+                put64(UInt64(bitPattern: id), &out)
+                put32(length, &out)
+                put32(0, &out)
+            }
+            return out
         }
-        return out
+    }
+
+    /// One part's terms in byte order, with the postings of the current one.
+    struct TermStream {
+        private let index: LexicalIndex
+        private let sorted: [(bytes: [UInt8], id: Int)]
+        private var position = -1
+        private(set) var current: [UInt8]?
+
+        init(_ index: LexicalIndex) throws {
+            self.index = index
+            if case .memory(let m) = index {
+                sorted = m.terms.map { (Array($0.key.utf8), $0.value) }.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+            } else {
+                sorted = []
+            }
+            try advance()
+        }
+
+        /// Calls `body` with each row of the current term and its frequency, in row order.
+        func postings(_ body: (UInt32, UInt32) -> Void) {
+            switch index {
+            case .section(let s):
+                let c = s.cursor(s.term(at: position)!.entry)
+                while c.row != PostingsCursor.end {
+                    body(c.row, c.frequency)
+                    c.next()
+                }
+            case .memory(let m):
+                let list = m.lists[sorted[position].id]
+                for (r, tf) in zip(list.rows, list.frequencies) { body(r, tf) }
+            }
+        }
+
+        mutating func advance() throws {
+            position += 1
+            let previous = current
+            switch index {
+            case .section(let s):
+                guard position < s.termCount else { return current = nil }
+                guard let t = s.term(at: position) else { throw Self.damaged("term \(position)'s entry is damaged") }
+                current = Array(t.bytes)
+            case .memory:
+                current = position < sorted.count ? sorted[position].bytes : nil
+            }
+            if let previous, let current, !previous.lexicographicallyPrecedes(current) {
+                throw Self.damaged("terms out of byte order at term \(position)")
+            }
+        }
+
+        static func damaged(_ why: String) -> KuraError { .corruptFile(path: "postings", reason: "postings section: \(why)") }
     }
 
     /// A term's block table and blocks.
