@@ -113,14 +113,9 @@ public struct PostingsSection: @unchecked Sendable {
         return (UnsafeRawBufferPointer(rebasing: p[at..<(at + n)]), t)
     }
 
-    /// Every term with its entry, in byte order (for merging).
+    /// Every term with its entry, in byte order (for the in-memory merge, the streaming merge's oracle).
     public func allTerms() -> [(String, Term)] {
-        (0..<termCount).compactMap { i in
-            let e = termTable + i * PostingsFormat.termEntrySize
-            let (at, n) = (termBytes + Int(Self.u32(p, e)), Int(Self.u32(p, e + 4)))
-            guard at + n <= postings, let t = entry(i) else { return nil }
-            return (String(decoding: UnsafeRawBufferPointer(rebasing: p[at..<(at + n)]), as: UTF8.self), t)
-        }
+        (0..<termCount).compactMap { i in term(at: i).map { (String(decoding: $0.bytes, as: UTF8.self), $0.entry) } }
     }
 
     /// Decodes everything and checks what opening does not: terms in strictly ascending byte order, each

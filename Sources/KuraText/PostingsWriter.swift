@@ -100,6 +100,8 @@ public enum PostingsWriter {
         private let index: LexicalIndex
         private let sorted: [(bytes: [UInt8], id: Int)]
         private var position = -1
+        /// The current term's entry, for a section.
+        private var entry: PostingsSection.Term?
         private(set) var current: [UInt8]?
 
         init(_ index: LexicalIndex) throws {
@@ -116,7 +118,8 @@ public enum PostingsWriter {
         func postings(_ body: (UInt32, UInt32) -> Void) {
             switch index {
             case .section(let s):
-                let c = s.cursor(s.term(at: position)!.entry)
+                guard let entry else { return }
+                let c = s.cursor(entry)
                 while c.row != PostingsCursor.end {
                     body(c.row, c.frequency)
                     c.next()
@@ -134,7 +137,7 @@ public enum PostingsWriter {
             case .section(let s):
                 guard position < s.termCount else { return current = nil }
                 guard let t = s.term(at: position) else { throw Self.damaged("term \(position)'s entry is damaged") }
-                current = Array(t.bytes)
+                (current, entry) = (Array(t.bytes), t.entry)
             case .memory:
                 current = position < sorted.count ? sorted[position].bytes : nil
             }
