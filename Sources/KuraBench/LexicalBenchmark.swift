@@ -54,7 +54,7 @@ public struct LexicalBenchmark {
         for (i, text) in texts.enumerated() { index.add(analyzer.terms(text), document: Int64(i)) }
         result.analyzeSeconds = Self.seconds(since: t)
         t = DispatchTime.now()
-        let bytes = PostingsWriter.write(index)
+        let bytes = try PostingsWriter.write(index)
         result.writeSeconds = Self.seconds(since: t)
         (result.documents, result.terms, result.sectionBytes) = (index.rows, index.terms.count, bytes.count)
         try bytes.withUnsafeBytes { raw in

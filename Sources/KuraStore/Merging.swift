@@ -51,9 +51,10 @@ extension DocumentCollection {
             ?? HNSWIndex(dimension: info.dimension, metric: info.metric, parameters: info.parameters, capacity: capacity, rowsFile: rowsFile)
         let moves = try Self.insertLiveRows(of: rest, into: index)
         let text = try PostingsWriter.write(
-            merging: try old.filter { $0 === base }.map(lexicalPart(keepingDeleted: true)) + rest.map(lexicalPart(keepingDeleted: false)))
+            merging: try old.filter { $0 === base }.map(lexicalPart(keepingDeleted: true)) + rest.map(lexicalPart(keepingDeleted: false)),
+            spillingTo: store.segmentDirectory(info.id))
         var gone: [Int] = []
-        let merged = try writeSegment(index, postings: text.bytes, textRows: text.rows, releasingRows: true) { db, segmentID, _ in
+        let merged = try writeSegment(index, postings: text, releasingRows: true) { db, segmentID, _ in
             if let base {
                 try db.execute(sql: "UPDATE chunk SET segment_id = ? WHERE segment_id = ?", arguments: [segmentID, base.id])
                 gone += try Int.fetchAll(db, sql: "SELECT row FROM tombstone WHERE segment_id = ?", arguments: [base.id])

@@ -62,7 +62,8 @@ extension DocumentCollection {
     private func finishSeal(_ part: MemoryPart) throws {
         let frozen = part.graph
         var gone: [Int] = []
-        let written = try writeSegment(frozen, postings: PostingsWriter.write(part.text), textRows: part.text.rows) { db, segmentID, fileTombstones in
+        let written = try writeSegment(frozen, postings: WrittenPostings(try PostingsWriter.write(part.text), rows: part.text.rows)) {
+            db, segmentID, fileTombstones in
             let update = try BoundStatement(db, sql: "UPDATE chunk SET segment_id = ?, segment_row = ? WHERE id = ?")
             let drop = try BoundStatement(db, sql: "DELETE FROM pending_vector WHERE chunk_id = ?")
             let bury = try BoundStatement(db, sql: "INSERT OR IGNORE INTO tombstone (segment_id, row) VALUES (?, ?)")
@@ -92,15 +93,15 @@ extension DocumentCollection {
         indexer.async { [self] in frozenRows.removeAll { $0.graph === frozen } }
     }
 
-    /// Writes `index`, with `postings` (a section of `textRows` rows) as its lexical index, as a new segment
+    /// Writes `index`, with `postings` as its lexical index, as a new segment
     /// file and records it, running `record` in the same transaction with the segment's id and the rows the
     /// file holds as deleted. With `releasingRows` the index's file-backed rows are freed as written (see
     /// `SegmentWriter.write`).
     func writeSegment(
-        _ index: HNSWIndex, postings: [UInt8], textRows: Int, releasingRows: Bool = false, record: (Database, Int64, Bitset) throws -> Void
+        _ index: HNSWIndex, postings: WrittenPostings, releasingRows: Bool = false, record: (Database, Int64, Bitset) throws -> Void
     ) throws -> LiveSegment {
-        guard textRows == index.count else {
-            throw KuraError.io(path: store.directory, reason: "a segment of \(index.count) rows with a lexical index of \(textRows)")
+        guard postings.rows == index.count else {
+            throw KuraError.io(path: store.directory, reason: "a segment of \(index.count) rows with a lexical index of \(postings.rows)")
         }
         let dir = store.segmentDirectory(info.id)
         try Durable.createDirectory(dir)
@@ -108,7 +109,7 @@ extension DocumentCollection {
         let path = "\(store.segmentsDirectory)/\(name)"
         let writing = [InFlight.begin(store.directory, "segments/" + name), InFlight.begin(store.directory, "segments/" + name + ".tmp")]
         defer { for token in writing { token.end() } }
-        try SegmentWriter.write(index, to: path, postings: postings, releasingRows: releasingRows)
+        try postings.withPieces { try SegmentWriter.write(index, to: path, postings: $0, releasingRows: releasingRows) }
         do {
             let segment = try Segment(path: path)
             guard let postings = segment.postings else { throw KuraError.corruptFile(path: path, reason: "written without its postings") }

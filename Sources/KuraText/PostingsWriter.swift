@@ -3,24 +3,29 @@ import KuraCore
 /// Writes postings sections (see ``PostingsFormat``): from an in-memory index, or by merging other
 /// sections term by term.
 public enum PostingsWriter {
-    public static func write(_ index: InvertedIndex) -> [UInt8] {
+    /// The section of an in-memory index.
+    /// - Throws: nothing in practice (the section is built in memory); the type is shared with merges.
+    public static func write(_ index: InvertedIndex) throws -> [UInt8] {
         let sorted = index.terms.map { (Array($0.key.utf8), $0.value) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
-        var body = Body()
+        var body = try Body(spillingTo: nil)
         for (bytes, id) in sorted { body.append(bytes, index.lists[id], lengths: index.lengths) }
-        return body.section(index)
+        return try body.finish(index).joined()
     }
 
     /// The section `write(InvertedIndex(merging: parts))` writes, byte for byte, and its row count,
     /// without the merged postings in memory: terms are merged in byte order from each part's sorted
     /// dictionary and each term's list is encoded once complete, so besides the output only one term's
     /// postings and the row tables are held. (The in-memory merge held every posting as two UInt32s and
-    /// an object per term: gigabytes at 10M rows.)
+    /// an object per term: gigabytes at 10M rows.) With `directory`, the output itself goes to unlinked
+    /// spill files there a few MB at a time (see ``SpillFile``), so the section is never in anonymous memory.
     /// - Throws: `KuraError.corruptFile` when a part's terms are not in strictly ascending byte order or
-    ///   an entry is damaged.
-    public static func write(merging parts: [(index: LexicalIndex, keep: (UInt32) -> Bool)]) throws -> (bytes: [UInt8], rows: Int) {
+    ///   an entry is damaged; `KuraError.io` when a spill file cannot be written.
+    public static func write(
+        merging parts: [(index: LexicalIndex, keep: (UInt32) -> Bool)], spillingTo directory: String? = nil, spillEvery: Int = 4 << 20
+    ) throws -> WrittenPostings {
         let (rows, maps) = InvertedIndex.mergingRows(of: parts)
         var streams = try parts.map { try TermStream($0.index) }
-        var body = Body()
+        var body = try Body(spillingTo: directory, every: spillEvery)
         var list = InvertedIndex.PostingList()
         while let next = streams.compactMap(\.current).min(by: { $0.lexicographicallyPrecedes($1) }) {
             list.rows.removeAll(keepingCapacity: true)
@@ -35,63 +40,104 @@ public enum PostingsWriter {
                 }
                 try streams[i].advance()
             }
-            if !list.rows.isEmpty { body.append(next, list, lengths: rows.lengths) }
+            if !list.rows.isEmpty {
+                body.append(next, list, lengths: rows.lengths)
+                try body.spillIfFull()
+            }
         }
-        return (body.section(rows), rows.rows)
+        return try body.finish(rows)
+    }
+
+    /// Bytes appended in order, held in memory or, past `threshold`, moved to a spill file.
+    struct Sink {
+        var buffer: [UInt8] = []
+        let file: SpillFile?
+        let threshold: Int
+        var count: Int { (file?.count ?? 0) + buffer.count }
+
+        mutating func spillIfFull() throws {
+            guard let file, buffer.count >= threshold else { return }
+            try buffer.withUnsafeBytes { try file.append($0) }
+            buffer.removeAll(keepingCapacity: true)
+        }
+
+        mutating func pad(toMultipleOf n: Int) { buffer += [UInt8](repeating: 0, count: (n - count % n) % n) }
+
+        consuming func finish() throws -> WrittenPostings.Piece {
+            guard let file else { return .memory(buffer) }
+            try buffer.withUnsafeBytes { try file.append($0) }
+            return .spill(file)
+        }
     }
 
     /// The term table, term bytes and postings, appended to term by term in byte order.
     struct Body {
-        var table: [UInt8] = []
-        var termBytes: [UInt8] = []
-        var postings: [UInt8] = []
+        var table: Sink, termBytes: Sink, postings: Sink
+        let directory: String?, threshold: Int
         var terms = 0
+
+        init(spillingTo directory: String?, every threshold: Int = 4 << 20) throws {
+            func sink() throws -> Sink { Sink(file: try directory.map { try SpillFile(directory: $0) }, threshold: threshold) }
+            (table, termBytes, postings) = (try sink(), try sink(), try sink())
+            (self.directory, self.threshold) = (directory, threshold)
+        }
 
         mutating func append(_ term: [UInt8], _ list: InvertedIndex.PostingList, lengths: [UInt32]) {
             let start = postings.count
-            appendPostings(list, lengths: lengths, to: &postings)
+            appendPostings(list, lengths: lengths, to: &postings.buffer)
             let blocks = (list.rows.count + PostingsFormat.blockSize - 1) / PostingsFormat.blockSize
-            put32(UInt32(termBytes.count), &table)
-            put32(UInt32(term.count), &table)
-            put32(UInt32(list.rows.count), &table)
-            put32(UInt32(blocks), &table)
-            put64(UInt64(start), &table)
-            termBytes += term
+            put32(UInt32(termBytes.count), &table.buffer)
+            put32(UInt32(term.count), &table.buffer)
+            put32(UInt32(list.rows.count), &table.buffer)
+            put32(UInt32(blocks), &table.buffer)
+            put64(UInt64(start), &table.buffer)
+            termBytes.buffer += term
             terms += 1
         }
 
-        /// The whole section, with the row and document tables of `rows`.
-        func section(_ rows: InvertedIndex) -> [UInt8] {
-            var out: [UInt8] = []
+        mutating func spillIfFull() throws {
+            try table.spillIfFull()
+            try termBytes.spillIfFull()
+            try postings.spillIfFull()
+        }
+
+        /// The whole section, with the row and document tables of `rows`: the header, then the pieces.
+        consuming func finish(_ rows: InvertedIndex) throws -> WrittenPostings {
+            termBytes.pad(toMultipleOf: 8)
+            postings.pad(toMultipleOf: 8)
             let termTable = PostingsFormat.headerSize
             let termBytesAt = termTable + table.count
-            let postingsAt = align8(termBytesAt + termBytes.count)
-            let lengthsAt = align8(postingsAt + postings.count)
+            let postingsAt = termBytesAt + termBytes.count
+            let lengthsAt = postingsAt + postings.count
             let rowDocumentsAt = lengthsAt + 4 * rows.rows
             let documentsAt = align8(rowDocumentsAt + 4 * rows.rows)
-            out.reserveCapacity(documentsAt + rows.documentIDs.count * PostingsFormat.documentEntrySize)
-            put32(PostingsFormat.magic, &out)
-            put32(PostingsFormat.version, &out)
-            put32(UInt32(rows.rows), &out)
-            put32(UInt32(terms), &out)
-            put64(UInt64(rows.totalLength), &out)
-            put32(UInt32(PostingsFormat.blockSize), &out)
-            put32(UInt32(rows.documentIDs.count), &out)
-            for offset in [termTable, termBytesAt, postingsAt, lengthsAt, rowDocumentsAt, documentsAt] { put64(UInt64(offset), &out) }
-            out += table
-            out += termBytes
-            out += [UInt8](repeating: 0, count: postingsAt - out.count)
-            out += postings
-            out += [UInt8](repeating: 0, count: lengthsAt - out.count)
-            for l in rows.lengths { put32(l, &out) }
-            for d in rows.rowDocuments { put32(d, &out) }
-            out += [UInt8](repeating: 0, count: documentsAt - out.count)
-            for (id, length) in zip(rows.documentIDs, rows.documentLengths) {
-                put64(UInt64(bitPattern: id), &out)
-                put32(length, &out)
-                put32(0, &out)
+            var header: [UInt8] = []
+            put32(PostingsFormat.magic, &header)
+            put32(PostingsFormat.version, &header)
+            put32(UInt32(rows.rows), &header)
+            put32(UInt32(terms), &header)
+            put64(UInt64(rows.totalLength), &header)
+            put32(UInt32(PostingsFormat.blockSize), &header)
+            put32(UInt32(rows.documentIDs.count), &header)
+            for offset in [termTable, termBytesAt, postingsAt, lengthsAt, rowDocumentsAt, documentsAt] { put64(UInt64(offset), &header) }
+            var tail = Sink(file: try directory.map { try SpillFile(directory: $0) }, threshold: threshold)
+            for (i, l) in rows.lengths.enumerated() {
+                put32(l, &tail.buffer)
+                if i % 65536 == 0 { try tail.spillIfFull() }
             }
-            return out
+            for (i, d) in rows.rowDocuments.enumerated() {
+                put32(d, &tail.buffer)
+                if i % 65536 == 0 { try tail.spillIfFull() }
+            }
+            tail.pad(toMultipleOf: 8)
+            for (i, (id, length)) in zip(rows.documentIDs, rows.documentLengths).enumerated() {
+                put64(UInt64(bitPattern: id), &tail.buffer)
+                put32(length, &tail.buffer)
+                put32(0, &tail.buffer)
+                if i % 65536 == 0 { try tail.spillIfFull() }
+            }
+            let pieces = [.memory(header), try table.finish(), try termBytes.finish(), try postings.finish(), try tail.finish()]
+            return WrittenPostings(rows: rows.rows, pieces: pieces)
         }
     }
 

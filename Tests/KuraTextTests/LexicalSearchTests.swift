@@ -39,7 +39,7 @@ import Testing
     @Test func aSectionReadsBackWhatWasWritten() throws {
         let docs = Self.documents(1000, vocabulary: 300, seed: 1)
         let memory = Self.index(docs[...])
-        let bytes = PostingsWriter.write(memory)
+        let bytes = try PostingsWriter.write(memory)
         try bytes.withUnsafeBytes { raw in
             let section = try PostingsSection(raw)
             #expect(section.rows == 1000 && section.totalLength == memory.totalLength && section.termCount == memory.terms.count)
@@ -65,7 +65,7 @@ import Testing
     func prunedTopKIsExactlyTheExhaustiveOne(seed: UInt64) throws {
         let docs = Self.documents(6000, vocabulary: 2000, seed: seed)
         let cuts = [0, 2500, 4000, 5200, 6000]
-        let sections = (0..<3).map { PostingsWriter.write(Self.index(docs[cuts[$0]..<cuts[$0 + 1]])) }
+        let sections = try (0..<3).map { try PostingsWriter.write(Self.index(docs[cuts[$0]..<cuts[$0 + 1]])) }
         let growing = Self.index(docs[cuts[3]..<cuts[4]])
         var r = Random(state: seed &* 31)
         let deleted = Set((0..<600).map { _ in r.below(6000) })
@@ -127,7 +127,7 @@ import Testing
 
     /// A damaged section is refused, or searched without reading out of its bounds.
     @Test func damagedSectionsAreSafe() throws {
-        let bytes = PostingsWriter.write(Self.index(Self.documents(300, vocabulary: 50, seed: 4)[...]))
+        let bytes = try PostingsWriter.write(Self.index(Self.documents(300, vocabulary: 50, seed: 4)[...]))
         for cut in [0, 10, 63, 64, bytes.count / 2, bytes.count - 1] {
             let truncated = Array(bytes.prefix(cut))
             truncated.withUnsafeBytes { raw in
@@ -135,7 +135,7 @@ import Testing
             }
         }
         var r = Random(state: 5)
-        let grouped = PostingsWriter.write(Self.index(Self.documents(300, vocabulary: 50, seed: 4)[...]) { Int64($0 / 4) })
+        let grouped = try PostingsWriter.write(Self.index(Self.documents(300, vocabulary: 50, seed: 4)[...]) { Int64($0 / 4) })
         for i in 0..<600 {
             var damaged = i % 2 == 0 ? bytes : grouped
             for _ in 0..<4 { damaged[64 + r.below(damaged.count - 64)] = UInt8(r.below(256)) }
@@ -154,7 +154,7 @@ import Testing
     @Test func sectionsNameTheirRowsDocuments() throws {
         let docs = Self.documents(500, vocabulary: 100, seed: 11)
         let memory = Self.index(docs[...]) { 7000 + Int64($0 / 3) }
-        var bytes = PostingsWriter.write(memory)
+        var bytes = try PostingsWriter.write(memory)
         try bytes.withUnsafeBytes { raw in
             let s = try PostingsSection(raw)
             #expect(s.hasDocuments && s.documentCount == 167 && s.check().isEmpty)
@@ -169,7 +169,7 @@ import Testing
         bytes[rowDocuments + 4 * 10] = 0xEE
         let problems = try bytes.withUnsafeBytes { try PostingsSection($0).check() }
         #expect(problems.contains { $0.contains("row 10 names document") })
-        let old = Self.versionOne(PostingsWriter.write(memory))
+        let old = Self.versionOne(try PostingsWriter.write(memory))
         try old.withUnsafeBytes { raw in
             let s = try PostingsSection(raw)
             #expect(!s.hasDocuments && s.documentCount == 500 && s.documentID(0) == nil && s.check().isEmpty)
@@ -206,7 +206,7 @@ import Testing
         // Parts end at document boundaries; a document never spans two.
         let cuts = [0] + [1200, 2100].map { c in (c..<rows.count).first { documentOf[$0] != documentOf[$0 - 1] }! } + [rows.count]
         let deleted = Set((0..<40).map { _ in Int64(r.below(rows.count)) }.map { documentOf[Int($0)] })
-        let sections = (0..<2).map { PostingsWriter.write(Self.index(rows[cuts[$0]..<cuts[$0 + 1]]) { documentOf[$0] }) }
+        let sections = try (0..<2).map { try PostingsWriter.write(Self.index(rows[cuts[$0]..<cuts[$0 + 1]]) { documentOf[$0] }) }
         let growing = Self.index(rows[cuts[2]..<cuts[3]]) { documentOf[$0] }
         try sections[0].withUnsafeBytes { s0 in
             try sections[1].withUnsafeBytes { s1 in
