@@ -13,7 +13,7 @@ SHARED=${SHARED:-$(cd ../shared && pwd)}
 data=${DATA:-data/scale}
 out=${RESULTS:-Benchmarks/results}
 venv=Benchmarks/.venv
-kura=.build/release/kura
+kura=${KURA:-.build/release/kura} # KURA=a copy, so that builds during a long run leave it alone
 efs=${EF:-10,16,24,32,48,64,96,128,192,256}
 mkdir -p "$out" "$data"
 Benchmarks/peers/run.sh --help > /dev/null # creates the venv with numpy and the peers
@@ -76,8 +76,22 @@ store_run() { # SIZE: upserts into a fresh collection, open, search, compaction;
     --data-dir "$data/store-$1" --rounds 1 --no-memory-peer | tee "$out/store-$1.jsonl"
 }
 
+monitor() { # DIR LOG: every minute, the anonymous memory of Kura's processes, free disk and segment files
+  while sleep 60; do
+    local anon=0 pid
+    for pid in $(pgrep -f "bench (store|ann)"); do
+      anon=$((anon + $(awk '/^RssAnon/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)))
+    done
+    echo "$(date +%T) anonKB=$anon diskfree=$(df -h --output=avail "$1" | tail -1 | tr -d ' ')" \
+      "segments=$(find "$1" -name '*.kseg' 2>/dev/null | wc -l)" >> "$2"
+  done
+}
+
 scale_10m() {
   dataset 10000000 "$data/10m" 250000
+  monitor "$data" "$out/scale-10m-monitor.log" &
+  local watcher=$!
+  trap 'kill $watcher 2>/dev/null' EXIT
   store_run 10m
   local segment
   segment=$(ls "$data"/store-10m/round-0/segments/*/*.kseg)
