@@ -76,14 +76,14 @@ store_run() { # SIZE: upserts into a fresh collection, open, search, compaction;
     --data-dir "$data/store-$1" --rounds 1 --no-memory-peer | tee "$out/store-$1.jsonl"
 }
 
-monitor() { # DIR LOG: every minute, the anonymous memory of Kura's processes, free disk and segment files
+monitor() { # DIR LOG: every minute, the anonymous memory of Kura's processes, free disk, the 10M store's segment files
   while sleep 60; do
     local anon=0 pid
     for pid in $(pgrep -f "bench (store|ann)"); do
       anon=$((anon + $(awk '/^RssAnon/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)))
     done
     echo "$(date +%T) anonKB=$anon diskfree=$(df -h --output=avail "$1" | tail -1 | tr -d ' ')" \
-      "segments=$(find "$1" -name '*.kseg' 2>/dev/null | wc -l)" >> "$2"
+      "segments=$(find "$1/store-10m" -name '*.kseg' 2>/dev/null | wc -l)" >> "$2"
   done
 }
 
@@ -96,16 +96,19 @@ scale_10m() {
   local segment
   segment=$(ls "$data"/store-10m/round-0/segments/*/*.kseg)
   : > "$out/scale-10m-limits.jsonl"
-  # 8 GiB holds the int8 copy and graph (5.2 GB at 10M) with room for re-scored rows; 4 GiB does not, so
-  # there every hop may fault and fewer ef points are run.
-  for limit in 8Gi 4Gi; do
-    local efs=${EF_10M:-64,96,128,192,256}
-    [ "$limit" = 4Gi ] && efs=${EF_10M_4GI:-128}
-    $kura bench ann --load "$segment" --queries "$data/10m/queries.fvecs" --truth "$data/10m/gt.ivecs" --threads 1 \
-      --ef "$efs" --memory-limit "$limit" --json | sed "s/^{/{\"limit\":\"$limit\",/" >> "$out/scale-10m-limits.jsonl"
-  done
+  limit_run() { # LIMIT EFS RESCORE: the compacted segment searched inside a memory cgroup, re-scoring RESCORE f32 rows per result
+    # a collection numbers its chunks from 1, the ground truth its rows from 0
+    $kura bench ann --load "$segment" --queries "$data/10m/queries.fvecs" --truth "$data/10m/gt.ivecs" --truth-offset 1 --threads 1 \
+      --ef "$2" --rescore "$3" --memory-limit "$1" --json | sed "s/^{/{\"limit\":\"$1\",\"rescore\":$3,/" >> "$out/scale-10m-limits.jsonl"
+  }
+  # 8 GiB holds the int8 copy and graph (5.2 GB at 10M) with room for re-scored rows; 4 GiB does not, so there
+  # every hop may fault and one ef point is run. At 10M the true neighbours lie close together and int8 order
+  # among them is noisy, so more f32 re-scoring is measured too.
+  limit_run 8Gi "${EF_10M:-64,128,192,256,384,512}" 2
+  limit_run 8Gi "${EF_10M_RESCORE:-128,256,512}" 8
+  limit_run 4Gi "${EF_10M_4GI:-256}" 2
   "$venv/bin/python" Benchmarks/scale/report_10m.py "$out"
-  rm -rf "$data/store-10m"
+  [ "${KEEP:-0}" = 1 ] || rm -rf "$data/store-10m" # KEEP=1 keeps the collection (about 40 GB)
 }
 
 for size in ${SCALE:-1m}; do "scale_$size"; done

@@ -10,6 +10,9 @@ public struct AnnBenchmark: Sendable {
         public var base: String?
         public var queries: String
         public var truth: String?
+        /// Added to every id read from `truth`: a segment written by a collection numbers its chunks from 1
+        /// (row i is chunk i + 1 in a fresh store), where `.ivecs` ground truth numbers base rows from 0.
+        public var truthOffset = 0
         public var metric: Metric = .cosine
         public var parameters = HNSWParameters()
         public var efs: [Int] = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256]
@@ -166,9 +169,10 @@ public struct AnnBenchmark: Sendable {
             guard t.count >= queries.rows, t.allSatisfy({ $0.count >= config.k }) else {
                 throw KuraError.invalidArgument("\(truth) has \(t.count) rows of \(t.first?.count ?? 0) ids; need \(queries.rows) rows of at least \(config.k)")
             }
-            return t.map { Array($0.prefix(config.k)) }
+            return t.map { $0.prefix(config.k).map { $0 &+ Int32(truncatingIfNeeded: config.truthOffset) } }
         }
-        return try exactSearch(index, queries).map { $0.map { Int32($0.row) } }
+        // Searches report ids, so the exact rows are named by id too (a loaded segment's ids need not be rows).
+        return try exactSearch(index, queries).map { $0.map { Int32(truncatingIfNeeded: index.id(ofRow: $0.row)) } }
     }
 
     private func measure(_ index: any VectorSearchable, _ queries: VectorSet, _ truth: [[Int32]], ef: Int) throws -> Point {

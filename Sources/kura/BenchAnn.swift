@@ -12,6 +12,10 @@ struct BenchAnn: ParsableCommand {
     @Option(help: "Base vectors: .npy (float16/float32) or .fvecs.") var base: String?
     @Option(help: "Query vectors: .fvecs or .npy.") var queries: String
     @Option(help: "Ground truth: .ivecs of nearest base rows per query. Computed exactly when omitted.") var truth: String?
+    @Option(
+        name: .customLong("truth-offset"),
+        help: "Add this to every ground-truth id: 1 for a segment written by a collection (kura bench store), whose chunk ids start at 1.")
+    var truthOffset: Int = 0
     @Option(help: "cosine, ip or l2.") var metric: String = "cosine"
     @Option(help: "Links per node.") var m: Int = 16
     @Option(name: .customLong("ef-construction"), help: "Candidate list size while building.") var efConstruction: Int = 200
@@ -38,6 +42,7 @@ struct BenchAnn: ParsableCommand {
         guard base != nil || load != nil else { throw ValidationError("give --base FILE to build, or --load FILE") }
         guard base == nil || load == nil else { throw ValidationError("--base and --load exclude each other") }
         guard k > 0, threads > 0, m >= 2, efConstruction > 0 else { throw ValidationError("k, threads, m and ef-construction must be positive (m at least 2)") }
+        guard truthOffset >= 0, truthOffset <= Int(Int32.max) else { throw ValidationError("--truth-offset must be between 0 and \(Int32.max)") }
         guard (rescore ?? 0) >= 0 else { throw ValidationError("--rescore must be 0 or more") }
         if let memoryLimit {
             guard MemoryCgroup.bytes(memoryLimit) != nil else {
@@ -59,6 +64,7 @@ struct BenchAnn: ParsableCommand {
         var config = AnnBenchmark.Config(queries: queries)
         config.base = base
         config.truth = truth
+        config.truthOffset = truthOffset
         config.metric = Metric(name: metric)!
         config.parameters = HNSWParameters(m: m, efConstruction: efConstruction, encoding: VectorEncoding(rawValue: encoding)!)
         config.efs = efList!
