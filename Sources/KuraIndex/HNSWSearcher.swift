@@ -1,3 +1,5 @@
+import CKuraKernels
+
 /// The HNSW walk over any graph storage: greedy descent through the upper levels, then a best-first
 /// search with a bounded result list. Used by queries (no locks) and by insertion (with node locks,
 /// which copy each list while it is held).
@@ -22,6 +24,7 @@ struct HNSWSearcher<Links: GraphLinks> {
             if id < bound && !(skipVisited && ctx.visited.testAndSet(id)) {
                 ctx.ids[n] = id
                 n += 1
+                if skipVisited { kernel.prefetch(id) }
             }
         }
         return n
@@ -71,6 +74,8 @@ struct HNSWSearcher<Links: GraphLinks> {
                 guard ctx.results.count < ef || d < bound else { continue }
                 let id = ctx.ids[j]
                 ctx.candidates.push(-d, id)
+                // At millions of rows the list is a miss to memory; this candidate may be expanded next.
+                if level == 0, let list = links.links(id, level: 0) { ck_prefetch3(list) }
                 if !filtering || accept.accepts(id) {
                     if ctx.results.count < ef {
                         ctx.results.push(d, id)

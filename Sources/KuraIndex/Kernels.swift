@@ -88,6 +88,10 @@ struct DistanceKernel {
         return (k, UnsafePointer(buffer.assumingMemoryBound(to: Float.self)))
     }
 
+    /// Starts loading the first cache lines of `row`, ahead of a batch that scores it.
+    @inline(__always)
+    func prefetch(_ row: UInt32) { ck_prefetch3(base + Int(row) * stride) }
+
     /// Writes the distances from `query` to rows `ids[0..<count]` into `out`.
     @inline(__always)
     func distances(_ query: UnsafePointer<Float>, _ ids: UnsafePointer<UInt32>, _ count: Int, _ out: UnsafeMutablePointer<Float>) {
