@@ -57,8 +57,8 @@ def main():
                      f"{r['cgroup_peak'] / 1e9:.2f} | {r['cgroup_anon'] / 1e9:.2f} | {r['cgroup_file'] / 1e9:.2f} |")
     for r in limits:  # a run stopped by hand: what it had read when it was stopped
         if "stopped_after_s" in r:
-            o += ["", f"Under {r['limit']} (R {r.get('rescore', 2)}) the run was stopped after {r['stopped_after_s'] / 60:.1f} min, having read "
-                  f"{r['read_bytes'] / 1e9:.0f} GB from disk ({r['read_bytes'] / r['stopped_after_s'] / 1e6:.0f} MB/s): {r.get('note', '')}."]
+            read = f", having read {r['read_bytes'] / 1e9:.0f} GB from disk ({r['read_bytes'] / r['stopped_after_s'] / 1e6:.0f} MB/s)" if "read_bytes" in r else ""
+            o += ["", f"Under {r['limit']} (R {r.get('rescore', 2)}) the run was stopped after {r['stopped_after_s'] / 60:.1f} min{read}: {r.get('note', '')}."]
     o += ["", "![recall against QPS under memory limits](scale-10m.svg)", ""]
     with open(os.path.join(out, "scale-10m.md"), "w") as f:
         f.write("\n".join(o))
