@@ -41,6 +41,7 @@ public final class MemoryCgroup {
             throw KuraError.invalidArgument(
                 "no cgroup memory controller is available to this process (neither a v1 memory mount nor a v2 group offering memory)")
         }
+        removeStale(in: parent)
         let group = parent + "/kura-bench-\(getpid())"
         guard mkdir(group, 0o755) == 0 || errno == EEXIST else { throw KuraError.io(path: group, reason: String(cString: strerror(errno))) }
         let cgroup = MemoryCgroup(version: version, path: group, parent: parent, limitBytes: limitBytes)
@@ -125,6 +126,17 @@ public final class MemoryCgroup {
         return version == .v1
             ? (values["rss"] ?? 0, values["cache"] ?? 0)  // v1 counts huge pages within rss
             : (values["anon"] ?? 0, values["file"] ?? 0)
+    }
+
+    /// Removes the groups of earlier runs that were killed before they could leave theirs: each
+    /// `kura-bench-PID` in `parent` whose process is gone. `rmdir` refuses a group that still holds a
+    /// process, so a live run's group is never taken away.
+    static func removeStale(in parent: String) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []
+        for name in names where name.hasPrefix("kura-bench-") {
+            guard let pid = pid_t(name.dropFirst("kura-bench-".count)), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { rmdir(parent + "/" + name) }
+        }
     }
 
     /// Moves the process back to its former group and removes this one.

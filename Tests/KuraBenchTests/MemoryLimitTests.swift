@@ -63,6 +63,21 @@ struct MemoryLimitTests {
         #endif
     }
 
+    /// A run killed inside its group cannot remove it; the next run removes every `kura-bench-PID` whose
+    /// process is gone and leaves a live one's and anything else.
+    @Test func groupsOfKilledRunsAreRemoved() throws {
+        let parent = FileManager.default.temporaryDirectory.appendingPathComponent("kura-cg-\(UInt32.random(in: 0...UInt32.max))").path
+        defer { try? FileManager.default.removeItem(atPath: parent) }
+        let exited = Process()
+        exited.executableURL = URL(fileURLWithPath: "/bin/true")
+        try exited.run()
+        exited.waitUntilExit()
+        let dead = "kura-bench-\(exited.processIdentifier)", live = "kura-bench-\(getppid())", mine = "kura-bench-\(getpid())"
+        for name in [dead, live, mine, "other"] { try FileManager.default.createDirectory(atPath: parent + "/" + name, withIntermediateDirectories: true) }
+        MemoryCgroup.removeStale(in: parent)
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: parent)) == [live, mine, "other"])
+    }
+
     /// Under a limit the search phase runs on the saved segment inside a new cgroup: the segment's pages,
     /// evicted first, are charged to it. It runs in a subprocess, since the group holds the whole process
     /// and tests run side by side. Where this process may make groups (root here) it must succeed; where
