@@ -17,7 +17,11 @@ for d in emb.data:
     assert len(d.embedding) == 384, len(d.embedding)
     assert abs(math.sqrt(sum(x * x for x in d.embedding)) - 1) < 1e-4
 same = client.embeddings.create(model="all-MiniLM-L6-v2", input=texts[0]).data[0].embedding
-assert max(abs(a - b) for a, b in zip(same, emb.data[0].embedding)) < 1e-5, "one input alone embeds the same"
+# The same up to rounding: sgemm's last bits depend on the batch's shape, and where the feed-forward runs in
+# bf16 (chosen on CPUs where it is faster) rounding to bf16 magnifies them to ~5e-5; another input's vector
+# would differ by ~0.1.
+diff = max(abs(a - b) for a, b in zip(same, emb.data[0].embedding))
+assert diff < 5e-4, f"one input alone embeds the same (max difference {diff})"
 
 question = [{"role": "user", "content": "How do I drain a node before maintenance?"}]
 
