@@ -99,10 +99,12 @@ scale_10m() {
   limit_run() { # LIMIT EFS RESCORE: the compacted segment searched inside a memory cgroup, re-scoring RESCORE f32 rows per result
     # a collection numbers its chunks from 1, the ground truth its rows from 0; a limit that thrashes is stopped after
     # LIMIT_S seconds and says so
-    local s=${LIMIT_S:-900}
+    local s=${LIMIT_S:-900} rc=0
     timeout "$s" $kura bench ann --load "$segment" --queries "$data/10m/queries.fvecs" --truth "$data/10m/gt.ivecs" --truth-offset 1 \
       --threads 1 --ef "$2" --rescore "$3" --memory-limit "$1" --json | sed "s/^{/{\"limit\":\"$1\",\"rescore\":$3,/" >> "$out/scale-10m-limits.jsonl" ||
-      echo "{\"limit\":\"$1\",\"rescore\":$3,\"stopped_after_s\":$s,\"note\":\"not finished at ef $2\"}" >> "$out/scale-10m-limits.jsonl"
+      rc=${PIPESTATUS[0]}
+    [ "$rc" = 124 ] && echo "{\"limit\":\"$1\",\"rescore\":$3,\"stopped_after_s\":$s,\"note\":\"not finished at ef $2\"}" >> "$out/scale-10m-limits.jsonl"
+    [ "$rc" = 0 ] || [ "$rc" = 124 ] || { echo "bench ann under $1 failed ($rc)" >&2; exit "$rc"; }
   }
   # 8 GiB holds the int8 copy and graph (5.2 GB at 10M) with room for re-scored rows; 4 GiB does not, so there
   # every hop may fault and one ef point is run. At 10M the true neighbours lie close together and int8 order

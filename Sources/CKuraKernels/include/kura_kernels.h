@@ -83,8 +83,9 @@ void ck_f16_to_f32(const uint16_t *src, float *dst, size_t n);
 /// Hints the CPU to load `bytes` starting at `p` into cache.
 void ck_prefetch(const void *p, size_t bytes);
 
-/// The same for the three cache lines from `p`, inlined where it is called (an adjacency list of up
-/// to 48 ids: a search prefetches a candidate's list when it queues it, long before it expands it).
+/// The same for the three cache lines from `p`, inlined where it is called: a search prefetches a
+/// candidate's adjacency list (up to 48 ids) when it queues it, long before it expands it, and the head
+/// of each unvisited neighbour's row as it finds it.
 static inline void ck_prefetch3(const void *p) {
     __builtin_prefetch(p, 0, 3);
     __builtin_prefetch((const char *)p + 64, 0, 3);
