@@ -35,7 +35,7 @@ n, tok, s = int(m[1]), int(m[2]), float(m[3])
 print(json.dumps({"embedder": "numpy-reference", "threads": 1, "round": int(sys.argv[2]), "passages": n, "tokens": tok,
                   "seconds": s, "tokens_per_s": tok / s}))
 PY
-  # The default precision (bf16 feed-forward where the CPU has AVX512-BF16) on 1 and 2 threads, float on 1,
+  # The default precision (bf16 linear layers where the CPU has AVX512-BF16 and they measure faster) on 1 and 2 threads, float on 1,
   # and int8 on 1 where the CPU has AVX512-VNNI.
   runs=("1 " "2 " "1 f32")
   grep -qw avx512_vnni /proc/cpuinfo && runs+=("1 int8")

@@ -232,3 +232,8 @@ void ck_attention32(const float *q, const float *k, const float *v, size_t ld, s
 void ck_fill_rows(float *y, const float *bias, size_t rows, size_t cols) {
     for (size_t r = 0; r < rows; r++) memcpy(y + r * cols, bias, cols * sizeof(float));
 }
+
+void ck_add_rows(float *y, const float *bias, size_t rows, size_t cols) {
+    for (size_t r = 0; r < rows; r++)
+        for (size_t c = 0; c < cols; c++) y[r * cols + c] += bias[c];
+}

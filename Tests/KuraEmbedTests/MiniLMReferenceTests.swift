@@ -1,13 +1,13 @@
 import CKuraKernels
 import Dispatch
 import Foundation
-import KuraEmbed
+@testable import KuraEmbed
 import Synchronization
 import Testing
 
 /// The native embedder against the numpy reference in shared/fixtures: identical token ids for every
 /// input, cosine ≥ 0.9999 for every embedding, one at a time and batched, in float and bf16 (int8: below).
-/// Max |diff| is ≤ 1e-4 in float; bf16 rounding of the feed-forward moves single components by up to ~1e-3.
+/// Max |diff| is ≤ 1e-4 in float; bf16 rounding of the linear layers moves single components by up to ~1e-3.
 @Suite struct MiniLMReferenceTests {
     static let embedder: MiniLMEmbedder? = try? MiniLMEmbedder(modelDirectory: ModelFiles.modelDirectory, threads: 2)
     /// int8 quantises every linear layer's weights per channel and inputs per token: on these 40 cases
@@ -81,6 +81,21 @@ import Testing
         #expect(
             MiniLMEmbedder.Precision.automatic(environment: ["KURA_MINILM_PRECISION": "int8"]) == (ck_i8_native() != 0 ? .int8 : native),
             "never int8 without the CPU for it")
+    }
+
+    /// Each precision runs every linear product (query-key-value, attention output, up, down) in its
+    /// arithmetic: the fixture bounds above hold for that, not for a float product left in between.
+    @Test(arguments: MiniLMEmbedder.Precision.allCases)
+    func everyLinearLayerRunsInThePrecision(precision: MiniLMEmbedder.Precision) throws {
+        _ = try model()
+        let weights = try MiniLMEmbedder(modelDirectory: ModelFiles.modelDirectory, threads: 1, precision: precision).encoder.weights
+        for layer in weights.layers {
+            for p in BertWeights.Product.allCases {
+                #expect((layer[p].bf16 != nil) == (precision == .bf16), "\(precision) \(p): bf16 copy")
+                #expect((layer[p].int8 != nil) == (precision == .int8), "\(precision) \(p): int8 copy")
+            }
+        }
+        #expect(weights.usesBF16 == (precision == .bf16) && weights.usesInt8 == (precision == .int8))
     }
 
     @Test func aMissingModelIsAClearError() {

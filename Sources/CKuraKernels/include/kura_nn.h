@@ -40,6 +40,9 @@ size_t ck_attention32_scratch(size_t n);
 /// Copies `bias` into each of `rows` rows of `y` (`cols` wide), so a following sgemm with beta = 1 adds it.
 void ck_fill_rows(float *y, const float *bias, size_t rows, size_t cols);
 
+/// Adds `bias` to each of `rows` rows of `y` (`cols` wide).
+void ck_add_rows(float *y, const float *bias, size_t rows, size_t cols);
+
 #ifdef __cplusplus
 }
 #endif

@@ -5,9 +5,8 @@ import COpenBLAS
 ///
 /// Sequences are packed end to end with no padding: every per-token product (QKV, attention output,
 /// feed-forward) is one matrix product over all tokens of the batch, and attention runs per sequence over
-/// its own length, so a padded key never costs a flop and needs no mask. The feed-forward products, two
-/// thirds of the flops, run in bf16 when the weights carry a bf16 copy; every linear product runs in
-/// int8 when they carry quantised copies.
+/// its own length, so a padded key never costs a flop and needs no mask. Each linear product runs in the
+/// copy of its weights it carries: int8, bf16 or float.
 struct BertEncoder: Sendable {
     let config: BertConfig
     let weights: BertWeights
@@ -69,8 +68,7 @@ struct BertEncoder: Sendable {
         let tokens = lengths.reduce(0, +)
         guard tokens > 0 else { return }
         ws.reserve(
-            tokens: tokens, longest: lengths.max() ?? 1, config: config, bf16: weights.layers.first?.upBF16 != nil,
-            int8: weights.layers.first?.int8 != nil)
+            tokens: tokens, longest: lengths.max() ?? 1, config: config, bf16: weights.usesBF16, int8: weights.usesInt8)
         embedTokens(sequences, tokens: tokens, ws)
         for layer in weights.layers { encode(layer, lengths: lengths, tokens: tokens, ws) }
         var row = 0
@@ -102,64 +100,37 @@ struct BertEncoder: Sendable {
     }
 
     private func encode(_ l: BertWeights.Layer, lengths: [Int], tokens t: Int, _ ws: Workspace) {
-        if let q = l.int8 { return encodeInt8(l, q, lengths: lengths, tokens: t, ws) }
-        let h = config.hidden, i = config.intermediate
-        ck_fill_rows(ws.qkv, l.qkvBias, t, 3 * h)
-        linear(ws.x, t, inputs: h, l.qkv, outputs: 3 * h, into: ws.qkv, accumulate: true)
-        attention(lengths: lengths, ws)
-        linear(ws.ctx, t, inputs: h, l.attnOut, outputs: h, into: ws.tmp)
-        ck_layernorm_rows(ws.tmp, l.attnOutBias, ws.x, l.ln1Gamma, l.ln1Beta, t, h, config.layerNormEps)
-        ws.swapHidden()
-        if let up = l.upBF16, let down = l.downBF16 {
-            ck_bf16_gemm(ws.x, t, h, up, i, ws.mid, ws.bf16)
-            ck_gelu_bias(ws.mid, l.upBias, t, i)
-            ck_bf16_gemm(ws.mid, t, i, down, h, ws.tmp, ws.bf16)
-        } else {
-            linear(ws.x, t, inputs: h, l.up, outputs: i, into: ws.mid)
-            ck_gelu_bias(ws.mid, l.upBias, t, i)
-            linear(ws.mid, t, inputs: i, l.down, outputs: h, into: ws.tmp)
-        }
-        ck_layernorm_rows(ws.tmp, l.downBias, ws.x, l.ln2Gamma, l.ln2Beta, t, h, config.layerNormEps)
-        ws.swapHidden()
-    }
-
-    /// The same layer with every linear product in int8 (attention, GELU and LayerNorm in float).
-    private func encodeInt8(
-        _ l: BertWeights.Layer,
-        _ q: (
-            qkv: BertWeights.QuantizedMatrix, attnOut: BertWeights.QuantizedMatrix, up: BertWeights.QuantizedMatrix,
-            down: BertWeights.QuantizedMatrix
-        ), lengths: [Int], tokens t: Int, _ ws: Workspace
-    ) {
         let h = config.hidden
-        linear8(ws.x, t, q.qkv, bias: l.qkvBias, into: ws.qkv, ws)
+        product(ws.x, t, l.qkv, bias: l.qkvBias, into: ws.qkv, ws)
         attention(lengths: lengths, ws)
-        linear8(ws.ctx, t, q.attnOut, bias: nil, into: ws.tmp, ws)
+        product(ws.ctx, t, l.attnOut, into: ws.tmp, ws)
         ck_layernorm_rows(ws.tmp, l.attnOutBias, ws.x, l.ln1Gamma, l.ln1Beta, t, h, config.layerNormEps)
         ws.swapHidden()
-        linear8(ws.x, t, q.up, bias: nil, into: ws.mid, ws)
+        product(ws.x, t, l.up, into: ws.mid, ws)
         ck_gelu_bias(ws.mid, l.upBias, t, config.intermediate)
-        linear8(ws.mid, t, q.down, bias: nil, into: ws.tmp, ws)
+        product(ws.mid, t, l.down, into: ws.tmp, ws)
         ck_layernorm_rows(ws.tmp, l.downBias, ws.x, l.ln2Gamma, l.ln2Beta, t, h, config.layerNormEps)
         ws.swapHidden()
     }
 
-    private func linear8(
-        _ x: UnsafePointer<Float>, _ rows: Int, _ w: BertWeights.QuantizedMatrix, bias: [Float]?, into y: UnsafeMutablePointer<Float>,
+    /// y = x · Wᵀ (+ bias) in the copy of W the product runs in: int8, bf16 or float (sgemm, W stored
+    /// (outputs, inputs) as PyTorch keeps it). Without `bias`, the element-wise pass that follows adds it.
+    private func product(
+        _ x: UnsafePointer<Float>, _ rows: Int, _ w: BertWeights.Linear, bias: [Float]? = nil, into y: UnsafeMutablePointer<Float>,
         _ ws: Workspace
     ) {
-        ck_i8_gemm(x, rows, w.inputs, w.packed, w.scales, w.sums, bias, w.outputs, y, ws.int8, ws.rowScales)
-    }
-
-    /// y = x · Wᵀ (or y += x · Wᵀ), with W stored (outputs, inputs) as PyTorch keeps it. Biases are
-    /// added by the element-wise pass that follows.
-    private func linear(
-        _ x: UnsafePointer<Float>, _ rows: Int, inputs: Int, _ w: [Float], outputs: Int, into y: UnsafeMutablePointer<Float>,
-        accumulate: Bool = false
-    ) {
-        cblas_sgemm(
-            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputs), Int32(inputs), 1, x, Int32(inputs), w, Int32(inputs),
-            accumulate ? 1 : 0, y, Int32(outputs))
+        let n = w.outputs
+        if let q = w.int8 {
+            ck_i8_gemm(x, rows, w.inputs, q.packed, q.scales, q.sums, bias, n, y, ws.int8, ws.rowScales)
+        } else if let b = w.bf16 {
+            ck_bf16_gemm(x, rows, w.inputs, b, n, y, ws.bf16)
+            if let bias { ck_add_rows(y, bias, rows, n) }
+        } else {
+            if let bias { ck_fill_rows(y, bias, rows, n) }
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(n), Int32(w.inputs), 1, x, Int32(w.inputs), w.weights,
+                Int32(w.inputs), bias == nil ? 0 : 1, y, Int32(n))
+        }
     }
 
     /// Scaled dot-product attention per sequence and head, reading Q, K, V in place from the packed

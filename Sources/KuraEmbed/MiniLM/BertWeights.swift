@@ -5,16 +5,64 @@ import KuraCore
 /// matrices as stored, used transposed by sgemm; query, key and value stacked into one (3h, h) matrix.
 struct BertWeights: Sendable {
     struct Layer: Sendable {
-        var qkv: [Float], qkvBias: [Float]
-        var attnOut: [Float], attnOutBias: [Float]
+        var qkv: Linear, qkvBias: [Float]
+        var attnOut: Linear, attnOutBias: [Float]
         var ln1Gamma: [Float], ln1Beta: [Float]
-        var up: [Float], upBias: [Float]
-        var down: [Float], downBias: [Float]
+        var up: Linear, upBias: [Float]
+        var down: Linear, downBias: [Float]
         var ln2Gamma: [Float], ln2Beta: [Float]
-        /// `up` and `down` packed in bf16 when the feed-forward runs in bf16 (see `MiniLMEmbedder.Precision`).
-        var upBF16: [UInt16]?, downBF16: [UInt16]?
-        /// Every linear layer quantised when they run in int8.
-        var int8: (qkv: QuantizedMatrix, attnOut: QuantizedMatrix, up: QuantizedMatrix, down: QuantizedMatrix)?
+
+        subscript(product: Product) -> Linear {
+            get {
+                switch product {
+                case .qkv: qkv
+                case .attnOut: attnOut
+                case .up: up
+                case .down: down
+                }
+            }
+            set {
+                switch product {
+                case .qkv: qkv = newValue
+                case .attnOut: attnOut = newValue
+                case .up: up = newValue
+                case .down: down = newValue
+                }
+            }
+        }
+    }
+
+    /// The four linear products of a layer.
+    enum Product: String, Sendable, CaseIterable {
+        case qkv, attnOut, up, down
+
+        static var all: Set<Product> { Set(allCases) }
+    }
+
+    /// One linear layer's matrix W (outputs × inputs) in float, with the copy its product runs in when
+    /// that is not float: bf16 in the kernel's packed layout, or int8 quantised.
+    struct Linear: Sendable {
+        let weights: [Float]
+        let outputs: Int, inputs: Int
+        var bf16: [UInt16]?
+        var int8: QuantizedMatrix?
+
+        init(_ weights: [Float], outputs: Int, inputs: Int) {
+            (self.weights, self.outputs, self.inputs) = (weights, outputs, inputs)
+        }
+
+        /// Packs the bf16 copy (kept float for a shape the kernel does not take).
+        mutating func packBF16() {
+            let count = ck_bf16_packed_count(outputs, inputs)
+            guard count > 0 else { return }
+            bf16 = [UInt16](unsafeUninitializedCapacity: count) { buf, n in
+                ck_bf16_pack(weights, outputs, inputs, buf.baseAddress!)
+                n = count
+            }
+        }
+
+        /// Quantises the int8 copy (kept float for a shape the kernel does not take).
+        mutating func quantize() { int8 = QuantizedMatrix(weights, outputs: outputs, inputs: inputs) }
     }
 
     /// A matrix in the int8 kernel's layout with its per-output scales and quantised row sums.
@@ -39,7 +87,10 @@ struct BertWeights: Sendable {
     var embGamma: [Float], embBeta: [Float]
     var layers: [Layer]
 
-    init(_ f: SafeTensors, config c: BertConfig, feedForwardInBF16: Bool = false, int8: Bool = false) throws {
+    /// Reads the weights from `f`; the products in `bf16` get bf16 copies and those in `int8` quantised
+    /// ones (int8 wins where a product is in both).
+    /// - Throws: `KuraError.corruptFile` for a missing tensor or one of another shape.
+    init(_ f: SafeTensors, config c: BertConfig, bf16: Set<Product> = [], int8: Set<Product> = []) throws {
         let h = c.hidden
         word = try f.floats("embeddings.word_embeddings.weight", shape: [c.vocabSize, h])
         position = try f.floats("embeddings.position_embeddings.weight", shape: [c.maxPositions, h])
@@ -52,38 +103,23 @@ struct BertWeights: Sendable {
             let qkv = try ["query", "key", "value"].flatMap { try w("attention.self.\($0).weight", [h, h]) }
             let qkvBias = try ["query", "key", "value"].flatMap { try w("attention.self.\($0).bias", [h]) }
             return Layer(
-                qkv: qkv, qkvBias: qkvBias,
-                attnOut: try w("attention.output.dense.weight", [h, h]), attnOutBias: try w("attention.output.dense.bias", [h]),
+                qkv: Linear(qkv, outputs: 3 * h, inputs: h), qkvBias: qkvBias,
+                attnOut: Linear(try w("attention.output.dense.weight", [h, h]), outputs: h, inputs: h),
+                attnOutBias: try w("attention.output.dense.bias", [h]),
                 ln1Gamma: try w("attention.output.LayerNorm.weight", [h]), ln1Beta: try w("attention.output.LayerNorm.bias", [h]),
-                up: try w("intermediate.dense.weight", [c.intermediate, h]), upBias: try w("intermediate.dense.bias", [c.intermediate]),
-                down: try w("output.dense.weight", [h, c.intermediate]), downBias: try w("output.dense.bias", [h]),
+                up: Linear(try w("intermediate.dense.weight", [c.intermediate, h]), outputs: c.intermediate, inputs: h),
+                upBias: try w("intermediate.dense.bias", [c.intermediate]),
+                down: Linear(try w("output.dense.weight", [h, c.intermediate]), outputs: h, inputs: c.intermediate),
+                downBias: try w("output.dense.bias", [h]),
                 ln2Gamma: try w("output.LayerNorm.weight", [h]), ln2Beta: try w("output.LayerNorm.bias", [h]))
         }
-        if int8 {
-            for i in layers.indices {
-                let l = layers[i]
-                guard let qkv = QuantizedMatrix(l.qkv, outputs: 3 * h, inputs: h), let out = QuantizedMatrix(l.attnOut, outputs: h, inputs: h),
-                    let up = QuantizedMatrix(l.up, outputs: c.intermediate, inputs: h),
-                    let down = QuantizedMatrix(l.down, outputs: h, inputs: c.intermediate)
-                else { break }
-                layers[i].int8 = (qkv, out, up, down)
-            }
-        }
-        if feedForwardInBF16 {
-            for i in layers.indices {
-                layers[i].upBF16 = Self.packBF16(layers[i].up, outputs: c.intermediate, inputs: h)
-                layers[i].downBF16 = Self.packBF16(layers[i].down, outputs: h, inputs: c.intermediate)
-            }
+        for i in layers.indices {
+            for p in int8 { layers[i][p].quantize() }
+            for p in bf16.subtracting(int8) { layers[i][p].packBF16() }
         }
     }
 
-    /// W (outputs × inputs) in the kernel's bf16 layout, or nil for a shape it does not take.
-    static func packBF16(_ w: [Float], outputs: Int, inputs: Int) -> [UInt16]? {
-        let count = ck_bf16_packed_count(outputs, inputs)
-        guard count > 0 else { return nil }
-        return [UInt16](unsafeUninitializedCapacity: count) { buf, n in
-            ck_bf16_pack(w, outputs, inputs, buf.baseAddress!)
-            n = count
-        }
-    }
+    /// Whether any product runs in bf16 / int8 (the workspace then holds room for its rounded input).
+    var usesBF16: Bool { layers.contains { l in Product.allCases.contains { l[$0].bf16 != nil } } }
+    var usesInt8: Bool { layers.contains { l in Product.allCases.contains { l[$0].int8 != nil } } }
 }

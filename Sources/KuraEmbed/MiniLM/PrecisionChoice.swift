@@ -27,7 +27,7 @@ public struct PrecisionChoice: Sendable, Codable, Equatable {
     /// Vectors must agree with float's at least this well (mean cosine over the probe) to be kept.
     public static let agreement = 0.99998
     /// Bumped when a kernel changes enough to make earlier measurements stale.
-    static let version = "kura 0.1, kernels 2"
+    static let version = "kura 0.1, kernels 3"
     static let cacheFile = "embedder-precision.json"
 
     /// The precision chosen.
