@@ -113,7 +113,10 @@ public struct Retriever: Sendable {
         let allowed = try allowedChunks(q)
         let (vector, lexical) = try Overlap.run(
             { try queryVector(q) },
-            beside: { try collection.lexicalSearch(q.text!, k: Self.lexicalDepth(k), allowed: allowed, withDocuments: false) },
+            beside: {
+                try collection.lexicalSearch(
+                    q.text!, k: Self.lexicalDepth(k), allowed: allowed, withDocuments: false, maxTerms: Self.hybridLexicalTerms)
+            },
             when: q.vector == nil)
         let lists = [try dense(q, vector: vector, k: Self.denseDepth(k), allowed: allowed).map(\.chunkID), lexical.map(\.chunkID)]
         // The candidates' documents and document vectors come first, without text; only the k chunks
@@ -124,6 +127,13 @@ public struct Retriever: Sendable {
         let stored = try collection.chunks(fused.map(\.0))
         return fused.compactMap { id, score in stored[id].map { Self.result($0, score: score) } }
     }
+
+    /// Query terms the hybrid's lexical list keeps, the rarest. Beside the dense list, BM25 is there for
+    /// the rare words (names, identifiers) that the embedding blurs; a long query's common words, whose
+    /// postings are the longest, are what the dense list already covers. Measured: pydocs hybrid MRR@10
+    /// the same with 8 as with 16 (6: 0.005 lower); BM25 top-30 of docs384's 12-word questions twice as
+    /// fast (344 µs against 635 at the median, one thread).
+    static let hybridLexicalTerms = 8
 
     /// Dense candidates fused for `k` answers.
     static func denseDepth(_ k: Int) -> Int { max(k * 4, 50) }

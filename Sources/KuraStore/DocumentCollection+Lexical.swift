@@ -17,12 +17,15 @@ extension DocumentCollection {
         try lexicalSearch(query, k: k, allowed: filter.map { try chunkIDs(matching: $0) }, withDocuments: withDocuments)
     }
 
-    /// The same with the filter's chunks given (nil: every chunk), for callers that search several ways.
-    public func lexicalSearch(_ query: String, k: Int, allowed: Set<Int64>?, withDocuments: Bool = true) throws -> [Hit] {
+    /// The same with the filter's chunks given (nil: every chunk), for callers that search several ways,
+    /// keeping at most `maxTerms` of the query's rarest terms.
+    public func lexicalSearch(
+        _ query: String, k: Int, allowed: Set<Int64>?, withDocuments: Bool = true, maxTerms: Int = LexicalSearch.maxTerms
+    ) throws -> [Hit] {
         if !recovered.load(ordering: .acquiring) { try indexer.sync { try ensureRecovered() } }
         let terms = analyzer.terms(query)
         guard !terms.isEmpty, k > 0 else { return [] }
-        return LexicalSearch.search(terms, in: lexicalParts(snapshot, allowed: allowed), k: k, withDocuments: withDocuments).map {
+        return LexicalSearch.search(terms, in: lexicalParts(snapshot, allowed: allowed), k: k, maxTerms: maxTerms, withDocuments: withDocuments).map {
             Hit(chunkID: $0.id, distance: -$0.score, score: $0.score)
         }
     }

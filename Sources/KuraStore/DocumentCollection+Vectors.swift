@@ -70,11 +70,13 @@ extension DocumentCollection {
         let snap = snapshot
         var out: [Int64: ChunkDocument] = [:]
         out.reserveCapacity(ids.count)
-        // Only a document without a vector of its own pays for counting its chunks.
+        // Only a document without a vector of its own pays for counting its chunks (up to two: one or
+        // several is what counts), and only a chunk not yet sealed for looking up its pending vector.
         let select = """
-            SELECT c.id, d.external_id, d.vector, c.segment_id, c.segment_row, p.vector,
-              CASE WHEN d.vector IS NULL THEN (SELECT count(*) FROM chunk o WHERE o.document_id = d.id) END
-            FROM chunk c JOIN document d ON d.id = c.document_id LEFT JOIN pending_vector p ON p.chunk_id = c.id
+            SELECT c.id, d.external_id, d.vector, c.segment_id, c.segment_row,
+              CASE WHEN c.segment_id IS NULL AND d.vector IS NULL THEN (SELECT p.vector FROM pending_vector p WHERE p.chunk_id = c.id) END,
+              CASE WHEN d.vector IS NULL THEN (SELECT count(*) FROM (SELECT 1 FROM chunk o WHERE o.document_id = d.id LIMIT 2)) END
+            FROM chunk c JOIN document d ON d.id = c.document_id
             """
         try readChunks(ids, select) { row in out[row[0]] = ChunkDocument(id: row[1], vector: documentVector(row, snap)) }
         return out

@@ -36,6 +36,7 @@ public final class Store: Sendable {
             db = try Catalog.open(path: path)
             checkpointer = try Checkpointer(path: path)
             try db.writeWithoutTransaction { [checkpointer] in checkpointer.install(on: $0) }
+            checkpointer.copyLeftoverLog(path: path)
             if recover { try recoverFiles() }
         } catch {
             DirectoryLock.release(directory)

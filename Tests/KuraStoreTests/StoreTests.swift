@@ -334,6 +334,28 @@ struct StoreTests {
         #expect(try c.stats().vectors == 2500)
     }
 
+    /// A directory copied while its store is open holds what a kill -9 leaves: a log with committed
+    /// frames. Opening it copies them into the catalog: the catalog alone then holds every write.
+    @Test func aLogLeftByAnUncleanStopIsCopiedInAtOpen() throws {
+        let dir = StoreFixtures.tempDir("leftover"), copy = StoreFixtures.tempDir("leftover-copy"), alone = StoreFixtures.tempDir("leftover-alone")
+        defer { for d in [dir, copy, alone] { try? FileManager.default.removeItem(atPath: d) } }
+        let recs = StoreFixtures.records(0..<40, dimension: d)
+        let store = try Store(directory: dir)
+        _ = try StoreFixtures.collection(store, dimension: d, sealThreshold: 1000).upsert(recs)
+        store.checkpointer.drain()
+        for file in ["catalog.sqlite", "catalog.sqlite-wal"] { try FileManager.default.copyItem(atPath: "\(dir)/\(file)", toPath: "\(copy)/\(file)") }
+        let walSize = { (try? FileManager.default.attributesOfItem(atPath: copy + "/catalog.sqlite-wal")[.size] as? Int) ?? 0 }
+        #expect(walSize() > 0, "the copy should carry the open store's log")
+        let reopened = try Store(directory: copy)
+        reopened.checkpointer.drain()
+        try FileManager.default.copyItem(atPath: copy + "/catalog.sqlite", toPath: alone + "/catalog.sqlite")
+        for d in [copy, alone] {
+            let c = try d == copy ? reopened.collection("c") : Store(directory: d).collection("c")
+            #expect(try c.stats().vectors == 40, "\(d)")
+            #expect(try top(c, recs[23].vector) == "doc23")
+        }
+    }
+
     @Test func pendingVectorsAreIndexedOnFirstUse() throws {
         let dir = StoreFixtures.tempDir("lazy")
         defer { try? FileManager.default.removeItem(atPath: dir) }
