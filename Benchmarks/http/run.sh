@@ -2,7 +2,7 @@
 # HTTP query throughput on docs384 (97,149 chunks, 384 dimensions): wrk at $CONNS connections against Kura's
 # POST /v1/collections/docs/query with vector queries, then text queries (embedded by the server), and against
 # Chroma's server (`chroma run`) with the same vectors and k. Recall@10 of both is measured first, so the speed
-# is compared at known quality. Writes Benchmarks/results/http-query.{jsonl,md}.
+# is compared at known quality. Writes Benchmarks/results/$NAME.{jsonl,md} (NAME defaults to http-query).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 D=${DOCS384:-$(cd ../shared/datasets/docs384 && pwd)}
@@ -13,6 +13,7 @@ work=${WORK:-$(mktemp -d)}
 venv=${CHROMA_VENV:-.build/chroma-venv}
 kura=.build/release/kura
 out=Benchmarks/results
+name=${NAME:-http-query}
 mkdir -p "$out"
 pids=()
 # Servers run in their own process groups (set -m), so stopping one stops its workers too.
@@ -86,10 +87,10 @@ fi
   "$venv/bin/python" Benchmarks/http/recall.py chroma "$url" "$work/chroma-vector.bodies" "$D"
   bench chroma-vector "$work/chroma-vector.bodies" "$url"
   memory chroma "${pids[-1]}"
-} | tee "$out/http-query.jsonl"
+} | tee "$out/$name.jsonl"
 
 cpu="$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(grep -q avx512f /proc/cpuinfo && echo with || echo without) AVX-512"
-python3 - "$out/http-query.jsonl" "$CONNS" "$("$venv/bin/python" -c 'import chromadb; print(chromadb.__version__)')" "$cpu" >"$out/http-query.md" <<'PY'
+python3 - "$out/$name.jsonl" "$CONNS" "$("$venv/bin/python" -c 'import chromadb; print(chromadb.__version__)')" "$cpu" >"$out/$name.md" <<'PY'
 import json, sys
 chroma_version = sys.argv[3]
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
@@ -120,4 +121,4 @@ print(f"\nMemory after the runs: Kura {mk['anon_mb']} MB anonymous + {mk['file_m
       "A hybrid text query is a dense one (most of its time is the embedder's) plus a BM25 top-30 over the segment's postings (run on another thread while the query waits in the embedder's queue) "
       f"and the fusion's catalog reads; hybrid ÷ dense text: {kq['rps'] / kd['rps']:.2f}.")
 PY
-cat "$out/http-query.md"
+cat "$out/$name.md"
