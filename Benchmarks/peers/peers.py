@@ -11,6 +11,18 @@ import argparse, json, math, os, resource, subprocess, sys, time
 import numpy as np
 
 
+
+def cpu_name():
+    """The CPU model and its AVX-512 extensions, as /proc/cpuinfo names them."""
+    try:
+        lines = open("/proc/cpuinfo").read().splitlines()
+    except OSError:
+        return "unknown CPU"
+    model = next((l.split(":", 1)[1].strip() for l in lines if l.startswith("model name")), "unknown CPU")
+    flags = next((l.split(":", 1)[1].split() for l in lines if l.startswith("flags")), [])
+    ext = sorted(f for f in flags if f.startswith("avx512") or f in ("avx2", "avx_vnni"))
+    return f"{model}, {' '.join(ext) or 'no AVX2'}"
+
 def load_vectors(path):
     if path.endswith(".npy"):
         return np.ascontiguousarray(np.load(path).astype(np.float32))
@@ -239,7 +251,7 @@ def main():
         head = (f"# ANN benchmark: {os.path.basename(os.path.dirname(os.path.abspath(a.base)))}\n\n"
                 f"M={a.m}, ef_construction={a.ef_construction}, k={a.k}, query threads={a.threads}, build threads={a.build_threads}, "
                 f"ef={a.ef}. "
-                f"Kura and its peers ran back to back on this machine; only the ratios matter.\n\n")
+                f"Kura and its peers ran back to back on this machine ({cpu_name()}); only the ratios matter.\n\n")
         curves = "\n\n## Curves\n\n| library | ef | recall | QPS |\n|---|---|---|---|\n" + "\n".join(
             f"| {r['lib']} | {p['ef']} | {p['recall']:.4f} | {p['qps']:.0f} |" for r in [kura] + results for p in r["points"])
         with open(os.path.join(a.out, a.name + ".md"), "w") as f:

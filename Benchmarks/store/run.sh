@@ -19,7 +19,8 @@ rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 get = lambda **kw: next(r for r in rows if all(r.get(k) == v for k, v in kw.items()))
 ing, op, hl = get(phase="ingest"), get(phase="open"), get(lib="hnswlib-load")
 mem = get(phase="search", index="memory")
-print("# Store benchmark: docs384 (97,149 × 384), M=16, ef_construction=200, 2 cores\n")
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown CPU")
+print(f"# Store benchmark: docs384 (97,149 × 384), M=16, ef_construction=200, 2 cores of {cpu}\n")
 print(f"- ingest, pre-embedded, batches of {ing['batch']}, growing graph included: **{ing['vectors_per_s']:.0f} vectors/s** "
       f"({ing['seconds']:.1f} s; median of {ing['rounds']} fresh collections, {ing['min_vectors_per_s']:.0f}–{ing['max_vectors_per_s']:.0f})")
 print(f"- open the sealed collection ({op['segments']} segments, {op['vectors']} vectors): **{op['ms_median']:.1f} ms** median; "
