@@ -1,9 +1,10 @@
 import CKuraKernels
 import Dispatch
 import Foundation
-@testable import KuraEmbed
 import Synchronization
 import Testing
+
+@testable import KuraEmbed
 
 /// The native embedder against the numpy reference in shared/fixtures: identical token ids for every
 /// input, cosine ≥ 0.9999 for every embedding, one at a time and batched, in float and bf16 (int8: below).
