@@ -103,6 +103,25 @@ import Testing
         }
     }
 
+    /// A section of many windows whose words change with the rows (a word common in one stretch is rare
+    /// in the next), so blocks' bounds differ from window to window: still exactly the oracle's top-k.
+    @Test func manyWindowsOfShiftingWordsStayExact() throws {
+        var r = Random(state: 77)
+        let docs = Self.documents(40_000, vocabulary: 3000, seed: 5).enumerated().map { i, words in
+            words.map { w in "w\((Int(w.dropFirst())! + (i / 5000) * 37) % 3000)" }
+        }
+        let bytes = try PostingsWriter.write(Self.index(docs[...]))
+        try bytes.withUnsafeBytes { raw in
+            let parts = [LexicalPart(section: try PostingsSection(raw)) { Int64($0) }]
+            for _ in 0..<40 {
+                let query = (0..<(2 + r.below(10))).map { _ in docs[r.below(docs.count)].first! }
+                for k in [1, 10, 30] {
+                    #expect(LexicalSearch.search(query, in: parts, k: k) == LexicalSearch.exhaustive(query, in: parts, k: k), "query \(query) k \(k)")
+                }
+            }
+        }
+    }
+
     /// The oracle against BM25 written out directly, in Double, over the same rows.
     @Test func theOracleIsBM25() throws {
         let docs = Self.documents(800, vocabulary: 200, seed: 9)
