@@ -78,7 +78,9 @@ let package = Package(
             name: "KuraIngestTests",
             dependencies: ["KuraIngest", "KuraEmbed", "KuraStore", "KuraText", "KuraTesting", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             exclude: ["Documents"]),
-        .testTarget(name: "KuraRetrievalTests", dependencies: ["KuraRetrieval", "KuraText", "KuraIngest", "KuraEmbed", "KuraStore"]),
+        .testTarget(
+            name: "KuraRetrievalTests",
+            dependencies: ["KuraRetrieval", "KuraText", "KuraIngest", "KuraEmbed", "KuraStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "KuraServerTests",
             dependencies: [

@@ -43,8 +43,8 @@ extension DocumentCollection {
 
     /// Documents ranked, best first, by how close their document vector is to `query` under the
     /// collection's metric, from their vectors as ``documents(ofChunks:)`` read them (a one-chunk document's
-    /// is its chunk's vector); documents without one (several chunks written before document vectors
-    /// existed) are left out, and a document given through several chunks counts once.
+    /// is its chunk's vector); documents without one are left out, and a document given through several
+    /// chunks counts once (by the first).
     public func rankDocuments(of docs: [ChunkDocument], query: [Float]) -> [(id: String, score: Double)] {
         guard query.count == info.dimension else { return [] }
         let q = info.metric == .cosine ? Vectors.normalized(query) : query
@@ -61,21 +61,21 @@ extension DocumentCollection {
     }
 
     /// Each given chunk's document (external id) and that document's vector, in one read: what hybrid
-    /// search needs of its ~100 candidates, without their text. The vector is the stored document vector, or
-    /// for a one-chunk document its chunk's (pending or sealed, normalised for cosine); nil for a document of
-    /// several chunks without one, or whose segment a compaction has just swapped out of this snapshot.
+    /// search needs of its ~100 candidates, without their text. The vector is the stored document vector,
+    /// else the chunk's own (pending or sealed, normalised for cosine): a one-chunk document stores none,
+    /// and a document of several chunks written before document vectors existed is best spoken for by the
+    /// chunk that made it a candidate. Nil when the chunk's segment a compaction has just swapped out of
+    /// this snapshot. (Telling those two kinds apart by counting chunks cost a third of this read.)
     public func documents(ofChunks ids: [Int64]) throws -> [Int64: ChunkDocument] {
         guard !ids.isEmpty else { return [:] }
         if !recovered.load(ordering: .acquiring) { try indexer.sync { try ensureRecovered() } }
         let snap = snapshot
         var out: [Int64: ChunkDocument] = [:]
         out.reserveCapacity(ids.count)
-        // Only a document without a vector of its own pays for counting its chunks (up to two: one or
-        // several is what counts), and only a chunk not yet sealed for looking up its pending vector.
+        // Only a chunk not yet sealed, of a document without a vector, pays for looking up its pending vector.
         let select = """
             SELECT c.id, d.external_id, d.vector, c.segment_id, c.segment_row,
-              CASE WHEN c.segment_id IS NULL AND d.vector IS NULL THEN (SELECT p.vector FROM pending_vector p WHERE p.chunk_id = c.id) END,
-              CASE WHEN d.vector IS NULL THEN (SELECT count(*) FROM (SELECT 1 FROM chunk o WHERE o.document_id = d.id LIMIT 2)) END
+              CASE WHEN c.segment_id IS NULL AND d.vector IS NULL THEN (SELECT p.vector FROM pending_vector p WHERE p.chunk_id = c.id) END
             FROM chunk c JOIN document d ON d.id = c.document_id
             """
         try readChunks(ids, select) { row in out[row[0]] = ChunkDocument(id: row[1], vector: documentVector(row, snap)) }
@@ -85,7 +85,6 @@ extension DocumentCollection {
     /// The vector of a row of ``documents(ofChunks:)``.
     private func documentVector(_ row: Row, _ snap: Snapshot) -> [Float]? {
         if let own = row[2] as Data? { return Self.floats(own, info.dimension) }
-        guard row[6] as Int? == 1 else { return nil }
         if let pending = row[5] as Data?, var v = Self.floats(pending, info.dimension) {
             if info.metric == .cosine { v = Vectors.normalized(v) }
             return v

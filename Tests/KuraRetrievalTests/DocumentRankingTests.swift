@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import KuraCore
 import KuraEmbed
 import KuraIngest
@@ -12,9 +13,11 @@ import Testing
 @Suite struct DocumentRankingTests {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kura-docrank-\(UUID().uuidString)").path
 
-    static func record(_ id: String, _ vectors: [[Float]]) -> Record {
-        let chunks = vectors.enumerated().map { i, v in Record.Chunk(text: "\(id) part \(i)", start: i * 10, end: i * 10 + 9, tokenCount: 3, vector: v) }
-        return Record(id: id, text: chunks.map(\.text).joined(separator: " "), metadata: "{}", chunks: chunks, contentHash: "\(id)\(vectors)")
+    static func record(_ id: String, _ vectors: [[Float]]) -> KuraStore.Record {
+        let chunks = vectors.enumerated().map { i, v in
+            KuraStore.Record.Chunk(text: "\(id) part \(i)", start: i * 10, end: i * 10 + 9, tokenCount: 3, vector: v)
+        }
+        return KuraStore.Record(id: id, text: chunks.map(\.text).joined(separator: " "), metadata: "{}", chunks: chunks, contentHash: "\(id)\(vectors)")
     }
 
     /// The given documents ranked as hybrid search ranks its candidates: through their chunks (every chunk
@@ -49,6 +52,22 @@ import Testing
         _ = try c.delete(ids: ["a"])
         #expect(try Self.rank(c, ["a", "b"], [0, 0, 1, 0]).map(\.id) == ["b"])
         #expect(try Self.rank(c, [], [1, 0, 0, 0]).isEmpty)
+    }
+
+    /// A document of several chunks written before document vectors existed has none stored: the chunk
+    /// that made it a candidate speaks for it, and it still ranks among documents.
+    @Test func aSeveralChunkDocumentWithoutAStoredVectorRanksByItsChunk() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try Store(directory: dir)
+        let c = try EmbeddedCollection.open(store, name: "t", embedder: HashEmbedder(dimension: 4))
+        _ = try c.upsert([Self.record("a", [[1, 0, 0, 0], [0, 1, 0, 0]]), Self.record("b", [[0, 0, 1, 0]])])
+        try c.compact()
+        // What such a document looks like in the catalog: its row without a vector.
+        try DatabaseQueue(path: dir + "/catalog.sqlite").write { try $0.execute(sql: "UPDATE document SET vector = NULL WHERE external_id = 'a'") }
+        let documents = try c.documents(ofChunks: c.lexicalSearch("part", k: 10).map(\.chunkID))
+        let a = documents.values.filter { $0.id == "a" }.compactMap(\.vector).map { $0.map { ($0 * 1e4).rounded() / 1e4 } }
+        #expect(Set(a) == [[1, 0, 0, 0], [0, 1, 0, 0]], "each of a's chunks speaks for a by its own vector")
+        #expect(try Self.rank(c, ["a", "b"], [0, 1, 0, 0]).map(\.id) == ["a", "b"])
     }
 
     @Test func documentRankingBreaksASplitBetweenTheChunkLists() {
