@@ -46,17 +46,21 @@ final class Checkpointer: Sendable {
             }, Unmanaged.passUnretained(self).toOpaque())
     }
 
-    /// Copies into the catalog, in the background, a log that a process left behind when it stopped without
-    /// a clean close (kill -9, the OOM killer). Until the log is all copied, a reader looks up every page it
-    /// reads there and reads a page found there with pread rather than from the mapped catalog; a server
-    /// that only reads would pay that until its first write (the HTTP benchmark's hybrid queries after a
-    /// kill -9 left 65 MB of log: 497–508 requests/s, 516–522 once copied). Once copied, readers skip the
-    /// log, and the next write starts it over.
-    /// Passive, like the others: writers are not held up.
-    func copyLeftoverLog(path: String) {
-        let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
-        guard size > 0 else { return }
-        queue.async { [connection] in try? connection.writeWithoutTransaction { _ = try $0.checkpoint(.passive) } }
+    /// Whether the catalog at `path` has a log with something in it: one that a process left behind when
+    /// it stopped without a clean close (kill -9, the OOM killer), when asked before the catalog is opened.
+    static func hasLog(_ path: String) -> Bool {
+        ((try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0) > 0
+    }
+
+    /// Copies the log into the catalog now (passive: it takes no lock a reader or writer needs, and gives up
+    /// where one holds a page). Until a log is all copied, a reader looks up every page it reads there and
+    /// reads a page found there with pread rather than from the mapped catalog; a server that only reads
+    /// would pay that until its first write (the HTTP benchmark's hybrid queries after a kill -9 left 65 MB
+    /// of log: 497–508 requests/s, 516–522 once copied). Once copied, readers skip the log, and the next
+    /// write starts it over. Done at open, before the store is used: run in the background, it raced the
+    /// next open of the same catalog in the process.
+    func copyLog() {
+        queue.sync { _ = try? connection.writeWithoutTransaction { try $0.checkpoint(.passive) } }
     }
 
     /// Waits for a queued checkpoint.

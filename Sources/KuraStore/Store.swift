@@ -33,10 +33,11 @@ public final class Store: Sendable {
         try DirectoryLock.acquire(directory)
         do {
             let path = directory + "/catalog.sqlite"
+            let leftover = Checkpointer.hasLog(path)
             db = try Catalog.open(path: path)
             checkpointer = try Checkpointer(path: path)
             try db.writeWithoutTransaction { [checkpointer] in checkpointer.install(on: $0) }
-            checkpointer.copyLeftoverLog(path: path)
+            if leftover { checkpointer.copyLog() }
             if recover { try recoverFiles() }
         } catch {
             DirectoryLock.release(directory)
