@@ -105,6 +105,20 @@ struct LexicalTests {
         #expect(try c.chunks(c.lexicalSearch("コンテナの管理", k: 5).map(\.chunkID)).values.map(\.documentID) == ["k8s"])
     }
 
+    /// `maxTerms` keeps the query's rarest terms: a row holding only the common one drops out.
+    @Test func aQueryKeepsItsRarestTerms() throws {
+        let dir = StoreFixtures.tempDir("lexical-terms")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let c = try StoreFixtures.collection(try Store(directory: dir), dimension: 4)
+        _ = try c.upsert(
+            ["kubelet restart", "kubelet logs", "kubelet flags", "taint toleration"].enumerated().map {
+                Record(id: "d\($0)", text: $1, metadata: "{}", vector: [1, Float($0), 0, 1])
+            })
+        let documents = { (hits: [Hit]) in try c.chunks(hits.map(\.chunkID)).values.map(\.documentID).sorted() }
+        #expect(try documents(c.lexicalSearch("kubelet taint", k: 10, allowed: nil)) == ["d0", "d1", "d2", "d3"])
+        #expect(try documents(c.lexicalSearch("kubelet taint", k: 10, allowed: nil, maxTerms: 1)) == ["d3"])
+    }
+
     /// A segment written before segments had postings (simulated by removing the section from its header)
     /// is searched through postings built from the chunk text, needs compaction, and gets its postings then.
     @Test func segmentsWithoutPostingsGetThem() throws {

@@ -117,9 +117,11 @@ struct BertWeights: Sendable {
             for p in int8 { layers[i][p].quantize() }
             for p in bf16.subtracting(int8) { layers[i][p].packBF16() }
         }
+        let copies = layers.flatMap { l in Product.allCases.map { l[$0] } }
+        usesBF16 = copies.contains { $0.bf16 != nil }
+        usesInt8 = copies.contains { $0.int8 != nil }
     }
 
     /// Whether any product runs in bf16 / int8 (the workspace then holds room for its rounded input).
-    var usesBF16: Bool { layers.contains { l in Product.allCases.contains { l[$0].bf16 != nil } } }
-    var usesInt8: Bool { layers.contains { l in Product.allCases.contains { l[$0].int8 != nil } } }
+    private(set) var usesBF16 = false, usesInt8 = false
 }
