@@ -118,12 +118,13 @@ public struct Retriever: Sendable {
                     q.text!, k: Self.lexicalDepth(k), allowed: allowed, withDocuments: false, maxTerms: Self.hybridLexicalTerms)
             },
             when: q.vector == nil)
-        let lists = [try dense(q, vector: vector, k: Self.denseDepth(k), allowed: allowed).map(\.chunkID), lexical.map(\.chunkID)]
+        let denseHits = try dense(q, vector: vector, k: Self.denseDepth(k), allowed: allowed)
+        let lists = [denseHits.map(\.chunkID), lexical.map(\.chunkID)]
         // The candidates' documents and document vectors come first, without text; only the k chunks
         // answered are read whole.
-        let documents = try collection.documents(ofChunks: Array(Set(lists.joined())))
-        let byVector = collection.rankDocuments(of: Array(documents.values), query: vector).map(\.id)
-        let fused = Self.fuseHybrid(lists, documentOf: documents.mapValues(\.id), documentRankings: [byVector], k: q.rrfK).prefix(k)
+        let documents = try collection.documents(of: denseHits + lexical)
+        let byVector = collection.rankDocuments(of: Array(documents.values), query: vector).map(\.document)
+        let fused = Self.fuseHybrid(lists, documentOf: documents.mapValues(\.document), documentRankings: [byVector], k: q.rrfK).prefix(k)
         let stored = try collection.chunks(fused.map(\.0))
         return fused.compactMap { id, score in stored[id].map { Self.result($0, score: score) } }
     }
@@ -145,12 +146,12 @@ public struct Retriever: Sendable {
     /// The hybrid fusion rule: documents are ranked by their best chunk in each chunk list, and by each
     /// of `documentRankings`; their reciprocal-rank scores add up, and every chunk scores its document's
     /// total plus its own reciprocal-rank score. Best first; ties keep first appearance.
-    static func fuseHybrid(_ lists: [[Int64]], documentOf: [Int64: String], documentRankings: [[String]], k: Double) -> [(Int64, Double)] {
-        let fromChunks = lists.map { list -> [String] in
-            var seen = Set<String>()
+    static func fuseHybrid<D: Hashable>(_ lists: [[Int64]], documentOf: [Int64: D], documentRankings: [[D]], k: Double) -> [(Int64, Double)] {
+        let fromChunks = lists.map { list -> [D] in
+            var seen = Set<D>()
             return list.compactMap { documentOf[$0] }.filter { seen.insert($0).inserted }
         }
-        var docScore: [String: Double] = [:]
+        var docScore: [D: Double] = [:]
         for list in fromChunks + documentRankings { for (rank, d) in list.enumerated() { docScore[d, default: 0] += 1 / (k + Double(rank + 1)) } }
         return fuse(lists, k: k).compactMap { id, chunkScore -> (Int64, Double)? in
             documentOf[id].map { (id, docScore[$0, default: 0] + chunkScore) }

@@ -25,18 +25,24 @@ extension DocumentCollection {
         if !recovered.load(ordering: .acquiring) { try indexer.sync { try ensureRecovered() } }
         let terms = analyzer.terms(query)
         guard !terms.isEmpty, k > 0 else { return [] }
-        return LexicalSearch.search(terms, in: lexicalParts(snapshot, allowed: allowed), k: k, maxTerms: maxTerms, withDocuments: withDocuments).map {
-            Hit(chunkID: $0.id, distance: -$0.score, score: $0.score)
+        let (parts, segments) = lexicalParts(snapshot, allowed: allowed)
+        return LexicalSearch.search(terms, in: parts, k: k, maxTerms: maxTerms, withDocuments: withDocuments).map {
+            Hit(
+                chunkID: $0.id, distance: -$0.score, score: $0.score,
+                location: $0.part < segments.count ? SegmentRow(segment: segments[$0.part], row: $0.row) : nil)
         }
     }
 
     /// The snapshot's lexical parts: each segment's (without its tombstoned rows) and each in-memory
-    /// graph's (without its deleted rows); with `allowed`, only those chunks.
-    func lexicalParts(_ snap: Snapshot, allowed: Set<Int64>?) -> [LexicalPart] {
+    /// graph's (without its deleted rows); with `allowed`, only those chunks. The segments' parts come
+    /// first, and `segments` holds their catalog ids in the same order.
+    func lexicalParts(_ snap: Snapshot, allowed: Set<Int64>?) -> (parts: [LexicalPart], segments: [Int64]) {
         var parts: [LexicalPart] = []
+        var segments: [Int64] = []
         for live in snap.segments {
             guard let text = live.text, live.liveRows > 0 else { continue }
             let segment = live.segment, tombstones = live.tombstones
+            segments.append(live.id)
             parts.append(
                 LexicalPart(text) { row in
                     guard !tombstones.contains(Int(row)) else { return nil }
@@ -53,7 +59,7 @@ extension DocumentCollection {
                     return allowed.map { $0.contains(id) } ?? true ? id : nil
                 })
         }
-        return parts
+        return (parts, segments)
     }
 
     /// The terms of each text, analysed on every core for large batches.

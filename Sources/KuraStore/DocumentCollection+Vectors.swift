@@ -42,47 +42,77 @@ extension DocumentCollection {
     }
 
     /// Documents ranked, best first, by how close their document vector is to `query` under the
-    /// collection's metric, from their vectors as ``documents(ofChunks:)`` read them (a one-chunk document's
-    /// is its chunk's vector); documents without one are left out, and a document given through several
-    /// chunks counts once (by the first).
-    public func rankDocuments(of docs: [ChunkDocument], query: [Float]) -> [(id: String, score: Double)] {
+    /// collection's metric, from the vectors ``documents(of:)`` read; documents without one are left out,
+    /// and a document given through several chunks with different vectors counts at its best.
+    public func rankDocuments(of docs: [ChunkDocument], query: [Float]) -> [(document: Int64, score: Double)] {
         guard query.count == info.dimension else { return [] }
         let q = info.metric == .cosine ? Vectors.normalized(query) : query
-        var seen = Set<String>()
-        return docs.compactMap { d -> (String, Double)? in
-            guard let v = d.vector, v.count == q.count, seen.insert(d.id).inserted else { return nil }
+        var best: [Int64: Double] = [:]
+        for d in docs {
+            guard let v = d.vector, v.count == q.count else { continue }
             var dot: Float = 0, dist: Float = 0
             for i in 0..<q.count {
                 dot += q[i] * v[i]
                 dist += (q[i] - v[i]) * (q[i] - v[i])
             }
-            return (d.id, Double(info.metric == .l2 ? -dist : dot))
-        }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.map { (id: $0.0, score: $0.1) }
+            let score = Double(info.metric == .l2 ? -dist : dot)
+            if score > best[d.document] ?? -.infinity { best[d.document] = score }
+        }
+        return best.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { (document: $0.key, score: $0.value) }
     }
 
-    /// Each given chunk's document (external id) and that document's vector, in one read: what hybrid
-    /// search needs of its ~100 candidates, without their text. The vector is the stored document vector,
-    /// else the chunk's own (pending or sealed, normalised for cosine): a one-chunk document stores none,
-    /// and a document of several chunks written before document vectors existed is best spoken for by the
-    /// chunk that made it a candidate. Nil when the chunk's segment a compaction has just swapped out of
-    /// this snapshot. (Telling those two kinds apart by counting chunks cost a third of this read.)
-    public func documents(ofChunks ids: [Int64]) throws -> [Int64: ChunkDocument] {
-        guard !ids.isEmpty else { return [:] }
+    /// Each hit's document (catalog id) and that document's vector: what hybrid search needs of its ~100
+    /// candidates, without their text. The vector is the stored document vector, else the chunk's own
+    /// (normalised for cosine): a one-chunk document stores none, and a document of several chunks
+    /// written before document vectors existed is best spoken for by the chunk that made it a candidate.
+    ///
+    /// A hit at a sealed segment's row is answered from the segment's file: its postings name the row's
+    /// document, and a row that is its document's only one there (docs384's passages, most small records)
+    /// has its vector in the row. Only documents with several rows are looked up in the catalog, by
+    /// document; hits of the in-memory graphs, or of a segment a compaction has since swapped out, are
+    /// read through their chunk. A document split across segments by a seal whose row here is its only
+    /// one is spoken for by that row, like a document without a stored vector. Chunks the catalog no longer
+    /// holds are left out.
+    public func documents(of hits: [Hit]) throws -> [Int64: ChunkDocument] {
+        guard !hits.isEmpty else { return [:] }
         if !recovered.load(ordering: .acquiring) { try indexer.sync { try ensureRecovered() } }
         let snap = snapshot
         var out: [Int64: ChunkDocument] = [:]
-        out.reserveCapacity(ids.count)
-        // Only a chunk not yet sealed, of a document without a vector, pays for looking up its pending vector.
-        let select = """
-            SELECT c.id, d.external_id, d.vector, c.segment_id, c.segment_row,
-              CASE WHEN c.segment_id IS NULL AND d.vector IS NULL THEN (SELECT p.vector FROM pending_vector p WHERE p.chunk_id = c.id) END
-            FROM chunk c JOIN document d ON d.id = c.document_id
-            """
-        try readChunks(ids, select) { row in out[row[0]] = ChunkDocument(id: row[1], vector: documentVector(row, snap)) }
+        out.reserveCapacity(hits.count)
+        var throughChunk: [Int64] = []
+        var severalRows: [Int64: [(chunk: Int64, vector: [Float])]] = [:]
+        for hit in hits where out[hit.chunkID] == nil {
+            guard let at = hit.location, let live = snap.segments.first(where: { $0.id == at.segment }), let text = live.text,
+                Int(at.row) < live.segment.count, live.segment.id(ofRow: at.row) == UInt64(bitPattern: hit.chunkID),
+                let document = text.documentID(ofRow: at.row)
+            else {
+                throughChunk.append(hit.chunkID)
+                continue
+            }
+            let own = Array(live.segment.vector(ofRow: at.row))
+            out[hit.chunkID] = ChunkDocument(document: document, vector: own)
+            if !text.isOnlyRowOfItsDocument(at.row) { severalRows[document, default: []].append((hit.chunkID, own)) }
+        }
+        try readChunks(Array(severalRows.keys), "SELECT d.id, d.vector FROM document d", column: "d.id") { row in
+            guard let stored = row[1] as Data?, let v = Self.floats(stored, info.dimension) else { return }
+            for c in severalRows[row[0]] ?? [] { out[c.chunk]?.vector = v }
+        }
+        try readThroughChunks(throughChunk, snap, into: &out)
         return out
     }
 
-    /// The vector of a row of ``documents(ofChunks:)``.
+    /// ``documents(of:)`` for chunks read through the catalog. Only a chunk not yet sealed, of a document
+    /// without a vector, pays for looking up its pending vector.
+    private func readThroughChunks(_ ids: [Int64], _ snap: Snapshot, into out: inout [Int64: ChunkDocument]) throws {
+        let select = """
+            SELECT c.id, d.id, d.vector, c.segment_id, c.segment_row,
+              CASE WHEN c.segment_id IS NULL AND d.vector IS NULL THEN (SELECT p.vector FROM pending_vector p WHERE p.chunk_id = c.id) END
+            FROM chunk c JOIN document d ON d.id = c.document_id
+            """
+        try readChunks(ids, select) { row in out[row[0]] = ChunkDocument(document: row[1], vector: documentVector(row, snap)) }
+    }
+
+    /// The vector of a row of ``readThroughChunks(_:_:into:)``.
     private func documentVector(_ row: Row, _ snap: Snapshot) -> [Float]? {
         if let own = row[2] as Data? { return Self.floats(own, info.dimension) }
         if let pending = row[5] as Data?, var v = Self.floats(pending, info.dimension) {
@@ -102,8 +132,8 @@ extension DocumentCollection {
     }
 }
 
-/// A chunk's document and the vector that ranks it among documents (see `documents(ofChunks:)`).
+/// A chunk's document (its catalog id) and the vector that ranks it among documents (see `documents(of:)`).
 public struct ChunkDocument: Sendable, Equatable {
-    public var id: String
+    public var document: Int64
     public var vector: [Float]?
 }

@@ -5,11 +5,28 @@ import KuraIndex
 import KuraText
 import Synchronization
 
-/// One search hit: a chunk and its distance (smaller is closer) and score (higher is better).
+/// One search hit: a chunk and its distance (smaller is closer) and score (higher is better), with the
+/// sealed segment row it was found at (nil for a row of an in-memory graph), so that what the row's file
+/// holds about it is read without the catalog.
 public struct Hit: Sendable, Equatable {
     public var chunkID: Int64
     public var distance: Float
     public var score: Float
+    public var location: SegmentRow? = nil
+
+    public init(chunkID: Int64, distance: Float, score: Float, location: SegmentRow? = nil) {
+        (self.chunkID, self.distance, self.score, self.location) = (chunkID, distance, score, location)
+    }
+}
+
+/// A row of a sealed segment, by the segment's catalog id.
+public struct SegmentRow: Sendable, Hashable {
+    public var segment: Int64
+    public var row: UInt32
+
+    public init(segment: Int64, row: UInt32) {
+        (self.segment, self.row) = (segment, row)
+    }
 }
 
 /// What one upsert batch did.
@@ -235,7 +252,7 @@ public final class DocumentCollection: @unchecked Sendable {
         let snap = snapshot
         let baseEf = ef ?? info.parameters.efSearch
         func walkEf(_ graph: HNSWParameters) -> Int { isLight(graph) ? Self.lightEfFactor * max(baseEf, k) : baseEf }
-        var all: [(Int64, Float)] = []
+        var all: [Hit] = []
         try vector.withUnsafeBufferPointer { q in
             for live in snap.segments where live.liveRows > 0 {
                 var filter: RowFilter?
@@ -246,16 +263,20 @@ public final class DocumentCollection: @unchecked Sendable {
                 }
                 let hits = try live.segment.search(
                     q, k: k, ef: walkEf(live.segment.parameters), filter: filter, strategy: .automatic, tombstones: live.tombstones)
-                all += hits.map { (Int64(live.segment.id(ofRow: $0.row)), $0.distance) }
+                all += hits.map { hit(Int64(live.segment.id(ofRow: $0.row)), $0.distance, SegmentRow(segment: live.id, row: $0.row)) }
             }
             for graph in snap.graphs where graph.count > graph.deletedCount {
                 var filter: RowFilter?
                 if let allowed { filter = .rows(Bitset(capacity: graph.count, rows: Self.rows(of: graph, in: allowed))) }
                 let hits = try graph.search(q, k: k, ef: walkEf(graph.parameters), filter: filter)
-                all += hits.map { (Int64(graph.id(ofRow: $0.row)), $0.distance) }
+                all += hits.map { hit(Int64(graph.id(ofRow: $0.row)), $0.distance, nil) }
             }
         }
-        return all.sorted { $0.1 < $1.1 }.prefix(k).map { Hit(chunkID: $0.0, distance: $0.1, score: info.metric.score(distance: $0.1)) }
+        return Array(all.sorted { $0.distance < $1.distance }.prefix(k))
+    }
+
+    private func hit(_ chunkID: Int64, _ distance: Float, _ location: SegmentRow?) -> Hit {
+        Hit(chunkID: chunkID, distance: distance, score: info.metric.score(distance: distance), location: location)
     }
 
     /// Light graphs (the growing graph, segments sealed from it) are walked with this many times the

@@ -67,15 +67,16 @@ extension DocumentCollection {
     }
 
     /// Runs `select` (a SELECT over `chunk c`, without its WHERE) for the chunks `ids`, handing each row to
-    /// `row`. One statement reads a consistent snapshot by itself, so the read skips the transaction GRDB
-    /// would wrap it in. Ids go in as bound parameters, one prepared statement per list length, in batches
-    /// of at most 64; callers read columns by index (by name costs a case-insensitive lookup).
-    func readChunks(_ ids: [Int64], _ select: String, _ row: (Row) throws -> Void) throws {
+    /// `row`; `column` names the id matched (another table's, for a select over it). One statement reads a
+    /// consistent snapshot by itself, so the read skips the transaction GRDB would wrap it in. Ids go in as
+    /// bound parameters, one prepared statement per list length, in batches of at most 64; callers read
+    /// columns by index (by name costs a case-insensitive lookup).
+    func readChunks(_ ids: [Int64], _ select: String, column: String = "c.id", _ row: (Row) throws -> Void) throws {
         guard !ids.isEmpty else { return }
         try store.db.unsafeRead { db in
             for start in Swift.stride(from: 0, to: ids.count, by: 64) {
                 let batch = ids[start..<min(start + 64, ids.count)]
-                let statement = try db.cachedStatement(sql: "\(select) WHERE c.id IN (\(repeatElement("?", count: batch.count).joined(separator: ",")))")
+                let statement = try db.cachedStatement(sql: "\(select) WHERE \(column) IN (\(repeatElement("?", count: batch.count).joined(separator: ",")))")
                 let rows = try Row.fetchCursor(statement, arguments: StatementArguments(batch))
                 while let r = try rows.next() { try row(r) }
             }

@@ -34,7 +34,8 @@ enum DocumentScoring {
         }
         let documentNorms = bm25.norms(averageLength: documents > 0 ? Float(Double(totalLength) / Double(documents)) : 0)
         var top = TopK(k: k)
-        for (part, g) in zip(parts, gathered) {
+        for (i, (part, g)) in zip(parts, gathered).enumerated() {
+            top.part = i
             var documentScores: [UInt32: Double] = [:]
             for (i, tfs) in g.frequencies.enumerated() {
                 for (d, tf) in tfs {
@@ -45,7 +46,7 @@ enum DocumentScoring {
             for (row, score) in g.rows {
                 guard let id = part.id(row) else { continue }
                 let document = documentScores[part.index.document(ofRow: row)] ?? 0
-                top.offer(id, Float((1 - documentWeight) * score + documentWeight * document))
+                top.offer(id, Float((1 - documentWeight) * score + documentWeight * document), row: row)
             }
         }
         return top.sorted()

@@ -1,11 +1,16 @@
-/// One lexical hit: an id (a chunk's) and its BM25 score, higher is better.
+/// One lexical hit: an id (a chunk's) and its BM25 score, higher is better, with where its row lies: the
+/// index of its part among those searched, and its row there.
 public struct LexicalHit: Sendable, Equatable {
     public var id: Int64
     public var score: Float
+    public var part: Int
+    public var row: UInt32
 
-    public init(id: Int64, score: Float) {
+    public init(id: Int64, score: Float, part: Int = 0, row: UInt32 = 0) {
         self.id = id
         self.score = score
+        self.part = part
+        self.row = row
     }
 }
 
@@ -63,6 +68,12 @@ public enum LexicalIndex: Sendable {
         case .section(let s): s.documentLength(ordinal)
         case .memory(let m): m.documentLengths[Int(ordinal)]
         }
+    }
+
+    /// Whether `row` is the only row of its document here (a document's other rows, if any, lie in other
+    /// parts, or hold no term).
+    public func isOnlyRowOfItsDocument(_ row: UInt32) -> Bool {
+        Int(row) < rows && documentLength(document(ofRow: row)) == length(row)
     }
 
     /// The catalog id of `row`'s document; nil in a version 1 section.
@@ -166,7 +177,8 @@ public enum LexicalSearch {
             return DocumentScoring.search(q.terms, q.weights, q.norms, in: parts, k: k, bm25: bm25)
         }
         var top = TopK(k: k)
-        for part in parts {
+        for (i, part) in parts.enumerated() {
+            top.part = i
             switch part.index {
             case .memory(let m): scoreAll(m, q.terms, q.weights, q.norms, part.id, &top)
             case .section(let s): MaxScore.run(s, q.terms, q.weights, q.norms, part.id, &top)
@@ -180,7 +192,8 @@ public enum LexicalSearch {
     public static func exhaustive(_ terms: [String], in parts: [LexicalPart], k: Int, bm25: BM25 = BM25(), maxTerms: Int = maxTerms) -> [LexicalHit] {
         guard k > 0, let q = prepare(terms, parts, bm25, maxTerms) else { return [] }
         var top = TopK(k: k)
-        for part in parts {
+        for (i, part) in parts.enumerated() {
+            top.part = i
             switch part.index {
             case .memory(let m): scoreAll(m, q.terms, q.weights, q.norms, part.id, &top)
             case .section(let s):
@@ -190,7 +203,7 @@ public enum LexicalSearch {
                     let (rows, tfs) = s.decodeAll(entry)
                     for (r, tf) in zip(rows, tfs) { scores[r, default: 0] += Double(q.norms.score(weight: w, tf: tf, length: s.length(r))) }
                 }
-                for (r, score) in scores { if let id = part.id(r) { top.offer(id, Float(score)) } }
+                for (r, score) in scores { if let id = part.id(r) { top.offer(id, Float(score), row: r) } }
             }
         }
         return top.sorted()
@@ -216,13 +229,15 @@ public enum LexicalSearch {
             guard let list = m.postings(t) else { continue }
             for (r, tf) in zip(list.rows, list.frequencies) { scores[r, default: 0] += Double(norms.score(weight: w, tf: tf, length: m.lengths[Int(r)])) }
         }
-        for (r, score) in scores { if let i = id(r) { top.offer(i, Float(score)) } }
+        for (r, score) in scores { if let i = id(r) { top.offer(i, Float(score), row: r) } }
     }
 }
 
 /// The best k (id, score) pairs seen: best score first, ties to the smaller id.
 struct TopK {
     let k: Int
+    /// The part whose rows are being offered.
+    var part = 0
     private(set) var heap: [LexicalHit] = []  // a min-heap on (score, -id): the root is the one to drop
 
     init(k: Int) {
@@ -236,8 +251,8 @@ struct TopK {
     @inline(__always)
     static func worse(_ a: LexicalHit, _ b: LexicalHit) -> Bool { a.score != b.score ? a.score < b.score : a.id > b.id }
 
-    mutating func offer(_ id: Int64, _ score: Float) {
-        let hit = LexicalHit(id: id, score: score)
+    mutating func offer(_ id: Int64, _ score: Float, row: UInt32) {
+        let hit = LexicalHit(id: id, score: score, part: part, row: row)
         if heap.count < k {
             heap.append(hit)
             siftUp(heap.count - 1)

@@ -89,7 +89,7 @@ enum MaxScore {
                     }
                     // The id (a deleted or filtered row has none) is looked up only for a row that can enter.
                     guard ranks, Float(score) >= top.threshold, let rowID = id(doc) else { continue }
-                    top.offer(rowID, Float(score))
+                    top.offer(rowID, Float(score), row: doc)
                     if Double(top.threshold) > threshold {
                         threshold = Double(top.threshold)
                         essential = firstEssential(prefix, threshold)

@@ -22,9 +22,16 @@ import Testing
 
     /// The given documents ranked as hybrid search ranks its candidates: through their chunks (every chunk
     /// text holds "part"), their documents and document vectors.
-    static func rank(_ c: DocumentCollection, _ ids: Set<String>, _ query: [Float]) throws -> [(id: String, score: Double)] {
-        let documents = try c.documents(ofChunks: c.lexicalSearch("part", k: 100).map(\.chunkID)).values
-        return c.rankDocuments(of: documents.filter { ids.contains($0.id) }, query: query)
+    func rank(_ c: DocumentCollection, _ ids: Set<String>, _ query: [Float]) throws -> [(id: String, score: Double)] {
+        let external = try externalIDs()
+        let documents = try c.documents(of: c.lexicalSearch("part", k: 100)).values
+        return c.rankDocuments(of: documents.filter { ids.contains(external[$0.document]!) }, query: query).map { (external[$0.document]!, $0.score) }
+    }
+
+    /// Catalog document ids to external ones, read from the catalog beside the open store.
+    func externalIDs() throws -> [Int64: String] {
+        let rows = try DatabaseQueue(path: dir + "/catalog.sqlite").read { try Row.fetchAll($0, sql: "SELECT id, external_id FROM document") }
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0[0], $0[1]) })
     }
 
     @Test func documentVectorsFollowWritesAndRankDocuments() throws {
@@ -32,26 +39,33 @@ import Testing
         let c = try EmbeddedCollection.open(try Store(directory: dir), name: "t", embedder: HashEmbedder(dimension: 4))
         // a spans two directions (its mean points between them); b is one direction, scaled (cosine ignores it).
         _ = try c.upsert([Self.record("a", [[1, 0, 0, 0], [0, 1, 0, 0]]), Self.record("b", [[3, 0, 0, 0]]), Self.record("c", [[0, 0, 1, 0]])])
-        let between = try Self.rank(c, ["a", "b", "c", "missing"], [1, 1, 0, 0])
+        let between = try rank(c, ["a", "b", "c", "missing"], [1, 1, 0, 0])
         #expect(between.map(\.id) == ["a", "b", "c"])
         #expect(abs(between[0].score - 1) < 1e-5 && abs(between[1].score - 0.5.squareRoot()) < 1e-5 && abs(between[2].score) < 1e-6)
-        #expect(try Self.rank(c, ["a", "b"], [1, 0, 0, 0]).map(\.id) == ["b", "a"])
-        #expect(try Self.rank(c, ["c"], [1, 0, 0, 0]).map(\.id) == ["c"], "only the documents asked for")
+        #expect(try rank(c, ["a", "b"], [1, 0, 0, 0]).map(\.id) == ["b", "a"])
+        #expect(try rank(c, ["c"], [1, 0, 0, 0]).map(\.id) == ["c"], "only the documents asked for")
         // One-chunk documents (b, c) store no vector of their own: their chunk's, pending or sealed, stands in.
-        let before = try Self.rank(c, ["a", "b", "c"], [1, 1, 0.5, 0])
+        let before = try rank(c, ["a", "b", "c"], [1, 1, 0.5, 0])
         try c.compact()
-        let sealed = try Self.rank(c, ["a", "b", "c"], [1, 1, 0.5, 0])
+        let sealed = try rank(c, ["a", "b", "c"], [1, 1, 0.5, 0])
         #expect(sealed.map(\.id) == before.map(\.id) && zip(sealed, before).allSatisfy { abs($0.score - $1.score) < 1e-5 })
         #expect(before.count == 3)
         // Both chunks of a carry a's one document vector; an unknown chunk id is left out.
-        let documents = try c.documents(ofChunks: c.lexicalSearch("part", k: 10).map(\.chunkID) + [999_999])
-        #expect(documents.count == 4 && Set(documents.values.filter { $0.id == "a" }.map(\.vector)).count == 1)
+        let external = try externalIDs()
+        let found = try c.lexicalSearch("part", k: 10)
+        let documents = try c.documents(of: found + [Hit(chunkID: 999_999, distance: 0, score: 0)])
+        let vectorsOfA = documents.values.filter { external[$0.document] == "a" }.map(\.vector)
+        #expect(documents.count == 4 && Set(vectorsOfA).count == 1)
+        #expect(found.allSatisfy { $0.location != nil }, "sealed rows are found with their segment row")
+        // A hit whose location no longer names its chunk is read through the catalog instead.
+        let misplaced = found.map { Hit(chunkID: $0.chunkID, distance: 0, score: 0, location: SegmentRow(segment: $0.location!.segment, row: 999)) }
+        #expect(try c.documents(of: misplaced) == documents.filter { $0.key != 999_999 })
         // A changed document gets a new vector; a deleted one has none.
         _ = try c.upsert([Self.record("a", [[0, 0, 1, 0]])])
-        #expect(try Self.rank(c, ["a", "b"], [0, 0, 1, 0]).first?.id == "a")
+        #expect(try rank(c, ["a", "b"], [0, 0, 1, 0]).first?.id == "a")
         _ = try c.delete(ids: ["a"])
-        #expect(try Self.rank(c, ["a", "b"], [0, 0, 1, 0]).map(\.id) == ["b"])
-        #expect(try Self.rank(c, [], [1, 0, 0, 0]).isEmpty)
+        #expect(try rank(c, ["a", "b"], [0, 0, 1, 0]).map(\.id) == ["b"])
+        #expect(try rank(c, [], [1, 0, 0, 0]).isEmpty)
     }
 
     /// A document of several chunks written before document vectors existed has none stored: the chunk
@@ -64,10 +78,11 @@ import Testing
         try c.compact()
         // What such a document looks like in the catalog: its row without a vector.
         try DatabaseQueue(path: dir + "/catalog.sqlite").write { try $0.execute(sql: "UPDATE document SET vector = NULL WHERE external_id = 'a'") }
-        let documents = try c.documents(ofChunks: c.lexicalSearch("part", k: 10).map(\.chunkID))
-        let a = documents.values.filter { $0.id == "a" }.compactMap(\.vector).map { $0.map { ($0 * 1e4).rounded() / 1e4 } }
+        let external = try externalIDs()
+        let documents = try c.documents(of: c.lexicalSearch("part", k: 10))
+        let a = documents.values.filter { external[$0.document] == "a" }.compactMap(\.vector).map { $0.map { ($0 * 1e4).rounded() / 1e4 } }
         #expect(Set(a) == [[1, 0, 0, 0], [0, 1, 0, 0]], "each of a's chunks speaks for a by its own vector")
-        #expect(try Self.rank(c, ["a", "b"], [0, 1, 0, 0]).map(\.id) == ["a", "b"])
+        #expect(try rank(c, ["a", "b"], [0, 1, 0, 0]).map(\.id) == ["a", "b"])
     }
 
     @Test func documentRankingBreaksASplitBetweenTheChunkLists() {
