@@ -10,6 +10,14 @@ static inline float ck_cos_finish(float dot, float qq, float xx) {
     return d > 0.0f ? dot / sqrtf(d) : 0.0f;
 }
 
+#if defined(__x86_64__)
+/// Whether this CPU has AVX-512 (F, BW, VL) and `feature` (a string literal for __builtin_cpu_supports):
+/// what each of the embedder's 16-bit and int8 kernels needs.
+#define CK_AVX512_WITH(feature)                                                                                                  \
+    (__builtin_cpu_init(), __builtin_cpu_supports(feature) && __builtin_cpu_supports("avx512f") &&                             \
+                               __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl"))
+#endif
+
 static inline float ck_half_to_float(uint16_t h) {
     uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
     uint32_t exp = (h >> 10) & 0x1fu;

@@ -1,5 +1,6 @@
 // bf16 packing, rounding and the scalar reference product; the AVX512-BF16 kernel is in
 // gemm_bf16_avx512.c. See kura_gemm.h for the layout.
+#include "ck_internal.h"
 #include "kura_gemm.h"
 #include <string.h>
 
@@ -27,9 +28,7 @@ static float bf16_to_float(uint16_t b) {
 
 int ck_bf16_native(void) {
 #if defined(__x86_64__)
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-           __builtin_cpu_supports("avx512vl");
+    return CK_AVX512_WITH("avx512bf16");
 #else
     return 0;
 #endif

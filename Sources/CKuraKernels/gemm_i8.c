@@ -1,5 +1,6 @@
 // int8 quantisation, packing and the scalar reference product; the AVX512-VNNI kernel is in
 // gemm_i8_avx512.c. See kura_gemm.h for the arithmetic and the layout.
+#include "ck_internal.h"
 #include "kura_gemm.h"
 #include <math.h>
 #include <string.h>
@@ -15,9 +16,7 @@ void ck_i8_finish_avx512(int32_t *acc, size_t m, size_t n, const float *scales, 
 
 int ck_i8_native(void) {
 #if defined(__x86_64__)
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-           __builtin_cpu_supports("avx512vl");
+    return CK_AVX512_WITH("avx512vnni");
 #else
     return 0;
 #endif

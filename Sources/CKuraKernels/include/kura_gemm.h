@@ -34,6 +34,31 @@ void ck_bf16_gemm(const float *x, size_t m, size_t k, const uint16_t *packed, si
 /// VDPBF16PS lane (each pair: odd product added, then even).
 void ck_bf16_gemm_reference(const float *x, size_t m, size_t k, const uint16_t *packed, size_t n, float *y, uint16_t *scratch);
 
+// binary16 products, on CPUs with AVX512-FP16. W is packed once into IEEE binary16 in the bf16 layout above
+// (pairs of inputs per output, blocks of 32 outputs); x is rounded to binary16 per call. Each output keeps
+// two binary16 partial sums (its even and its odd inputs), restarted every CK_F16_RUN pairs and added into
+// float: one VFMADD231PH does 32 multiply-adds, and short runs keep binary16's 11-bit sums close to float's.
+// Values beyond ±65504 do not fit binary16; the embedder's activations stay far below.
+
+/// Input pairs per binary16 partial sum.
+#define CK_F16_RUN 32
+
+/// Whether this CPU runs the binary16 product natively (AVX512-FP16).
+int ck_f16_native(void);
+
+/// Values in the packed form of an n × k matrix; 0 if the shape is not supported.
+size_t ck_f16_packed_count(size_t n, size_t k);
+void ck_f16_pack(const float *w, size_t n, size_t k, uint16_t *packed);
+
+/// y (m × n, row-major) = x (m × k) · Wᵀ + bias (bias may be NULL). `scratch` holds m × k values (x in
+/// binary16). Uses the native kernel when there is one, else the scalar reference.
+void ck_f16_gemm(const float *x, size_t m, size_t k, const uint16_t *packed, const float *bias, size_t n, float *y, uint16_t *scratch);
+
+/// The scalar reference: the same roundings of x and W, and per output the same partial sums, each step
+/// rounded to binary16 (after a float multiply-add, so a step may round twice where the kernel rounds once).
+void ck_f16_gemm_reference(const float *x, size_t m, size_t k, const uint16_t *packed, const float *bias, size_t n, float *y,
+                           uint16_t *scratch);
+
 // int8 products for the embedder's linear layers, in the spirit of onnxruntime's dynamic quantisation.
 //
 // W (n × k) is quantised once per output channel: scale[j] = max |W[j]| / 127, q = round(W / scale[j]) in

@@ -6,7 +6,7 @@ import COpenBLAS
 /// Sequences are packed end to end with no padding: every per-token product (QKV, attention output,
 /// feed-forward) is one matrix product over all tokens of the batch, and attention runs per sequence over
 /// its own length, so a padded key never costs a flop and needs no mask. Each linear product runs in the
-/// copy of its weights it carries: int8, bf16 or float.
+/// copy of its weights it carries: int8, bf16, binary16 or float.
 struct BertEncoder: Sendable {
     let config: BertConfig
     let weights: BertWeights
@@ -20,22 +20,22 @@ struct BertEncoder: Sendable {
         private(set) var qkv = UnsafeMutablePointer<Float>.allocate(capacity: 1)
         private(set) var mid = UnsafeMutablePointer<Float>.allocate(capacity: 1)
         private(set) var scores = UnsafeMutablePointer<Float>.allocate(capacity: 1)
-        /// The input of a bf16 product, rounded.
-        private(set) var bf16 = UnsafeMutablePointer<UInt16>.allocate(capacity: 1)
+        /// The input of a bf16 or binary16 product, rounded.
+        private(set) var halves = UnsafeMutablePointer<UInt16>.allocate(capacity: 1)
         /// The input of an int8 product, quantised, and its rows' scales.
         private(set) var int8 = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
         private(set) var rowScales = UnsafeMutablePointer<Float>.allocate(capacity: 1)
         private var scoreCapacity = 1
 
-        /// Room for `tokens` rows; the bf16 and int8 inputs only for the products the weights run in.
-        func reserve(tokens: Int, longest: Int, config c: BertConfig, bf16 usesBF16: Bool, int8 usesInt8: Bool) {
+        /// Room for `tokens` rows; the 16-bit and int8 inputs only for the products the weights run in.
+        func reserve(tokens: Int, longest: Int, config c: BertConfig, halves usesHalves: Bool, int8 usesInt8: Bool) {
             if tokens > capacity {
                 for p in [x, tmp, ctx, qkv, mid, rowScales] { p.deallocate() }
-                bf16.deallocate()
+                halves.deallocate()
                 int8.deallocate()
                 capacity = max(tokens, capacity * 2)
                 let widest = max(c.hidden, c.intermediate)
-                bf16 = .allocate(capacity: usesBF16 ? capacity * widest : 1)
+                halves = .allocate(capacity: usesHalves ? capacity * widest : 1)
                 int8 = .allocate(capacity: usesInt8 ? capacity * widest : 1)
                 rowScales = .allocate(capacity: usesInt8 ? capacity : 1)
                 x = .allocate(capacity: capacity * c.hidden)
@@ -56,7 +56,7 @@ struct BertEncoder: Sendable {
 
         deinit {
             for p in [x, tmp, ctx, qkv, mid, scores, rowScales] { p.deallocate() }
-            bf16.deallocate()
+            halves.deallocate()
             int8.deallocate()
         }
     }
@@ -68,7 +68,7 @@ struct BertEncoder: Sendable {
         let tokens = lengths.reduce(0, +)
         guard tokens > 0 else { return }
         ws.reserve(
-            tokens: tokens, longest: lengths.max() ?? 1, config: config, bf16: weights.usesBF16, int8: weights.usesInt8)
+            tokens: tokens, longest: lengths.max() ?? 1, config: config, halves: weights.usesBF16 || weights.usesF16, int8: weights.usesInt8)
         embedTokens(sequences, tokens: tokens, ws)
         for layer in weights.layers { encode(layer, lengths: lengths, tokens: tokens, ws) }
         var row = 0
@@ -113,7 +113,7 @@ struct BertEncoder: Sendable {
         ws.swapHidden()
     }
 
-    /// y = x · Wᵀ (+ bias) in the copy of W the product runs in: int8, bf16 or float (sgemm, W stored
+    /// y = x · Wᵀ (+ bias) in the copy of W the product runs in: int8, bf16, binary16 or float (sgemm, W stored
     /// (outputs, inputs) as PyTorch keeps it). Without `bias`, the element-wise pass that follows adds it.
     private func product(
         _ x: UnsafePointer<Float>, _ rows: Int, _ w: BertWeights.Linear, bias: [Float]? = nil, into y: UnsafeMutablePointer<Float>,
@@ -123,8 +123,10 @@ struct BertEncoder: Sendable {
         if let q = w.int8 {
             ck_i8_gemm(x, rows, w.inputs, q.packed, q.scales, q.sums, bias, n, y, ws.int8, ws.rowScales)
         } else if let b = w.bf16 {
-            ck_bf16_gemm(x, rows, w.inputs, b, n, y, ws.bf16)
+            ck_bf16_gemm(x, rows, w.inputs, b, n, y, ws.halves)
             if let bias { ck_add_rows(y, bias, rows, n) }
+        } else if let f = w.f16 {
+            ck_f16_gemm(x, rows, w.inputs, f, bias, n, y, ws.halves)
         } else {
             if let bias { ck_fill_rows(y, bias, rows, n) }
             cblas_sgemm(

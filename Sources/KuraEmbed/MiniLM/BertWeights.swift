@@ -40,11 +40,12 @@ struct BertWeights: Sendable {
     }
 
     /// One linear layer's matrix W (outputs × inputs) in float, with the copy its product runs in when
-    /// that is not float: bf16 in the kernel's packed layout, or int8 quantised.
+    /// that is not float: bf16 or binary16 in the kernels' packed layout, or int8 quantised.
     struct Linear: Sendable {
         let weights: [Float]
         let outputs: Int, inputs: Int
         var bf16: [UInt16]?
+        var f16: [UInt16]?
         var int8: QuantizedMatrix?
 
         init(_ weights: [Float], outputs: Int, inputs: Int) {
@@ -52,12 +53,20 @@ struct BertWeights: Sendable {
         }
 
         /// Packs the bf16 copy (kept float for a shape the kernel does not take).
-        mutating func packBF16() {
-            let count = ck_bf16_packed_count(outputs, inputs)
-            guard count > 0 else { return }
-            bf16 = [UInt16](unsafeUninitializedCapacity: count) { buf, n in
-                ck_bf16_pack(weights, outputs, inputs, buf.baseAddress!)
-                n = count
+        mutating func packBF16() { bf16 = packed(ck_bf16_packed_count, ck_bf16_pack) }
+
+        /// Packs the binary16 copy (kept float for a shape the kernel does not take).
+        mutating func packF16() { f16 = packed(ck_f16_packed_count, ck_f16_pack) }
+
+        /// W in a 16-bit kernel's packed form; nil for a shape it does not take.
+        private func packed(
+            _ count: (Int, Int) -> Int, _ pack: (UnsafePointer<Float>?, Int, Int, UnsafeMutablePointer<UInt16>?) -> Void
+        ) -> [UInt16]? {
+            let values = count(outputs, inputs)
+            guard values > 0 else { return nil }
+            return [UInt16](unsafeUninitializedCapacity: values) { buf, n in
+                pack(weights, outputs, inputs, buf.baseAddress!)
+                n = values
             }
         }
 
@@ -87,10 +96,10 @@ struct BertWeights: Sendable {
     var embGamma: [Float], embBeta: [Float]
     var layers: [Layer]
 
-    /// Reads the weights from `f`; the products in `bf16` get bf16 copies and those in `int8` quantised
-    /// ones (int8 wins where a product is in both).
+    /// Reads the weights from `f`; the products in `bf16` get bf16 copies, those in `f16` binary16 ones
+    /// and those in `int8` quantised ones (int8 wins where a product is in several, then binary16).
     /// - Throws: `KuraError.corruptFile` for a missing tensor or one of another shape.
-    init(_ f: SafeTensors, config c: BertConfig, bf16: Set<Product> = [], int8: Set<Product> = []) throws {
+    init(_ f: SafeTensors, config c: BertConfig, bf16: Set<Product> = [], f16: Set<Product> = [], int8: Set<Product> = []) throws {
         let h = c.hidden
         word = try f.floats("embeddings.word_embeddings.weight", shape: [c.vocabSize, h])
         position = try f.floats("embeddings.position_embeddings.weight", shape: [c.maxPositions, h])
@@ -115,13 +124,16 @@ struct BertWeights: Sendable {
         }
         for i in layers.indices {
             for p in int8 { layers[i][p].quantize() }
-            for p in bf16.subtracting(int8) { layers[i][p].packBF16() }
+            for p in f16.subtracting(int8) { layers[i][p].packF16() }
+            for p in bf16.subtracting(int8).subtracting(f16) { layers[i][p].packBF16() }
         }
         let copies = layers.flatMap { l in Product.allCases.map { l[$0] } }
         usesBF16 = copies.contains { $0.bf16 != nil }
+        usesF16 = copies.contains { $0.f16 != nil }
         usesInt8 = copies.contains { $0.int8 != nil }
     }
 
-    /// Whether any product runs in bf16 / int8 (the workspace then holds room for its rounded input).
-    private(set) var usesBF16 = false, usesInt8 = false
+    /// Whether any product runs in bf16 / binary16 / int8 (the workspace then holds room for its rounded
+    /// input).
+    private(set) var usesBF16 = false, usesF16 = false, usesInt8 = false
 }

@@ -30,6 +30,11 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
         /// in place of bf16 keeps 0.9995 only in the attention output: query-key-value 0.991, up 0.995,
         /// down 0.996.)
         case bf16
+        /// Every linear layer's inputs and weights rounded to IEEE binary16 (11-bit significands, three
+        /// more than bf16's), products summed in binary16 (32 at most per partial sum) and the partial sums in float: on
+        /// AVX512-FP16 one instruction does 32 multiply-adds, and on CPUs where bf16's instruction runs at
+        /// no more than float's rate (Intel's), this is the faster one.
+        case f16
         /// Every linear layer in int8: weights quantised per output channel, each layer's input per
         /// token (dynamic), products summed exactly in int32 by AVX512-VNNI; attention, GELU and LayerNorm
         /// in float. 1.5–1.8× the float rate, but its embeddings are further from the float model's
@@ -38,12 +43,13 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
         case int8
 
         /// bf16 where the CPU runs it natively, else f32; `KURA_MINILM_PRECISION` names another (f32,
-        /// bf16, int8). Neither bf16 nor int8 is chosen without native support: the portable products
-        /// are slow scalar references.
+        /// bf16, f16, int8). None of bf16, f16 or int8 is chosen without native support: the portable
+        /// products are slow scalar references.
         public static func automatic(environment: [String: String] = ProcessInfo.processInfo.environment) -> Precision {
             switch environment["KURA_MINILM_PRECISION"] {
             case "f32": .f32
             case "int8" where ck_i8_native() != 0: .int8
+            case "f16" where ck_f16_native() != 0: .f16
             default: ck_bf16_native() != 0 ? .bf16 : .f32
             }
         }
@@ -84,6 +90,7 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
         self.choice = choice
         let weights = try BertWeights(
             SafeTensors(path: weightsPath), config: config, bf16: precision == .bf16 ? BertWeights.Product.all : [],
+            f16: precision == .f16 ? BertWeights.Product.all : [],
             int8: precision == .int8 ? BertWeights.Product.all : [])
         let encoder = BertEncoder(config: config, weights: weights)
         guard tokenizer.vocabularySize == config.vocabSize else {

@@ -3,7 +3,8 @@ import Foundation
 import KuraCore
 
 /// How the native embedder picks its precision: by measurement, not by CPU flag. Each precision this
-/// CPU runs natively (float always; bf16 with AVX512-BF16; int8 with AVX512-VNNI) embeds a fixed probe
+/// CPU runs natively (float always; bf16 with AVX512-BF16; binary16 with AVX512-FP16; int8 with
+/// AVX512-VNNI) embeds a fixed probe
 /// on one thread; the fastest whose vectors agree with float's (mean cosine ≥ ``agreement``) is kept.
 /// The result is cached per machine (CPU model and the features used, Kura's version, the model file's
 /// size) in `embedder-precision.json` under the data directory, so the probe runs once. With
@@ -27,7 +28,7 @@ public struct PrecisionChoice: Sendable, Codable, Equatable {
     /// Vectors must agree with float's at least this well (mean cosine over the probe) to be kept.
     public static let agreement = 0.99998
     /// Bumped when a kernel changes enough to make earlier measurements stale.
-    static let version = "kura 0.1, kernels 3"
+    static let version = "kura 0.1, kernels 4"
     static let cacheFile = "embedder-precision.json"
 
     /// The precision chosen.
@@ -62,7 +63,7 @@ public struct PrecisionChoice: Sendable, Codable, Equatable {
 
     /// The precisions this CPU runs natively, float first.
     static var candidates: [MiniLMEmbedder.Precision] {
-        [.f32] + (ck_bf16_native() != 0 ? [.bf16] : []) + (ck_i8_native() != 0 ? [.int8] : [])
+        [.f32] + (ck_bf16_native() != 0 ? [.bf16] : []) + (ck_f16_native() != 0 ? [.f16] : []) + (ck_i8_native() != 0 ? [.int8] : [])
     }
 
     static func measure(modelDirectory: URL, key: String) throws -> PrecisionChoice {
@@ -104,7 +105,7 @@ public struct PrecisionChoice: Sendable, Codable, Equatable {
         let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n")
             .first { $0.hasPrefix("model name") }.map { String($0.split(separator: ":", maxSplits: 1).last ?? "").trimmingCharacters(in: .whitespaces) }
         let size = (try? FileManager.default.attributesOfItem(atPath: modelDirectory.appendingPathComponent("model.safetensors").path)[.size] as? Int) ?? 0
-        return "\(cpu ?? "unknown CPU"); bf16 \(ck_bf16_native()), vnni \(ck_i8_native()); \(version); model \(size) bytes"
+        return "\(cpu ?? "unknown CPU"); bf16 \(ck_bf16_native()), f16 \(ck_f16_native()), vnni \(ck_i8_native()); \(version); model \(size) bytes"
     }
 
     /// Passages of the lengths the embedder sees, the same on every machine.
