@@ -79,25 +79,25 @@ extension DocumentCollection {
         let snap = snapshot
         var out: [Int64: ChunkDocument] = [:]
         out.reserveCapacity(hits.count)
-        var throughChunk: [Int64] = []
-        var severalRows: [Int64: [(chunk: Int64, vector: [Float])]] = [:]
+        var throughChunk = Set<Int64>()
+        var severalRows: [Int64: [Int64]] = [:]  // document → its candidate chunks
         for hit in hits where out[hit.chunkID] == nil {
             guard let at = hit.location, let live = snap.segments.first(where: { $0.id == at.segment }), let text = live.text,
                 Int(at.row) < live.segment.count, live.segment.id(ofRow: at.row) == UInt64(bitPattern: hit.chunkID),
                 let document = text.documentID(ofRow: at.row)
             else {
-                throughChunk.append(hit.chunkID)
+                throughChunk.insert(hit.chunkID)
                 continue
             }
             let own = Array(live.segment.vector(ofRow: at.row))
             out[hit.chunkID] = ChunkDocument(document: document, vector: own)
-            if !text.isOnlyRowOfItsDocument(at.row) { severalRows[document, default: []].append((hit.chunkID, own)) }
+            if !text.isOnlyRowOfItsDocument(at.row) { severalRows[document, default: []].append(hit.chunkID) }
         }
         try readChunks(Array(severalRows.keys), "SELECT d.id, d.vector FROM document d", column: "d.id") { row in
             guard let stored = row[1] as Data?, let v = Self.floats(stored, info.dimension) else { return }
-            for c in severalRows[row[0]] ?? [] { out[c.chunk]?.vector = v }
+            for chunk in severalRows[row[0]] ?? [] { out[chunk]?.vector = v }
         }
-        try readThroughChunks(throughChunk, snap, into: &out)
+        try readThroughChunks(Array(throughChunk.subtracting(out.keys)), snap, into: &out)
         return out
     }
 

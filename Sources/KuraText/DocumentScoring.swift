@@ -34,8 +34,8 @@ enum DocumentScoring {
         }
         let documentNorms = bm25.norms(averageLength: documents > 0 ? Float(Double(totalLength) / Double(documents)) : 0)
         var top = TopK(k: k)
-        for (i, (part, g)) in zip(parts, gathered).enumerated() {
-            top.part = i
+        for (index, (part, g)) in zip(parts, gathered).enumerated() {
+            top.part = index
             var documentScores: [UInt32: Double] = [:]
             for (i, tfs) in g.frequencies.enumerated() {
                 for (d, tf) in tfs {
