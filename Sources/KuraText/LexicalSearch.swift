@@ -160,11 +160,25 @@ public enum LexicalSearch {
 
     /// The query's distinct terms that some row holds, at most `limit` of the rarest, in query order.
     public static func selectTerms(_ terms: [String], in parts: [LexicalPart], limit: Int = maxTerms) -> [(term: String, df: Int)] {
+        lookUp(terms, in: parts, limit: limit).selected
+    }
+
+    /// ``selectTerms(_:in:limit:)`` with each section part's dictionary entry for each selected term
+    /// (nil for a part in memory), so that a term is looked up once per query.
+    static func lookUp(
+        _ terms: [String], in parts: [LexicalPart], limit: Int
+    ) -> (selected: [(term: String, df: Int)], entries: [[PostingsSection.Term?]?]) {
         var seen = Set<String>()
         let distinct = terms.filter { seen.insert($0).inserted }
-        let counted = distinct.enumerated().map { (i, t) in (t, parts.reduce(0) { $0 + $1.df(t) }, i) }.filter { $0.1 > 0 }
-        let kept = counted.sorted { ($0.1, $0.2) < ($1.1, $1.2) }.prefix(limit).sorted { $0.2 < $1.2 }
-        return kept.map { ($0.0, $0.1) }
+        let found = parts.map { part -> [PostingsSection.Term?]? in
+            guard case .section(let s) = part.index else { return nil }
+            return distinct.map { s.term($0) }
+        }
+        let counted = distinct.indices.map { i in
+            (i, parts.indices.reduce(0) { sum, p in sum + (found[p].map { $0[i]?.df ?? 0 } ?? parts[p].df(distinct[i])) })
+        }
+        let kept = counted.filter { $0.1 > 0 }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.prefix(limit).sorted { $0.0 < $1.0 }
+        return (kept.map { (distinct[$0.0], $0.1) }, found.map { entries in entries.map { e in kept.map { e[$0.0] } } })
     }
 
     /// The best `k` rows for the query's terms (at most `maxTerms` of its rarest); `withDocuments` false
@@ -181,7 +195,7 @@ public enum LexicalSearch {
             top.part = i
             switch part.index {
             case .memory(let m): scoreAll(m, q.terms, q.weights, q.norms, part.id, &top)
-            case .section(let s): MaxScore.run(s, q.terms, q.weights, q.norms, part.id, &top)
+            case .section(let s): MaxScore.run(s, q.entries[i] ?? [], q.weights, q.norms, part.id, &top)
             }
         }
         return top.sorted()
@@ -209,17 +223,18 @@ public enum LexicalSearch {
         return top.sorted()
     }
 
-    /// The selected terms with their weights (idf · (k1 + 1)) and the length norms, over every part's statistics.
+    /// The selected terms with their weights (idf · (k1 + 1)), the length norms, over every part's
+    /// statistics, and each section part's entries for the terms.
     private static func prepare(
         _ terms: [String], _ parts: [LexicalPart], _ bm25: BM25, _ maxTerms: Int
-    ) -> (terms: [String], weights: [Float], norms: BM25.Norms)? {
-        let selected = selectTerms(terms, in: parts, limit: maxTerms)
+    ) -> (terms: [String], weights: [Float], norms: BM25.Norms, entries: [[PostingsSection.Term?]?])? {
+        let (selected, entries) = lookUp(terms, in: parts, limit: maxTerms)
         guard !selected.isEmpty else { return nil }
         let stats = parts.reduce(LexicalStats()) {
             LexicalStats(documents: $0.documents + $1.stats.documents, totalLength: $0.totalLength + $1.stats.totalLength)
         }
         let weights = selected.map { bm25.idf(documents: stats.documents, df: $0.df) * (bm25.k1 + 1) }
-        return (selected.map(\.term), weights, bm25.norms(averageLength: stats.averageLength))
+        return (selected.map(\.term), weights, bm25.norms(averageLength: stats.averageLength), entries)
     }
 
     /// The growing part: small enough to score every posting of the query's terms.

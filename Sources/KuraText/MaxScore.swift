@@ -13,11 +13,12 @@ enum MaxScore {
     static let window = 4096
 
     static func run(
-        _ section: PostingsSection, _ terms: [String], _ weights: [Float], _ norms: BM25.Norms, _ id: (UInt32) -> Int64?, _ top: inout TopK
+        _ section: PostingsSection, _ entries: [PostingsSection.Term?], _ weights: [Float], _ norms: BM25.Norms, _ id: (UInt32) -> Int64?,
+        _ top: inout TopK
     ) {
         var found: [(cursor: PostingsCursor, weight: Float, bound: Double)] = []
-        for (t, w) in zip(terms, weights) {
-            guard let entry = section.term(t) else { continue }
+        for (e, w) in zip(entries, weights) {
+            guard let entry = e else { continue }
             let c = section.cursor(entry)
             var bound: Float = 0
             for b in 0..<c.blocks { bound = max(bound, c.blockScore(b, weight: w, norms: norms)) }

@@ -67,6 +67,29 @@ enum VarInt {
         out.append(UInt8(v))
     }
 
+    /// Reads `count` values at `at` into `out`, advancing `at`; false past `end` or on a value of more
+    /// than 5 bytes. Eight values of one byte each (most frequencies, and the gaps of common terms) are
+    /// taken from one 8-byte load at a time.
+    @inline(__always)
+    static func read(_ p: UnsafeRawBufferPointer, _ at: inout Int, _ end: Int, count: Int, into out: UnsafeMutablePointer<UInt32>) -> Bool {
+        var i = 0
+        while i < count {
+            if i + 8 <= count, at + 8 <= end {
+                let word = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+                if word & 0x8080_8080_8080_8080 == 0 {
+                    for j in 0..<8 { out[i + j] = UInt32(truncatingIfNeeded: word >> UInt64(8 * j)) & 0xFF }
+                    i += 8
+                    at += 8
+                    continue
+                }
+            }
+            guard let value = read(p, &at, end) else { return false }
+            out[i] = value
+            i += 1
+        }
+        return true
+    }
+
     /// Reads one value at `at`, advancing it; nil past `end` or on more than 5 bytes.
     @inline(__always)
     static func read(_ p: UnsafeRawBufferPointer, _ at: inout Int, _ end: Int) -> UInt32? {

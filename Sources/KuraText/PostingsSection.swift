@@ -15,6 +15,8 @@ public struct PostingsSection: @unchecked Sendable {
     let documents: Int
     let rowDocuments: Int
     let documentTable: Int
+    /// The dictionary's sample, which narrows each lookup to a few entries.
+    private let sample = TermSample()
 
     /// A term's entry: where its postings are and how many rows hold it.
     public struct Term: Sendable {
@@ -90,11 +92,16 @@ public struct PostingsSection: @unchecked Sendable {
         return Int64(bitPattern: Self.u64(p, documentTable + PostingsFormat.documentEntrySize * Int(ordinal)))
     }
 
-    /// The term's entry, found by binary search; nil when no row holds it or the entry is damaged.
+    /// The term's entry, found by binary search between two of the sample's terms; nil when no row holds
+    /// it or the entry is damaged.
     public func term(_ term: String) -> Term? {
         var key = term
+        let section = self
         return key.withUTF8 { key -> Term? in
-            var lo = 0, hi = termCount
+            let range = sample.range(of: UnsafeRawBufferPointer(key), count: termCount) { i in
+                section.term(at: i).map { TermSample.prefix($0.bytes) } ?? 0
+            }
+            var lo = range.lowerBound, hi = range.upperBound
             while lo < hi {
                 let mid = (lo + hi) / 2
                 let order = compare(entry: mid, key)
@@ -294,28 +301,18 @@ public final class PostingsCursor {
         } else {
             ok = false
         }
-        for i in 0..<count where ok {
-            guard let gap = VarInt.read(section.p, &at, limit) else {
-                ok = false
-                break
-            }
-            rows[i] = previous &+ gap
-            previous = rows[i] &+ 1
-        }
-        for i in 0..<count where ok {
-            guard let tf = VarInt.read(section.p, &at, limit) else {
-                ok = false
-                break
-            }
-            tfs[i] = tf
-        }
-        if ok {
-            row = rows[0]
-            frequency = tfs[0]
-        } else {
+        guard ok, VarInt.read(section.p, &at, limit, count: count, into: rows), VarInt.read(section.p, &at, limit, count: count, into: tfs) else {
             block = term.blocks
             row = Self.end
+            return
         }
+        // Gaps to rows: each gap counts from the row after the previous one.
+        for i in 0..<count {
+            rows[i] = previous &+ rows[i]
+            previous = rows[i] &+ 1
+        }
+        row = rows[0]
+        frequency = tfs[0]
     }
 
     /// Moves to the next row.
