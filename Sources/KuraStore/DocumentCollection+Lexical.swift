@@ -95,7 +95,7 @@ extension DocumentCollection {
             }
             var index = InvertedIndex()
             for (terms, document) in zip(analyze(texts), documents) { index.add(terms, document: document) }
-            state.withLock { snap in
+            state.update { snap in
                 if let i = snap.segments.firstIndex(where: { $0.id == live.id }) { snap.segments[i] = snap.segments[i].with(text: .memory(index)) }
             }
         }

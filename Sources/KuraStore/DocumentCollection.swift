@@ -50,7 +50,7 @@ public final class DocumentCollection: @unchecked Sendable {
     /// The collection's analyzer, for chunk text and query text alike.
     let analyzer: any Analyzer
     let writer = NSLock()
-    let state: Mutex<Snapshot>
+    let state: ReadMostly<Snapshot>
     /// Chunk id → row of the growing graph; touched only on `indexer` (and during init).
     var growingRows: [Int64: UInt32] = [:]
     /// The growing graph's lexical index, ahead of the snapshot's copy; touched only on `indexer`.
@@ -74,7 +74,7 @@ public final class DocumentCollection: @unchecked Sendable {
         self.info = info
         analyzer = try info.analyzer.make()
         let segments = try Self.openSegments(store: store, info: info)
-        state = Mutex(Snapshot(segments: segments, growing: try Self.makeGrowing(info)))
+        state = ReadMostly(Snapshot(segments: segments, growing: try Self.makeGrowing(info)))
     }
 
     /// When the last upsert or delete committed (seconds since 1970); 0 before any.
@@ -98,7 +98,7 @@ public final class DocumentCollection: @unchecked Sendable {
         try HNSWIndex(dimension: info.dimension, metric: info.metric, parameters: info.growingParameters, capacity: info.sealThreshold)
     }
 
-    var snapshot: Snapshot { state.withLock { $0 } }
+    var snapshot: Snapshot { state.value }
 
     /// Maps every listed segment, checking headers (not checksums: `verify` does that), with its tombstones.
     static func openSegments(store: Store, info: CollectionInfo) throws -> [LiveSegment] {
@@ -235,7 +235,7 @@ public final class DocumentCollection: @unchecked Sendable {
                 growingRows[chunkIDs[done + i]] = first + UInt32(i)
                 growingText.add(terms[done + i], document: documents[done + i])
             }
-            state.withLock { [growingText] in $0.growingText = growingText }
+            state.update { [growingText] in $0.growingText = growingText }
             done += n
             if growing.count >= info.sealThreshold { try sealInBackground() }
         }

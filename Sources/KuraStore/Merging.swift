@@ -65,7 +65,7 @@ extension DocumentCollection {
             for live in old { try db.execute(sql: "DELETE FROM segment WHERE id = ?", arguments: [live.id]) }
         }
         let ids = Set(old.map(\.id))
-        state.withLock { snap in
+        state.update { snap in
             var live = merged.deleting(rows: gone)
             if let early = snap.earlyTombstones.removeValue(forKey: live.id) { live = live.deleting(rows: early) }
             snap.segments = (live.segment.count > 0 ? [live] : []) + snap.segments.filter { !ids.contains($0.id) }

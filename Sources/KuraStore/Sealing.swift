@@ -48,7 +48,7 @@ extension DocumentCollection {
         frozenRows.append((growing, growingRows))
         growingRows = [:]
         growingText = InvertedIndex()
-        state.withLock { snap in
+        state.update { snap in
             snap.sealing.append(frozen)
             snap.growing = fresh
             snap.growingText = InvertedIndex()
@@ -83,7 +83,7 @@ extension DocumentCollection {
                 try drop.run()
             }
         }
-        state.withLock { snap in
+        state.update { snap in
             var live = written.deleting(rows: gone)
             if let early = snap.earlyTombstones.removeValue(forKey: live.id) { live = live.deleting(rows: early) }
             snap.sealing.removeAll { $0.graph === frozen }

@@ -144,7 +144,7 @@ extension DocumentCollection {
             }
         }
         guard !bySegment.isEmpty else { return }
-        state.withLock { snap in
+        state.update { snap in
             for (id, rows) in bySegment {
                 if let i = snap.segments.firstIndex(where: { $0.id == id }) {
                     snap.segments[i] = snap.segments[i].deleting(rows: rows)
