@@ -31,7 +31,9 @@ struct SegmentLinks: GraphLinks {
 }
 
 /// A segment file opened with `mmap` and searched in place: opening costs the same whatever the size,
-/// and the kernel pages rows in as searches touch them.
+/// and the kernel pages rows in as searches touch them. The sections every search walks (graph, traversal
+/// rows) ask for 2 MiB pages (``MappedFile/Access/hot``); the f32 rows, read one here and there to re-score,
+/// are read without read-around.
 public final class Segment: @unchecked Sendable {
     public let path: String
     public let dimension: Int
@@ -86,6 +88,15 @@ public final class Segment: @unchecked Sendable {
         idsPointer = at(.ids).assumingMemoryBound(to: UInt64.self)
         pool = ContextPool(rows: max(h.rows, 1), maxM0: h.parameters.maxM0, dimension: h.dimension)
         advise(.random)
+        for kind in Self.hotSections(h.encoding) {
+            if let e = h.section(kind) { file.advise(offset: e.offset, length: e.length, .hot) }
+        }
+    }
+
+    /// What every search walks: the graph and the rows it measures distances on (f32 ones when there is
+    /// no compact copy).
+    private static func hotSections(_ encoding: VectorEncoding) -> [SegmentSection] {
+        [encoding == .f32 ? .vectors : .traversal, .scales, .level0, .levels, .upperOffsets, .upperData]
     }
 
     public var fileBytes: Int { file.count }

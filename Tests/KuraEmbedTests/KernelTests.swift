@@ -57,7 +57,7 @@ import Testing
         #expect(abs(v[1] - 0.841_344_7) < 1e-6 && abs(v[2] + 0.158_655_3) < 1e-6 && v[0] == 0 && abs(v[3] - 2.995_950) < 1e-5)
     }
 
-    @Test(arguments: [1, 3, 64, 65, 130])
+    @Test(arguments: [1, 3, 5, 12, 64, 65, 130, 197])
     func attentionMatchesANaiveReference(n: Int) {
         var rng = SystemRandomNumberGenerator()
         let ld = 3 * 32 + 5
