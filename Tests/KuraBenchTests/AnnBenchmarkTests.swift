@@ -24,6 +24,30 @@ import Testing
         return url
     }
 
+    /// Built block by block with the f32 rows in a file beside the saved segment: row i is still id i
+    /// (recall against the rows' exact truth holds), the rows file leaves nothing behind, and the saved
+    /// segment answers as the built index did.
+    @Test func aBuildInBlocksSavesTheSameIndex() throws {
+        let (base, queries) = try VectorFilesTests().smallSet()
+        let truth = try exactTruth(base: base, queries: queries)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kura-annb-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { for u in [base, queries, truth, dir] { try? FileManager.default.removeItem(at: u) } }
+        var config = AnnBenchmark.Config(queries: queries.path)
+        config.base = base.path
+        config.truth = truth.path
+        config.efs = [64]
+        config.buildBlock = 97
+        config.save = dir.appendingPathComponent("built.kseg").path
+        let built = try AnnBenchmark(config: config).run(onBuild: { _ in }, onPoint: { _ in }, onExact: { _ in }).first!.recall
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["built.kseg"])
+        config.base = nil
+        config.load = config.save
+        config.save = nil
+        let loaded = try AnnBenchmark(config: config).run(onBuild: { _ in }, onPoint: { _ in }, onExact: { _ in }).first!.recall
+        #expect(built >= 0.95 && loaded == built, "built \(built), loaded \(loaded)")
+    }
+
     /// A segment written by a collection names row i of the base file chunk i + 1: loaded by `bench ann`,
     /// its recall is right only with a truth offset of 1 (0 finds next to nothing), and the exact truth
     /// computed when no file is given is named by the segment's ids, not its rows.

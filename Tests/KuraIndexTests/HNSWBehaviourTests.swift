@@ -35,6 +35,28 @@ struct HNSWBehaviourTests {
         #expect(Set(rescored.map(\.row)).isSubset(of: Set(walked20.map(\.row))), "only the walk's best 2k were re-scored")
     }
 
+    /// Neighbour selection keeps the heuristic's diverse links first, then fills empty slots only with
+    /// candidates nearly as close to the base as to a kept link (slack 1.2 on squared L2). In 2-D from
+    /// the base (0, 0): A (1, 0) is kept; C (0.55, 0.95) is nearer A (1.105) than the base (1.205), so the
+    /// heuristic drops it, but within the slack (1.326 ≥ 1.205); B (1, 1) is 1 from A and 2 from the base.
+    @Test func emptySlotsFillOnlyWithNearlyDiverseCandidates() throws {
+        let index = try HNSWIndex(dimension: 2, metric: .l2, parameters: HNSWParameters(m: 4, encoding: .f32), capacity: 4)
+        let points: [Float] = [0, 0, 1, 0, 0.55, 0.95, 1, 1]
+        try points.withUnsafeBufferPointer { _ = try index.insert(contentsOf: $0, ids: [0, 1, 2, 3], threads: 1) }
+        let kernel = index.fullKernel
+        let base = UnsafeMutablePointer<Float>.allocate(capacity: 2)
+        defer { base.deallocate() }
+        base.update(from: [0, 0], count: 2)
+        let sorted = (1...3).map { MaxHeap.Entry(distance: kernel.distance(base, UInt32($0)), row: UInt32($0)) }.sorted { $0.distance < $1.distance }
+        #expect(sorted.map(\.row) == [1, 2, 3])
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2)
+        defer { scratch.deallocate() }
+        #expect(index.selectNeighbors(sorted, max: 2, kernel, scratch).map(\.row) == [1, 2])
+        #expect(index.selectNeighbors(sorted, max: 1, kernel, scratch).map(\.row) == [1])
+        #expect(index.selectNeighbors(sorted, max: 3, kernel, scratch).map(\.row) == [1, 2, 3], "three candidates fit three slots")
+        #expect(HNSWIndex.fillSlack == 1.2)
+    }
+
     /// f32 rows kept in a file instead of anonymous memory: the same graph and answers, the file gone
     /// from the directory as soon as the index exists, segments written from it the same.
     @Test func rowsInAFileSearchLikeRowsInMemory() throws {
