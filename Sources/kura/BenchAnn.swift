@@ -26,7 +26,8 @@ struct BenchAnn: ParsableCommand {
     @Option(help: "Use only the first N base vectors.") var limit: Int?
     @Flag(help: "One JSON object per line.") var json = false
     @Flag(help: "Also time exact batched search (OpenBLAS sgemm) over all queries.") var exact = false
-    @Option(help: "Write the built index to this segment file; while building, the f32 rows sit in a file beside it (removed at once), not in anonymous memory.") var save: String?
+    @Option(help: "Write the built index to this segment file; while building, the f32 rows sit in a file beside it.")
+    var save: String?
     @Option(help: "Load a segment file instead of building.") var load: String?
     @Option(help: "Write recall against QPS as SVG.") var plot: String?
     @Option(help: "f32 rows re-scored per result after a quantised walk (default 2; 0 for none).") var rescore: Int?
