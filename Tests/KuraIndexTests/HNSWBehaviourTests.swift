@@ -54,7 +54,6 @@ struct HNSWBehaviourTests {
         #expect(index.selectNeighbors(sorted, max: 2, kernel, scratch).map(\.row) == [1, 2])
         #expect(index.selectNeighbors(sorted, max: 1, kernel, scratch).map(\.row) == [1])
         #expect(index.selectNeighbors(sorted, max: 3, kernel, scratch).map(\.row) == [1, 2, 3], "three candidates fit three slots")
-        #expect(HNSWIndex.fillSlack == 1.2)
     }
 
     /// f32 rows kept in a file instead of anonymous memory: the same graph and answers, the file gone
