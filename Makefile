@@ -72,7 +72,7 @@ bench: build
 	Benchmarks/peers/run.sh $(ANN_ARGS) --threads 1 --kura-json $(RESULTS)/kura-1t.jsonl \
 	  --kura-json-2t $(RESULTS)/kura-2t.jsonl --out $(RESULTS)
 
-## Kura against hnswlib and usearch at 1M vectors (SCALE_10M=1 adds Kura alone at 10M under an 8 GiB cgroup):
+## Kura against hnswlib and usearch at 1M vectors (SCALE="1m 10m" adds Kura alone at 10M under an 8 GiB cgroup):
 ## writes $(RESULTS)/scale-1m.{md,svg}. Not part of make test: it makes 0.8 GB of data and runs for about an hour.
 bench-scale: build
 	SHARED=$(SHARED) Benchmarks/scale/run.sh

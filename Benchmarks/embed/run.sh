@@ -36,19 +36,19 @@ print(json.dumps({"embedder": "numpy-reference", "threads": 1, "round": int(sys.
                   "seconds": s, "tokens_per_s": tok / s}))
 PY
   # The default precision (the fastest that agrees with float, measured at start) on 1 and 2 threads, float on 1, binary16 on 1
-  # where the CPU has AVX512-FP16, and int8 on 1 where it has AVX512-VNNI.
+  # where the CPU has AVX512-FP16, and int8 and 12-bit integers on 1 where it has AVX512-VNNI.
   runs=("1 " "2 " "1 f32")
   grep -qw avx512_fp16 /proc/cpuinfo && runs+=("1 f16")
-  grep -qw avx512_vnni /proc/cpuinfo && runs+=("1 int8")
+  grep -qw avx512_vnni /proc/cpuinfo && runs+=("1 int8" "1 int16")
   for run in "${runs[@]}"; do
     set -- $run
     KURA_MINILM_PRECISION=${2:-} $kura bench embed --input "$dir/passages.jsonl" --threads "$1" --json |
       python3 -c "import json,sys; r=json.loads(sys.stdin.read()); r['round']=$round; r['asked']='${2:-default}'; print(json.dumps(r))" >> "$out/$name.jsonl"
   done
 done
-# Agreement: Kura's vectors against the reference's on every passage, in the default precision and in int8.
-for precision in default int8; do
-  [ $precision = int8 ] && ! grep -qw avx512_vnni /proc/cpuinfo && continue
+# Agreement: Kura's vectors against the reference's on every passage, in the default precision and in the integer ones.
+for precision in default int8 int16; do
+  [ $precision != default ] && ! grep -qw avx512_vnni /proc/cpuinfo && continue
   KURA_MINILM_PRECISION=${precision#default} $kura embed --threads 2 < "$dir/passages.jsonl" > "$dir/kura.jsonl"
   "$venv/bin/python" - "$dir/kura.jsonl" "$dir/ref.jsonl" $precision >> "$out/$name.jsonl" <<'PY'
 import json, sys, numpy as np
@@ -74,18 +74,20 @@ def best(name, t, asked="default"):
 ref, k1f, k1, k2 = best("numpy", 1), best("minilm", 1, "f32"), best("minilm", 1), best("minilm", 2)
 k1i = [best("minilm", 1, "int8")] if any(r.get("asked") == "int8" for r in runs) else []
 k1h = [best("minilm", 1, "f16")] if any(r.get("asked") == "f16" for r in runs) else []
+k1w = [best("minilm", 1, "int16")] if any(r.get("asked") == "int16" for r in runs) else []
 ort = [best(e, 1) for e in ("onnxruntime-f32", "onnxruntime-int8") if any(r["embedder"] == e for r in runs)]
 agreements = [r for r in rows if r.get("agreement")]
 ing = next(r for r in rows if r.get("ingest"))
 print(f"# Native MiniLM embedder ({ref['passages']} pydocs passages, {ref['tokens']} tokens; best of 2 rounds)\n")
 print(f"CPU: {sys.argv[2]}\n")
 print("| embedder | asked | precision | threads | tokens/s | passages/s | ÷ numpy reference (1 thread) |\n|---|---|---|---|---|---|---|")
-for r in [ref] + ort + [k1f, k1, k2] + k1h + k1i:
+for r in [ref] + ort + [k1f, k1, k2] + k1h + k1i + k1w:
     print(f"| {r['embedder']} | {r.get('asked', '-')} | {r.get('precision', 'int8' if r['embedder'].endswith('int8') else 'f32')} | {r['threads']} | {r['tokens_per_s']:.0f} | {r['passages'] / r['seconds']:.1f} | {r['tokens_per_s'] / ref['tokens_per_s']:.2f} |")
 print(f"\n- 2 threads ÷ 1 thread: {k2['tokens_per_s'] / k1['tokens_per_s']:.2f}")
 for o in ort:
     print(f"- Kura's default ÷ {o['embedder']} per thread: {k1['tokens_per_s'] / o['tokens_per_s']:.2f}"
           + (f"; Kura int8 ÷ {o['embedder']}: {k1i[0]['tokens_per_s'] / o['tokens_per_s']:.2f}" if k1i else "")
+          + (f"; Kura int16 ÷ {o['embedder']}: {k1w[0]['tokens_per_s'] / o['tokens_per_s']:.2f}" if k1w else "")
           + f" ({o['embedder']}'s cosine to the reference: mean {o['mean_cosine']:.5f}, min {o['min_cosine']:.5f})")
 if k1.get("precision_reason"):
     print(f"- the default's precision, measured at start: {k1['precision']} ({k1['precision_reason']})")

@@ -7,8 +7,8 @@ import Testing
 @testable import KuraEmbed
 
 /// The native embedder against the numpy reference in shared/fixtures: identical token ids for every
-/// input, cosine ≥ 0.9999 for every embedding, one at a time and batched, in float, bf16 and binary16 (int8:
-/// below).
+/// input, cosine ≥ 0.9999 for every embedding, one at a time and batched, in float, bf16, binary16 and 12-bit
+/// integers (int8: below).
 /// Max |diff| is ≤ 1e-4 in float; bf16 rounding of the linear layers moves single components by up to ~1e-3.
 @Suite struct MiniLMReferenceTests {
     static let embedder: MiniLMEmbedder? = try? MiniLMEmbedder(modelDirectory: ModelFiles.modelDirectory, threads: 2)
@@ -16,7 +16,7 @@ import Testing
     /// its cosine is 0.9857 at worst (0.9954 on average), short of the 0.9995 it was asked to keep, which is
     /// why it is never the default (see `MiniLMEmbedder.Precision.int8`).
     static let bounds: [MiniLMEmbedder.Precision: (cosine: Float, maxDiff: Float)] = [
-        .f32: (0.9999, 1e-4), .bf16: (0.9999, 3e-3), .f16: (0.9999, 1e-3), .int8: (0.985, 0.03),
+        .f32: (0.9999, 1e-4), .bf16: (0.9999, 3e-3), .f16: (0.9999, 1e-3), .int8: (0.985, 0.03), .int16: (0.9999, 2e-3),
     ]
 
     /// Every precision whose product this CPU runs at a usable speed: binary16's scalar reference rounds
@@ -90,6 +90,9 @@ import Testing
         #expect(
             MiniLMEmbedder.Precision.automatic(environment: ["KURA_MINILM_PRECISION": "f16"]) == (ck_f16_native() != 0 ? .f16 : native),
             "never binary16 without the CPU for it")
+        #expect(
+            MiniLMEmbedder.Precision.automatic(environment: ["KURA_MINILM_PRECISION": "int16"]) == (ck_i16_native() != 0 ? .int16 : native),
+            "never 12-bit without the CPU for it")
     }
 
     /// Each precision runs every linear product (query-key-value, attention output, up, down) in its
@@ -103,9 +106,11 @@ import Testing
                 #expect((layer[p].bf16 != nil) == (precision == .bf16), "\(precision) \(p): bf16 copy")
                 #expect((layer[p].f16 != nil) == (precision == .f16), "\(precision) \(p): binary16 copy")
                 #expect((layer[p].int8 != nil) == (precision == .int8), "\(precision) \(p): int8 copy")
+                #expect((layer[p].int16 != nil) == (precision == .int16), "\(precision) \(p): 12-bit copy")
             }
         }
         #expect(weights.usesBF16 == (precision == .bf16) && weights.usesF16 == (precision == .f16) && weights.usesInt8 == (precision == .int8))
+        #expect(weights.usesInt16 == (precision == .int16))
     }
 
     @Test func aMissingModelIsAClearError() {

@@ -20,6 +20,15 @@ import Testing
         #expect(PrecisionChoice.decide([f32]).0 == "f32")
     }
 
+    /// Speeds within 5% are closer than the probe's timing can tell apart: the closer to float is kept.
+    @Test func ofTwoAsFastTheCloserToFloatIsKept() {
+        let f32 = Trial(precision: "f32", tokensPerSecond: 3000, meanCosine: 1)
+        let bf16 = Trial(precision: "bf16", tokensPerSecond: 7000, meanCosine: 0.99999)
+        #expect(PrecisionChoice.decide([f32, bf16, Trial(precision: "int16", tokensPerSecond: 6800, meanCosine: 0.999999)]).0 == "int16")
+        #expect(PrecisionChoice.decide([f32, bf16, Trial(precision: "int16", tokensPerSecond: 6500, meanCosine: 0.999999)]).0 == "bf16")
+        #expect(PrecisionChoice.decide([Trial(precision: "f32", tokensPerSecond: 6900, meanCosine: 1), bf16]).0 == "f32")
+    }
+
     @Test func measuredOnceAndCachedUnlessAsked() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kura-precision-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

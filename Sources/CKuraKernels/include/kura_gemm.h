@@ -90,6 +90,37 @@ void ck_i8_gemm(const float *x, size_t m, size_t k, const int8_t *packed, const 
 void ck_i8_gemm_reference(const float *x, size_t m, size_t k, const int8_t *packed, const float *scales, const int32_t *sums,
                           const float *bias, size_t n, float *y, uint8_t *scratch, float *row_scales);
 
+// 12-bit integer products in int16 lanes: as exact as float for the embedder (closer than bf16) at
+// bf16's rate on any CPU with AVX512-VNNI, where many (Intel's Cascade Lake and Ice Lake) lack AVX512-BF16.
+//
+// W (n × k) is quantised once per output channel: scale[j] = max |W[j]| / 4095, q = round(W / scale[j]) in
+// [-4095, 4095]; x per call and per row: s = max |x[i]| / 4095, u = round(x / s) in [-4095, 4095]. Then
+//     y[i][j] = s[i] · scale[j] · Σ_blocks float(Σ_{p in block} u[i][p] · q[j][p]) + bias[j],
+// each block of 128 inputs summed exactly in int32 (128 · 4095² < 2^31) by VPDPWSSD, the blocks in float.
+//
+// Packed layout, for each block of 32 outputs (n a multiple of 32, k even): k/2 groups of 64 int16,
+// group p holding for each output j of the block its pair q[j][2p], q[j][2p+1].
+
+/// Whether this CPU runs the 12-bit product natively (AVX512-VNNI). Without it the scalar reference runs,
+/// which is slower than float: callers then keep float.
+int ck_i16_native(void);
+
+/// Values in the packed form of an n × k matrix; 0 if the shape is not supported.
+size_t ck_i16_packed_count(size_t n, size_t k);
+
+/// Quantises and packs W; `scales` gets n values.
+void ck_i16_pack(const float *w, size_t n, size_t k, int16_t *packed, float *scales);
+
+/// y (m × n) = x (m × k) · Wᵀ + bias (bias may be NULL). `scratch` holds m × k int16 and `row_scales` m
+/// floats. Uses the native kernel when there is one, else the reference; both sum the same integers in
+/// the same order, so give the same floats.
+void ck_i16_gemm(const float *x, size_t m, size_t k, const int16_t *packed, const float *scales, const float *bias, size_t n, float *y,
+                 int16_t *scratch, float *row_scales);
+
+/// The scalar reference of ck_i16_gemm.
+void ck_i16_gemm_reference(const float *x, size_t m, size_t k, const int16_t *packed, const float *scales, const float *bias, size_t n,
+                           float *y, int16_t *scratch, float *row_scales);
+
 #ifdef __cplusplus
 }
 #endif

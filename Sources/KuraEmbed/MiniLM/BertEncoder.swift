@@ -6,7 +6,7 @@ import COpenBLAS
 /// Sequences are packed end to end with no padding: every per-token product (QKV, attention output,
 /// feed-forward) is one matrix product over all tokens of the batch, and attention runs per sequence over
 /// its own length, so a padded key never costs a flop and needs no mask. Each linear product runs in the
-/// copy of its weights it carries: int8, bf16, binary16 or float.
+/// copy of its weights it carries: int8, 12-bit, bf16, binary16 or float.
 struct BertEncoder: Sendable {
     let config: BertConfig
     let weights: BertWeights
@@ -22,22 +22,26 @@ struct BertEncoder: Sendable {
         private(set) var scores = UnsafeMutablePointer<Float>.allocate(capacity: 1)
         /// The input of a bf16 or binary16 product, rounded.
         private(set) var halves = UnsafeMutablePointer<UInt16>.allocate(capacity: 1)
+        /// The input of a 12-bit product, quantised (its rows' scales in `rowScales`).
+        private(set) var int16 = UnsafeMutablePointer<Int16>.allocate(capacity: 1)
         /// The input of an int8 product, quantised, and its rows' scales.
         private(set) var int8 = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
         private(set) var rowScales = UnsafeMutablePointer<Float>.allocate(capacity: 1)
         private var scoreCapacity = 1
 
         /// Room for `tokens` rows; the 16-bit and int8 inputs only for the products the weights run in.
-        func reserve(tokens: Int, longest: Int, config c: BertConfig, halves usesHalves: Bool, int8 usesInt8: Bool) {
+        func reserve(tokens: Int, longest: Int, config c: BertConfig, halves usesHalves: Bool, int8 usesInt8: Bool, int16 usesInt16: Bool) {
             if tokens > capacity {
                 for p in [x, tmp, ctx, qkv, mid, rowScales] { p.deallocate() }
                 halves.deallocate()
                 int8.deallocate()
+                int16.deallocate()
                 capacity = max(tokens, capacity * 2)
                 let widest = max(c.hidden, c.intermediate)
                 halves = .allocate(capacity: usesHalves ? capacity * widest : 1)
                 int8 = .allocate(capacity: usesInt8 ? capacity * widest : 1)
-                rowScales = .allocate(capacity: usesInt8 ? capacity : 1)
+                int16 = .allocate(capacity: usesInt16 ? capacity * widest : 1)
+                rowScales = .allocate(capacity: usesInt8 || usesInt16 ? capacity : 1)
                 x = .allocate(capacity: capacity * c.hidden)
                 tmp = .allocate(capacity: capacity * c.hidden)
                 ctx = .allocate(capacity: capacity * c.hidden)
@@ -58,6 +62,7 @@ struct BertEncoder: Sendable {
             for p in [x, tmp, ctx, qkv, mid, scores, rowScales] { p.deallocate() }
             halves.deallocate()
             int8.deallocate()
+            int16.deallocate()
         }
     }
 
@@ -68,7 +73,8 @@ struct BertEncoder: Sendable {
         let tokens = lengths.reduce(0, +)
         guard tokens > 0 else { return }
         ws.reserve(
-            tokens: tokens, longest: lengths.max() ?? 1, config: config, halves: weights.usesBF16 || weights.usesF16, int8: weights.usesInt8)
+            tokens: tokens, longest: lengths.max() ?? 1, config: config, halves: weights.usesBF16 || weights.usesF16, int8: weights.usesInt8,
+            int16: weights.usesInt16)
         embedTokens(sequences, tokens: tokens, ws)
         for layer in weights.layers { encode(layer, lengths: lengths, tokens: tokens, ws) }
         var row = 0
@@ -113,7 +119,7 @@ struct BertEncoder: Sendable {
         ws.swapHidden()
     }
 
-    /// y = x · Wᵀ (+ bias) in the copy of W the product runs in: int8, bf16, binary16 or float (sgemm, W stored
+    /// y = x · Wᵀ (+ bias) in the copy of W the product runs in: int8, 12-bit, bf16, binary16 or float (sgemm, W stored
     /// (outputs, inputs) as PyTorch keeps it). Without `bias`, the element-wise pass that follows adds it.
     private func product(
         _ x: UnsafePointer<Float>, _ rows: Int, _ w: BertWeights.Linear, bias: [Float]? = nil, into y: UnsafeMutablePointer<Float>,
@@ -122,6 +128,8 @@ struct BertEncoder: Sendable {
         let n = w.outputs
         if let q = w.int8 {
             ck_i8_gemm(x, rows, w.inputs, q.packed, q.scales, q.sums, bias, n, y, ws.int8, ws.rowScales)
+        } else if let q = w.int16 {
+            ck_i16_gemm(x, rows, w.inputs, q.packed, q.scales, bias, n, y, ws.int16, ws.rowScales)
         } else if let b = w.bf16 {
             ck_bf16_gemm(x, rows, w.inputs, b, n, y, ws.halves)
             if let bias { ck_add_rows(y, bias, rows, n) }

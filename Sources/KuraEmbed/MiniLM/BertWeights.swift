@@ -40,13 +40,14 @@ struct BertWeights: Sendable {
     }
 
     /// One linear layer's matrix W (outputs × inputs) in float, with the copy its product runs in when
-    /// that is not float: bf16 or binary16 in the kernels' packed layout, or int8 quantised.
+    /// that is not float: bf16 or binary16 in the kernels' packed layout, or int8 or 12-bit quantised.
     struct Linear: Sendable {
         let weights: [Float]
         let outputs: Int, inputs: Int
         var bf16: [UInt16]?
         var f16: [UInt16]?
         var int8: QuantizedMatrix?
+        var int16: Int16Matrix?
 
         init(_ weights: [Float], outputs: Int, inputs: Int) {
             (self.weights, self.outputs, self.inputs) = (weights, outputs, inputs)
@@ -72,6 +73,27 @@ struct BertWeights: Sendable {
 
         /// Quantises the int8 copy (kept float for a shape the kernel does not take).
         mutating func quantize() { int8 = QuantizedMatrix(weights, outputs: outputs, inputs: inputs) }
+
+        /// Quantises the 12-bit copy (kept float for a shape the kernel does not take).
+        mutating func quantize16() { int16 = Int16Matrix(weights, outputs: outputs, inputs: inputs) }
+    }
+
+    /// A matrix in the 12-bit kernel's layout (int16 lanes) with its per-output scales.
+    struct Int16Matrix: Sendable {
+        let packed: [Int16], scales: [Float]
+        let outputs: Int, inputs: Int
+
+        /// W (outputs × inputs), or nil for a shape the kernel does not take.
+        init?(_ w: [Float], outputs: Int, inputs: Int) {
+            let count = ck_i16_packed_count(outputs, inputs)
+            guard count > 0 else { return nil }
+            var scales = [Float](repeating: 0, count: outputs)
+            packed = [Int16](unsafeUninitializedCapacity: count) { buf, n in
+                ck_i16_pack(w, outputs, inputs, buf.baseAddress!, &scales)
+                n = count
+            }
+            (self.scales, self.outputs, self.inputs) = (scales, outputs, inputs)
+        }
     }
 
     /// A matrix in the int8 kernel's layout with its per-output scales and quantised row sums.
@@ -96,10 +118,14 @@ struct BertWeights: Sendable {
     var embGamma: [Float], embBeta: [Float]
     var layers: [Layer]
 
-    /// Reads the weights from `f`; the products in `bf16` get bf16 copies, those in `f16` binary16 ones
-    /// and those in `int8` quantised ones (int8 wins where a product is in several, then binary16).
+    /// Reads the weights from `f`; the products in `bf16` get bf16 copies, those in `f16` binary16 ones,
+    /// those in `int8` int8 ones and those in `int16` 12-bit ones (int8 wins where a product is in several,
+    /// then 12-bit, then binary16).
     /// - Throws: `KuraError.corruptFile` for a missing tensor or one of another shape.
-    init(_ f: SafeTensors, config c: BertConfig, bf16: Set<Product> = [], f16: Set<Product> = [], int8: Set<Product> = []) throws {
+    init(
+        _ f: SafeTensors, config c: BertConfig, bf16: Set<Product> = [], f16: Set<Product> = [], int8: Set<Product> = [],
+        int16: Set<Product> = []
+    ) throws {
         let h = c.hidden
         word = try f.floats("embeddings.word_embeddings.weight", shape: [c.vocabSize, h])
         position = try f.floats("embeddings.position_embeddings.weight", shape: [c.maxPositions, h])
@@ -123,17 +149,20 @@ struct BertWeights: Sendable {
                 ln2Gamma: try w("output.LayerNorm.weight", [h]), ln2Beta: try w("output.LayerNorm.bias", [h]))
         }
         for i in layers.indices {
+            let integer = int8.union(int16)
             for p in int8 { layers[i][p].quantize() }
-            for p in f16.subtracting(int8) { layers[i][p].packF16() }
-            for p in bf16.subtracting(int8).subtracting(f16) { layers[i][p].packBF16() }
+            for p in int16.subtracting(int8) { layers[i][p].quantize16() }
+            for p in f16.subtracting(integer) { layers[i][p].packF16() }
+            for p in bf16.subtracting(integer).subtracting(f16) { layers[i][p].packBF16() }
         }
         let copies = layers.flatMap { l in Product.allCases.map { l[$0] } }
         usesBF16 = copies.contains { $0.bf16 != nil }
         usesF16 = copies.contains { $0.f16 != nil }
         usesInt8 = copies.contains { $0.int8 != nil }
+        usesInt16 = copies.contains { $0.int16 != nil }
     }
 
-    /// Whether any product runs in bf16 / binary16 / int8 (the workspace then holds room for its rounded
-    /// input).
-    private(set) var usesBF16 = false, usesF16 = false, usesInt8 = false
+    /// Whether any product runs in bf16 / binary16 / int8 / 12-bit (the workspace then holds room for its
+    /// rounded input).
+    private(set) var usesBF16 = false, usesF16 = false, usesInt8 = false, usesInt16 = false
 }

@@ -3,9 +3,10 @@ import Foundation
 import KuraCore
 
 /// How the native embedder picks its precision: by measurement, not by CPU flag. Each precision this
-/// CPU runs natively (float always; bf16 with AVX512-BF16; binary16 with AVX512-FP16; int8 with
-/// AVX512-VNNI) embeds a fixed probe
-/// on one thread; the fastest whose vectors agree with float's (mean cosine ≥ ``agreement``) is kept.
+/// CPU runs natively (float always; bf16 with AVX512-BF16; binary16 with AVX512-FP16; int8 and 12-bit
+/// with AVX512-VNNI) embeds a fixed probe
+/// on one thread; the fastest whose vectors agree with float's (mean cosine ≥ ``agreement``) is kept, and
+/// of those within ``tie`` of the fastest (closer than the probe's timing can tell apart), the closest to float.
 /// The result is cached per machine (CPU model and the features used, Kura's version, the model file's
 /// size) in `embedder-precision.json` under the data directory, so the probe runs once. With
 /// `KURA_MINILM_PRECISION` set, that precision is taken as asked (when the CPU runs it) and nothing is
@@ -27,8 +28,10 @@ public struct PrecisionChoice: Sendable, Codable, Equatable {
 
     /// Vectors must agree with float's at least this well (mean cosine over the probe) to be kept.
     public static let agreement = 0.99998
+    /// Trials within this fraction of the fastest count as equally fast.
+    static let tie = 0.05
     /// Bumped when a kernel changes enough to make earlier measurements stale.
-    static let version = "kura 0.1, kernels 4"
+    static let version = "kura 0.1, kernels 5"
     static let cacheFile = "embedder-precision.json"
 
     /// The precision chosen.
@@ -63,7 +66,8 @@ public struct PrecisionChoice: Sendable, Codable, Equatable {
 
     /// The precisions this CPU runs natively, float first.
     static var candidates: [MiniLMEmbedder.Precision] {
-        [.f32] + (ck_bf16_native() != 0 ? [.bf16] : []) + (ck_f16_native() != 0 ? [.f16] : []) + (ck_i8_native() != 0 ? [.int8] : [])
+        [.f32] + (ck_bf16_native() != 0 ? [.bf16] : []) + (ck_f16_native() != 0 ? [.f16] : [])
+            + (ck_i8_native() != 0 ? [.int8, .int16] : [])
     }
 
     static func measure(modelDirectory: URL, key: String) throws -> PrecisionChoice {
@@ -87,16 +91,19 @@ public struct PrecisionChoice: Sendable, Codable, Equatable {
         return PrecisionChoice(precision: precision, reason: reason, trials: trials, key: key)
     }
 
-    /// The fastest trial that agrees with float (float itself always does); the reason names the others.
+    /// The fastest trial that agrees with float (float itself always does), the closest to float among those
+    /// as fast within ``tie``; the reason names the others.
     static func decide(_ trials: [Trial]) -> (String, String) {
         let kept = trials.filter { $0.precision == "f32" || $0.meanCosine >= agreement }
-        guard let best = kept.max(by: { $0.tokensPerSecond < $1.tokensPerSecond }) else { return ("f32", "nothing measured") }
+        guard let fastest = kept.map(\.tokensPerSecond).max() else { return ("f32", "nothing measured") }
+        let best = kept.filter { $0.tokensPerSecond >= (1 - tie) * fastest }.max { $0.meanCosine < $1.meanCosine }!
         let notes = trials.filter { $0 != best }.map { t in
             t.meanCosine < agreement && t.precision != "f32"
                 ? "\(t.precision) \(Int(t.tokensPerSecond)) tokens/s but mean cosine \(String(format: "%.5f", t.meanCosine)) to float: not kept"
                 : "\(t.precision) \(Int(t.tokensPerSecond)) tokens/s"
         }
-        let reason = "fastest that agrees with float: \(best.precision) \(Int(best.tokensPerSecond)) tokens/s"
+        let rule = "fastest that agrees with float (of those within 5% of it, the closest)"
+        let reason = "\(rule): \(best.precision) \(Int(best.tokensPerSecond)) tokens/s"
         return (best.precision, notes.isEmpty ? reason : reason + "; " + notes.joined(separator: "; "))
     }
 
