@@ -12,19 +12,20 @@ import Testing
         #expect(ck_i16_packed_count(32, 3) == 0, "inputs must come in pairs")
     }
 
-    /// Per-channel weight scales and per-row input scales, as the header states them.
-    static func dequantised(_ x: [Float], _ m: Int, _ k: Int, _ w: [Float], _ n: Int) -> [Double] {
-        func q(_ v: Float, _ top: Float) -> Double { top > 0 ? Double(min(4095, max(-4095, (v * (4095 / top)).rounded(.toNearestOrEven)))) : 0 }
-        let wTop = (0..<n).map { j in (0..<k).map { abs(w[j * k + $0]) }.max()! }
-        let xTop = (0..<m).map { i in (0..<k).map { abs(x[i * k + $0]) }.max()! }
-        var y = [Double](repeating: 0, count: m * n)
-        for i in 0..<m {
-            for j in 0..<n {
-                var sum = 0.0
-                for p in 0..<k { sum += q(x[i * k + p], xTop[i]) * q(w[j * k + p], wTop[j]) }
-                y[i * n + j] = sum * Double(xTop[i] / 4095) * Double(wTop[j] / 4095)
-            }
-        }
+    /// y = x · Wᵀ + bias by `gemm` (the dispatching product or the reference), W packed first.
+    static func product(
+        _ x: [Float], _ m: Int, _ k: Int, _ w: [Float], _ n: Int, bias: [Float]?,
+        _ gemm: (
+            UnsafePointer<Float>?, Int, Int, UnsafePointer<Int16>?, UnsafePointer<Float>?, UnsafePointer<Float>?, Int,
+            UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Int16>?, UnsafeMutablePointer<Float>?
+        ) -> Void = ck_i16_gemm
+    ) -> [Float] {
+        var packed = [Int16](repeating: 0, count: ck_i16_packed_count(n, k))
+        var scales = [Float](repeating: 0, count: n)
+        ck_i16_pack(w, n, k, &packed, &scales)
+        var scratch = [Int16](repeating: 0, count: m * k), rowScales = [Float](repeating: 0, count: m)
+        var y = [Float](repeating: .nan, count: m * n)
+        gemm(x, m, k, packed, scales, bias, n, &y, &scratch, &rowScales)
         return y
     }
 
@@ -38,15 +39,9 @@ import Testing
         if m > 1 { x[k] = 1e4 }  // an outlier: the rest of its row keeps 12 bits of its range
         let w = SeededRandom.vectors(n, k, seed: UInt64(n * 7 + k))
         let bias = (0..<n).map { Float($0) / 8 }
-        var packed = [Int16](repeating: 0, count: ck_i16_packed_count(n, k))
-        var scales = [Float](repeating: 0, count: n)
-        ck_i16_pack(w, n, k, &packed, &scales)
-        var scratch = [Int16](repeating: 0, count: m * k), rowScales = [Float](repeating: 0, count: m)
-        var reference = [Float](repeating: 0, count: m * n)
-        ck_i16_gemm_reference(x, m, k, packed, scales, bias, n, &reference, &scratch, &rowScales)
-        var y = [Float](repeating: .nan, count: m * n)
-        ck_i16_gemm(x, m, k, packed, scales, bias, n, &y, &scratch, &rowScales)
-        let want = Self.dequantised(x, m, k, w, n)
+        let reference = Self.product(x, m, k, w, n, bias: bias, ck_i16_gemm_reference)
+        let y = Self.product(x, m, k, w, n, bias: bias)
+        let want = QuantizedProduct.dequantised(x, m, k, w, n, levels: 4095)
         var worst = 0.0
         for i in 0..<m {
             let top = Double((0..<k).map { abs(x[i * k + $0]) }.max()!)
@@ -65,12 +60,7 @@ import Testing
     @Test func theLargestBlockSumsDoNotOverflow() {
         let (m, k, n) = (3, 1536, 32)
         let x = [Float](repeating: -2, count: m * k), w = [Float](repeating: -0.5, count: n * k)
-        var packed = [Int16](repeating: 0, count: ck_i16_packed_count(n, k))
-        var scales = [Float](repeating: 0, count: n)
-        ck_i16_pack(w, n, k, &packed, &scales)
-        var scratch = [Int16](repeating: 0, count: m * k), rowScales = [Float](repeating: 0, count: m)
-        var y = [Float](repeating: 0, count: m * n)
-        ck_i16_gemm(x, m, k, packed, scales, nil, n, &y, &scratch, &rowScales)
+        let y = Self.product(x, m, k, w, n, bias: nil)
         #expect(y.allSatisfy { abs($0 - Float(k)) <= Float(k) * 1e-6 }, "got \(y[0]), want \(k)")
     }
 }

@@ -12,22 +12,6 @@ import Testing
         #expect(ck_i8_packed_count(32, 6) == 0, "inputs must come in fours")
     }
 
-    /// Per-channel weight scales and per-row input scales, as the header states them.
-    static func dequantised(_ x: [Float], _ m: Int, _ k: Int, _ w: [Float], _ n: Int) -> [Double] {
-        func q(_ v: Float, _ top: Float) -> Double { top > 0 ? Double(min(127, max(-127, (v * (127 / top)).rounded(.toNearestOrEven)))) : 0 }
-        let wTop = (0..<n).map { j in (0..<k).map { abs(w[j * k + $0]) }.max()! }
-        let xTop = (0..<m).map { i in (0..<k).map { abs(x[i * k + $0]) }.max()! }
-        var y = [Double](repeating: 0, count: m * n)
-        for i in 0..<m {
-            for j in 0..<n {
-                var sum = 0.0
-                for p in 0..<k { sum += q(x[i * k + p], xTop[i]) * q(w[j * k + p], wTop[j]) }
-                y[i * n + j] = sum * Double(xTop[i] / 127) * Double(wTop[j] / 127)
-            }
-        }
-        return y
-    }
-
     @Test(arguments: [(1, 4, 32), (5, 36, 64), (13, 384, 32), (97, 64, 96), (200, 1536, 64)])
     func matchesTheDequantisedProductAndTheReference(shape: (m: Int, k: Int, n: Int)) {
         let (m, k, n) = shape
@@ -43,7 +27,7 @@ import Testing
         ck_i8_gemm_reference(x, m, k, packed, scales, sums, bias, n, &reference, &scratch, &rowScales)
         var y = [Float](repeating: .nan, count: m * n)
         ck_i8_gemm(x, m, k, packed, scales, sums, bias, n, &y, &scratch, &rowScales)
-        let want = Self.dequantised(x, m, k, w, n)
+        let want = QuantizedProduct.dequantised(x, m, k, w, n, levels: 127)
         var worst = 0.0
         for i in 0..<m { for j in 0..<n { worst = max(worst, abs(Double(reference[i * n + j]) - Double(bias[j]) - want[i * n + j]) / Double(k)) } }
         #expect(worst < 1e-6, "reference against the dequantised product: \(worst)")
