@@ -114,12 +114,12 @@ extern const ck_kernels ck_avx512_kernels;
 extern const ck_kernels ck_neon_kernels;
 #endif
 
-// Calls CALL(r) with r the constant 1..8 equal to `rows`, so that each call inlines a register block of
-// that height (the matrix kernels' tails).
 // Inputs summed exactly in int32 before a 12-bit product's partial sum becomes a float: 128 products of
 // at most 4095 · 4095 stay below 2^31 (see kura_gemm.h).
 #define CK_I16_BLOCK 128
 
+// Calls CALL(r) with r the constant 1..8 equal to `rows`, so that each call inlines a register block of
+// that height (the matrix kernels' tails).
 #define CK_ROWS_SWITCH(rows, CALL)                                                                                              \
     switch (rows) {                                                                                                            \
     case 8: CALL(8); break;                                                                                                    \

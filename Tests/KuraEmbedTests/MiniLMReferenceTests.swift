@@ -9,14 +9,15 @@ import Testing
 /// The native embedder against the numpy reference in shared/fixtures: identical token ids for every
 /// input, cosine ≥ 0.9999 for every embedding, one at a time and batched, in float, bf16, binary16 and 12-bit
 /// integers (int8: below).
-/// Max |diff| is ≤ 1e-4 in float; bf16 rounding of the linear layers moves single components by up to ~1e-3.
+/// Max |diff| is ≤ 1e-4 in float; bf16 rounding of the linear layers moves single components by up to ~1e-3;
+/// 12-bit integers stay closer to float than bf16: cosine ≥ 0.99998 and max |diff| ≤ 1e-3 on every case.
 @Suite struct MiniLMReferenceTests {
     static let embedder: MiniLMEmbedder? = try? MiniLMEmbedder(modelDirectory: ModelFiles.modelDirectory, threads: 2)
     /// int8 quantises every linear layer's weights per channel and inputs per token: on these 40 cases
     /// its cosine is 0.9857 at worst (0.9954 on average), short of the 0.9995 it was asked to keep, which is
     /// why it is never the default (see `MiniLMEmbedder.Precision.int8`).
     static let bounds: [MiniLMEmbedder.Precision: (cosine: Float, maxDiff: Float)] = [
-        .f32: (0.9999, 1e-4), .bf16: (0.9999, 3e-3), .f16: (0.9999, 1e-3), .int8: (0.985, 0.03), .int16: (0.9999, 2e-3),
+        .f32: (0.9999, 1e-4), .bf16: (0.9999, 3e-3), .f16: (0.9999, 1e-3), .int8: (0.985, 0.03), .int16: (0.99998, 1e-3),
     ]
 
     /// Every precision whose product this CPU runs at a usable speed: binary16's scalar reference rounds

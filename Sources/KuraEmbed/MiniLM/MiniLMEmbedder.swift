@@ -44,7 +44,7 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
         /// Every linear layer in 12-bit integers held in int16 lanes: weights quantised per output channel,
         /// each layer's input per token, products summed exactly in int32 over blocks of 128 inputs by
         /// AVX512-VNNI's VPDPWSSD (two products per lane, as bf16's instruction). Closer to float than bf16
-        /// (mean cosine 0.999996 on the reference set in a numpy model of it, bf16 0.999985) at bf16's rate,
+        /// (cosine 0.9999969 at worst over 400 pydocs passages, bf16 0.9999641) at bf16's rate,
         /// on CPUs with VNNI that lack AVX512-BF16 (Intel's Cascade Lake and Ice Lake) as well.
         case int16
 

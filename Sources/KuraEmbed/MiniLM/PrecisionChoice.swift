@@ -67,7 +67,7 @@ public struct PrecisionChoice: Sendable, Codable, Equatable {
     /// The precisions this CPU runs natively, float first.
     static var candidates: [MiniLMEmbedder.Precision] {
         [.f32] + (ck_bf16_native() != 0 ? [.bf16] : []) + (ck_f16_native() != 0 ? [.f16] : [])
-            + (ck_i8_native() != 0 ? [.int8, .int16] : [])
+            + (ck_i8_native() != 0 ? [.int8] : []) + (ck_i16_native() != 0 ? [.int16] : [])
     }
 
     static func measure(modelDirectory: URL, key: String) throws -> PrecisionChoice {
@@ -102,7 +102,7 @@ public struct PrecisionChoice: Sendable, Codable, Equatable {
                 ? "\(t.precision) \(Int(t.tokensPerSecond)) tokens/s but mean cosine \(String(format: "%.5f", t.meanCosine)) to float: not kept"
                 : "\(t.precision) \(Int(t.tokensPerSecond)) tokens/s"
         }
-        let rule = "fastest that agrees with float (of those within 5% of it, the closest)"
+        let rule = "fastest that agrees with float (of those within \(Int(tie * 100))% of it, the closest)"
         let reason = "\(rule): \(best.precision) \(Int(best.tokensPerSecond)) tokens/s"
         return (best.precision, notes.isEmpty ? reason : reason + "; " + notes.joined(separator: "; "))
     }
