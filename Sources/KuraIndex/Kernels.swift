@@ -90,7 +90,10 @@ struct DistanceKernel {
 
     /// Starts loading the first cache lines of `row`, ahead of a batch that scores it.
     @inline(__always)
-    func prefetch(_ row: UInt32) { ck_prefetch3(base + Int(row) * stride) }
+    func prefetch(_ row: UInt32) {
+        ck_prefetch3(base + Int(row) * stride)
+        if let scales { ck_prefetch1(scales + Int(row)) }
+    }
 
     /// Writes the distances from `query` to rows `ids[0..<count]` into `out`.
     @inline(__always)

@@ -1,3 +1,4 @@
+import KuraTesting
 import Testing
 
 @testable import KuraIndex
@@ -27,13 +28,42 @@ struct SupportTests {
         #expect(c.count == 70)
     }
 
-    @Test func visitedSetSurvivesEpochWrap() {
+    @Test func visitedSetClearsBetweenSearches() {
         var v = VisitedSet(capacity: 10)
         defer { v.deallocate() }
-        for _ in 0..<70_000 {
+        for _ in 0..<1_000 {
             v.reset()
             #expect(!v.testAndSet(3))
             #expect(v.testAndSet(3))
+            #expect(!v.testAndSet(9))
+        }
+    }
+
+    @Test func visitedSetAgreesWithASet() {
+        var rng = SeededRandom(seed: 7)
+        var v = VisitedSet(capacity: 5_000)
+        defer { v.deallocate() }
+        for _ in 0..<50 {
+            v.reset()
+            var oracle = Set<UInt32>()
+            for _ in 0..<rng.below(3_000) {
+                let row = UInt32(rng.below(5_000))
+                #expect(v.testAndSet(row) == !oracle.insert(row).inserted)
+            }
+        }
+    }
+
+    @Test func visitedSetClearsWholeWhenASearchTouchesMoreWordsThanItRecords() {
+        // Past 2^16 words (4,194,304 rows) the list of touched words overflows; the reset must clear all.
+        let rows = 5_000_000
+        var v = VisitedSet(capacity: rows)
+        defer { v.deallocate() }
+        v.reset()
+        for row in stride(from: 0, to: rows, by: 64) { #expect(!v.testAndSet(UInt32(row))) }
+        v.reset()
+        for row in stride(from: 0, to: rows, by: 64) where v.testAndSet(UInt32(row)) {
+            Issue.record("row \(row) still marked after reset")
+            break
         }
     }
 

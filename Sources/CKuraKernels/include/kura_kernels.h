@@ -92,6 +92,9 @@ static inline void ck_prefetch3(const void *p) {
     __builtin_prefetch((const char *)p + 128, 0, 3);
 }
 
+/// The same for the one cache line holding `p`.
+static inline void ck_prefetch1(const void *p) { __builtin_prefetch(p, 0, 3); }
+
 /// CRC-32C (Castagnoli), hardware accelerated where SSE4.2 / ARMv8 CRC is present.
 /// Pass 0 as `crc` to start; feed the result back in to continue over more data.
 uint32_t ck_crc32c(uint32_t crc, const void *data, size_t len);
