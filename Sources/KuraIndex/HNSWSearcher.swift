@@ -8,17 +8,17 @@ struct HNSWSearcher<Links: GraphLinks> {
     let kernel: DistanceKernel
     let locks: NodeLocks?
 
-    /// Copies the neighbours of `row` at `level` into `ctx.ids`, skipping (and marking) visited ones
-    /// when `skipVisited`; returns how many.
+    /// Copies the neighbours of `row` at `level` into `ctx.ids` from `offset`, skipping (and marking) visited
+    /// ones when `skipVisited`; returns how many.
     @inline(__always)
-    private func gather(_ row: UInt32, level: Int, skipVisited: Bool, _ ctx: SearchContext) -> Int {
+    private func gather(_ row: UInt32, level: Int, skipVisited: Bool, _ ctx: SearchContext, at offset: Int = 0) -> Int {
         locks?.lock(row)
         defer { locks?.unlock(row) }
         guard let list = links.links(row, level: level) else { return 0 }
         let width = level == 0 ? links.maxM0 : links.maxM
         let count = min(Int(list[0]), width)
         let bound = UInt32(truncatingIfNeeded: links.rowBound)
-        var n = 0
+        var n = offset
         for j in 1..<(count + 1) {
             let id = list[j]
             if id < bound && !(skipVisited && ctx.visited.testAndSet(id)) {
@@ -27,7 +27,7 @@ struct HNSWSearcher<Links: GraphLinks> {
                 if skipVisited { kernel.prefetch(id) }
             }
         }
-        return n
+        return n - offset
     }
 
     /// Greedy descent on one upper level: moves to the closest neighbour until none is closer.
@@ -66,7 +66,17 @@ struct HNSWSearcher<Links: GraphLinks> {
             let c = ctx.candidates.top
             if -c.distance > bound && (!filtering || ctx.results.count >= ef) { break }
             ctx.candidates.pop()
-            let n = gather(c.row, level: level, skipVisited: true, ctx)
+            var n = gather(c.row, level: level, skipVisited: true, ctx)
+            // On level 0 the next candidate is expanded in the same batch, so twice the rows are in flight
+            // from memory at once: at 10M rows the walk waits on memory, not on arithmetic.
+            var taken = 1
+            while level == 0 && taken < SearchContext.beam && !ctx.candidates.isEmpty {
+                let next = ctx.candidates.top
+                if -next.distance > bound && (!filtering || ctx.results.count >= ef) { break }
+                ctx.candidates.pop()
+                n += gather(next.row, level: level, skipVisited: true, ctx, at: n)
+                taken += 1
+            }
             if n == 0 { continue }
             kernel.distances(query, ctx.ids, n, ctx.distances)
             for j in 0..<n {
