@@ -5,13 +5,17 @@
 /// 16-bit epoch per row is 20 MB, beyond the caches beside the graph's traffic, and each check was a miss to
 /// memory; the bits are 1.25 MB and stay in cache. Searches that touch more words than the list holds (a
 /// filtered walk over most of the graph) clear the whole set instead.
+///
+/// All state sits behind pointers, so `testAndSet` does not mutate the struct: it is called through a pooled
+/// ``SearchContext`` (a class) once per neighbour, where a mutating call on an array-backed ``Bitset`` would
+/// pay exclusivity and copy-on-write checks each time.
 struct VisitedSet {
     private let words: UnsafeMutablePointer<UInt64>
     private let wordCount: Int
-    /// Indexes of the words set since the last reset, then the count in `state[0]`.
+    /// Indexes of the words first set since the last reset (the first `touchedCapacity` of them).
     private let touched: UnsafeMutablePointer<UInt32>
     private let touchedCapacity: Int
-    /// `state[0]`: words recorded in `touched`; past `touchedCapacity`, the whole set is cleared on reset.
+    /// How many words were first set since the last reset; past `touchedCapacity`, reset clears them all.
     private let state: UnsafeMutablePointer<Int>
     let capacity: Int
 
