@@ -9,9 +9,9 @@
 #define CK_I16_TOP 4095.0f
 
 #if defined(__x86_64__)
-void ck_i16_gemm_avx512(const int16_t *xq, size_t m, size_t k, const int16_t *packed, size_t n, float *y);
+void ck_i16_gemm_avx512(const int16_t *xq, size_t m, size_t k, const int16_t *packed, size_t n, float *y, const float *scales,
+                        const float *bias, const float *row_scales);
 void ck_i16_quantize_avx512(const float *x, size_t m, size_t k, int16_t *out, float *row_scales);
-void ck_i16_finish_avx512(float *y, size_t m, size_t n, const float *scales, const float *bias, const float *row_scales);
 #endif
 
 int ck_i16_native(void) {
@@ -80,8 +80,7 @@ void ck_i16_gemm(const float *x, size_t m, size_t k, const int16_t *packed, cons
 #if defined(__x86_64__)
     if (ck_i16_native()) {
         ck_i16_quantize_avx512(x, m, k, scratch, row_scales);
-        ck_i16_gemm_avx512(scratch, m, k, packed, n, y);
-        ck_i16_finish_avx512(y, m, n, scales, bias, row_scales);
+        ck_i16_gemm_avx512(scratch, m, k, packed, n, y, scales, bias, row_scales);
         return;
     }
 #endif
