@@ -10,58 +10,15 @@
 #include <math.h>
 #include <stddef.h>
 
-#define CK_ATTR __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,fma")))
-#define CK_INLINE __attribute__((always_inline)) CK_ATTR static inline
+#include "ck_avx512.h"
+
+#define CK_ATTR CK_AVX512_ATTR
+#define CK_INLINE CK_AVX512_INLINE
 #define CK_HD 32
 #define CK_AR 6
 
 void ck_attention32_avx512(const float *q, const float *k, const float *v, size_t ld, size_t n, float scale, float *out, size_t ldo,
                            float *scratch);
-
-// The polynomial of ck_exp (nn.c) on 16 lanes, with 2^n applied by VSCALEFPS.
-CK_INLINE __m512 exp16(__m512 x) {
-    x = _mm512_max_ps(_mm512_min_ps(x, _mm512_set1_ps(88.0f)), _mm512_set1_ps(-87.0f));
-    __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
-    r = _mm512_fmadd_ps(n, _mm512_set1_ps(2.12194440e-4f), r);
-    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
-    __m512 y = _mm512_fmadd_ps(_mm512_mul_ps(p, r), r, _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
-    return _mm512_scalef_ps(y, n);
-}
-
-// Rows r[0..15] (16 floats each) become columns: r[c] holds what was element c of every row.
-CK_INLINE void transpose16(__m512 r[16]) {
-    __m512 t[16], u[16];
-    for (int g = 0; g < 4; g++) {
-        t[4 * g + 0] = _mm512_unpacklo_ps(r[4 * g], r[4 * g + 1]);
-        t[4 * g + 1] = _mm512_unpackhi_ps(r[4 * g], r[4 * g + 1]);
-        t[4 * g + 2] = _mm512_unpacklo_ps(r[4 * g + 2], r[4 * g + 3]);
-        t[4 * g + 3] = _mm512_unpackhi_ps(r[4 * g + 2], r[4 * g + 3]);
-    }
-    for (int g = 0; g < 4; g++) {  // u[4g + i]: in 128-bit lane L, column 4L + i of rows 4g..4g+3
-        __m512d a = _mm512_castps_pd(t[4 * g]), b = _mm512_castps_pd(t[4 * g + 1]);
-        __m512d c = _mm512_castps_pd(t[4 * g + 2]), d = _mm512_castps_pd(t[4 * g + 3]);
-        u[4 * g + 0] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
-        u[4 * g + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
-        u[4 * g + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
-        u[4 * g + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
-    }
-    for (int i = 0; i < 4; i++) {
-        __m512 xlo = _mm512_shuffle_f32x4(u[i], u[4 + i], _MM_SHUFFLE(2, 0, 2, 0));
-        __m512 xhi = _mm512_shuffle_f32x4(u[i], u[4 + i], _MM_SHUFFLE(3, 1, 3, 1));
-        __m512 ylo = _mm512_shuffle_f32x4(u[8 + i], u[12 + i], _MM_SHUFFLE(2, 0, 2, 0));
-        __m512 yhi = _mm512_shuffle_f32x4(u[8 + i], u[12 + i], _MM_SHUFFLE(3, 1, 3, 1));
-        r[i] = _mm512_shuffle_f32x4(xlo, ylo, _MM_SHUFFLE(2, 0, 2, 0));
-        r[4 + i] = _mm512_shuffle_f32x4(xhi, yhi, _MM_SHUFFLE(2, 0, 2, 0));
-        r[8 + i] = _mm512_shuffle_f32x4(xlo, ylo, _MM_SHUFFLE(3, 1, 3, 1));
-        r[12 + i] = _mm512_shuffle_f32x4(xhi, yhi, _MM_SHUFFLE(3, 1, 3, 1));
-    }
-}
 
 // kt (CK_HD × npad) = Kᵀ with zeros past n; vc (n × CK_HD) = V packed.
 CK_ATTR static void pack_kv(const float *k, const float *v, size_t ld, size_t n, size_t npad, float *kt, float *vc) {
@@ -69,7 +26,7 @@ CK_ATTR static void pack_kv(const float *k, const float *v, size_t ld, size_t n,
         for (size_t half = 0; half < CK_HD; half += 16) {
             __m512 r[16];
             for (size_t j = 0; j < 16; j++) r[j] = j0 + j < n ? _mm512_loadu_ps(k + (j0 + j) * ld + half) : _mm512_setzero_ps();
-            transpose16(r);
+            ck_transpose16(r);
             for (size_t c = 0; c < 16; c++) _mm512_storeu_ps(kt + (half + c) * npad + j0, r[c]);
         }
     for (size_t j = 0; j < n; j++) {
@@ -120,12 +77,12 @@ CK_INLINE void query_block(const float *q, size_t ld, size_t n, size_t npad, flo
         if (tail) m = _mm512_mask_max_ps(m, tail, m, _mm512_loadu_ps(row + full));
         __m512 top = _mm512_set1_ps(_mm512_reduce_max_ps(m)), sum = _mm512_setzero_ps();
         for (size_t j = 0; j < full; j += 16) {
-            __m512 e = exp16(_mm512_sub_ps(_mm512_loadu_ps(row + j), top));
+            __m512 e = ck_exp16(_mm512_sub_ps(_mm512_loadu_ps(row + j), top));
             _mm512_storeu_ps(row + j, e);
             sum = _mm512_add_ps(sum, e);
         }
         if (tail) {
-            __m512 e = _mm512_maskz_mov_ps(tail, exp16(_mm512_sub_ps(_mm512_loadu_ps(row + full), top)));
+            __m512 e = _mm512_maskz_mov_ps(tail, ck_exp16(_mm512_sub_ps(_mm512_loadu_ps(row + full), top)));
             _mm512_storeu_ps(row + full, e);
             sum = _mm512_add_ps(sum, e);
         }

@@ -1,6 +1,7 @@
 // The embedder's element-wise loops. One branch-free body per operation, inlined into a wrapper per
 // instruction set so the compiler vectorises it for that set; dispatch follows ck_active().
 #include "ck_internal.h"
+#include "kura_gemm.h"
 #include "kura_nn.h"
 #include <string.h>
 
@@ -237,6 +238,28 @@ void ck_attention32(const float *q, const float *k, const float *v, size_t ld, s
     }
 #endif
     CK_NN_DISPATCH(attention32, q, k, v, ld, n, scale, out, ldo, scratch);
+}
+
+#if defined(__x86_64__)
+void ck_attention32_i16_avx512(const float *q, const float *k, const float *v, size_t ld, size_t n, float scale, float *out, size_t ldo,
+                               float *scratch);
+#endif
+
+size_t ck_attention32_i16_scratch(size_t n) {
+    size_t npad = (n + 15) / 16 * 16, i16 = (3 * npad * CK_HD * 2 + (2 * npad + CK_HD) * 4 + 6 * npad * (4 + 2)) / 4;
+    return i16 > ck_attention32_scratch(n) ? i16 : ck_attention32_scratch(n);
+}
+
+void ck_attention32_i16(const float *q, const float *k, const float *v, size_t ld, size_t n, float scale, float *out, size_t ldo,
+                        float *scratch) {
+    if (n == 0) return;
+#if defined(__x86_64__)
+    if (ck_i16_native()) {
+        ck_attention32_i16_avx512(q, k, v, ld, n, scale, out, ldo, scratch);
+        return;
+    }
+#endif
+    ck_attention32(q, k, v, ld, n, scale, out, ldo, scratch);
 }
 
 void ck_fill_rows(float *y, const float *bias, size_t rows, size_t cols) {

@@ -31,7 +31,7 @@ public struct PrecisionChoice: Sendable, Codable, Equatable {
     /// Trials within this fraction of the fastest count as equally fast.
     static let tie = 0.05
     /// Bumped when a kernel changes enough to make earlier measurements stale.
-    static let version = "kura 0.1, kernels 5"
+    static let version = "kura 0.1, kernels 6"
     static let cacheFile = "embedder-precision.json"
 
     /// The precision chosen.
