@@ -36,10 +36,11 @@ print(json.dumps({"embedder": "numpy-reference", "threads": 1, "round": int(sys.
                   "seconds": s, "tokens_per_s": tok / s}))
 PY
   # The default precision (the fastest that agrees with float, measured at start) on 1 and 2 threads, float on 1, binary16 on 1
-  # where the CPU has AVX512-FP16, and int8 and 12-bit integers on 1 where it has AVX512-VNNI.
+  # where the CPU has AVX512-FP16, int8 on 1 where it has AVX512-VNNI, 12-bit integers on 1 where it has AVX2.
   runs=("1 " "2 " "1 f32")
   grep -qw avx512_fp16 /proc/cpuinfo && runs+=("1 f16")
-  grep -qw avx512_vnni /proc/cpuinfo && runs+=("1 int8" "1 int16")
+  grep -qw avx512_vnni /proc/cpuinfo && runs+=("1 int8")
+  grep -qw avx2 /proc/cpuinfo && runs+=("1 int16")
   for run in "${runs[@]}"; do
     set -- $run
     KURA_MINILM_PRECISION=${2:-} $kura bench embed --input "$dir/passages.jsonl" --threads "$1" --json |
@@ -48,7 +49,8 @@ PY
 done
 # Agreement: Kura's vectors against the reference's on every passage, in the default precision and in the integer ones.
 for precision in default int8 int16; do
-  [ $precision != default ] && ! grep -qw avx512_vnni /proc/cpuinfo && continue
+  [ $precision = int8 ] && ! grep -qw avx512_vnni /proc/cpuinfo && continue
+  [ $precision = int16 ] && ! grep -qw avx2 /proc/cpuinfo && continue
   KURA_MINILM_PRECISION=${precision#default} $kura embed --threads 2 < "$dir/passages.jsonl" > "$dir/kura.jsonl"
   "$venv/bin/python" - "$dir/kura.jsonl" "$dir/ref.jsonl" $precision >> "$out/$name.jsonl" <<'PY'
 import json, sys, numpy as np

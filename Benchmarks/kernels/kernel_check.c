@@ -1,6 +1,8 @@
 // Cross-architecture check of the C kernels: every kernel set this CPU (or emulator) offers against the
 // scalar reference, bit-exact on integer-valued data for every dimension 1..1024, as the Swift tests do on
-// the build machine. `check.sh` runs it natively, with each forced set, under valgrind (a CPU without AVX-512) and under qemu for arm64.
+// the build machine; and the embedder's 12-bit product in the active set (AVX512-VNNI, AVX2 or the
+// reference itself) bit-exact against its reference. `check.sh` runs it natively, with each forced set, under valgrind (a CPU without AVX-512) and under qemu for arm64.
+#include "kura_gemm.h"
 #include "kura_kernels.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,11 +43,28 @@ int main(void) {
             SAME(k->cos_i8(q, b, 0.5f, n), sc->cos_i8(q, b, 0.5f, n), "cos_i8")
         }
     }
+    static float x[200 * 1536], w[64 * 1536], y[200 * 64], yr[200 * 64], bias[64], scales[64], rows[200];
+    static int16_t packed[64 * 1536], scratch[200 * 1536];
+    size_t shapes[][3] = {{1, 2, 32}, {5, 36, 64}, {13, 384, 32}, {97, 200, 64}, {200, 1536, 64}};
+    for (size_t t = 0; t < sizeof shapes / sizeof shapes[0]; t++) {
+        size_t m = shapes[t][0], k = shapes[t][1], n = shapes[t][2];
+        for (size_t i = 0; i < m * k; i++) x[i] = (float)rnd(-3000, 3000) / 997.0f;
+        for (size_t i = 0; i < n * k; i++) w[i] = (float)rnd(-1000, 1000) / 1009.0f;
+        for (size_t j = 0; j < n; j++) bias[j] = (float)j / 8;
+        ck_i16_pack(w, n, k, packed, scales);
+        ck_i16_gemm(x, m, k, packed, scales, bias, n, y, scratch, rows);
+        ck_i16_gemm_reference(x, m, k, packed, scales, bias, n, yr, scratch, rows);
+        if (memcmp(y, yr, m * n * sizeof(float)) != 0) {
+            failures++;
+            printf("12-bit product (%s) differs from its reference at %zu x %zu x %zu\n", ck_i16_vnni() ? "VNNI" : ck_i16_native() ? "AVX2" : "reference", m, k, n);
+        }
+    }
     const char *want = getenv("KURA_KERNELS");
     if (want && *want && strcmp(want, ck_active()->name) != 0) {
         failures++;
         printf("KURA_KERNELS=%s but %s is active\n", want, ck_active()->name);
     }
-    printf("active %s, %d SIMD set(s) checked, %d failure(s)\n", ck_active()->name, sets, failures);
+    printf("active %s (12-bit product: %s), %d SIMD set(s) checked, %d failure(s)\n", ck_active()->name,
+           ck_i16_vnni() ? "VNNI" : ck_i16_native() ? "AVX2" : "reference", sets, failures);
     return failures || !sets ? 1 : 0;
 }

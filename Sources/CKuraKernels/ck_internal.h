@@ -11,11 +11,13 @@ static inline float ck_cos_finish(float dot, float qq, float xx) {
 }
 
 #if defined(__x86_64__)
-/// Whether this CPU has AVX-512 (F, BW, VL) and `feature` (a string literal for __builtin_cpu_supports):
-/// what each of the embedder's 16-bit and int8 kernels needs.
+/// Whether the active kernel set is AVX-512 (so KURA_KERNELS=avx2 runs the embedder as a CPU without it
+/// would) and this CPU has `feature` (a string literal for __builtin_cpu_supports): what each of the
+/// embedder's AVX-512 16-bit and int8 kernels needs.
 #define CK_AVX512_WITH(feature)                                                                                                  \
-    (__builtin_cpu_init(), __builtin_cpu_supports(feature) && __builtin_cpu_supports("avx512f") &&                             \
-                               __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl"))
+    (__builtin_cpu_init(), ck_active()->isa == CK_ISA_AVX512 && __builtin_cpu_supports(feature) &&                             \
+                               __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&                      \
+                               __builtin_cpu_supports("avx512vl"))
 #endif
 
 static inline float ck_half_to_float(uint16_t h) {

@@ -1,5 +1,5 @@
 // 12-bit integer products in int16 lanes: quantisation, packing and the scalar reference; the AVX512-VNNI
-// kernel is in gemm_i16_avx512.c. See kura_gemm.h for the arithmetic and the layout.
+// kernel is in gemm_i16_avx512.c, the AVX2 one in gemm_i16_avx2.c. See kura_gemm.h for the arithmetic and the layout.
 #include "ck_internal.h"
 #include "kura_gemm.h"
 #include <math.h>
@@ -12,15 +12,30 @@
 void ck_i16_gemm_avx512(const int16_t *xq, size_t m, size_t k, const int16_t *packed, size_t n, float *y, const float *scales,
                         const float *bias, const float *row_scales);
 void ck_i16_quantize_avx512(const float *x, size_t m, size_t k, int16_t *out, float *row_scales);
+void ck_i16_gemm_avx2(const int16_t *xq, size_t m, size_t k, const int16_t *packed, size_t n, float *y, const float *scales,
+                      const float *bias, const float *row_scales);
+void ck_i16_quantize_avx2(const float *x, size_t m, size_t k, int16_t *out, float *row_scales);
 #endif
 
-int ck_i16_native(void) {
+// VPDPWSSD where the active kernel set is AVX-512 and the CPU has VNNI; else VPMADDWD where it is AVX2 or
+// AVX-512 (KURA_KERNELS applies). Both give the reference's integers, so the choice never changes a result.
+int ck_i16_vnni(void) {
 #if defined(__x86_64__)
     return CK_AVX512_WITH("avx512vnni");
 #else
     return 0;
 #endif
 }
+
+static int i16_avx2(void) {
+#if defined(__x86_64__)
+    return ck_active()->isa == CK_ISA_AVX2 || ck_active()->isa == CK_ISA_AVX512;
+#else
+    return 0;
+#endif
+}
+
+int ck_i16_native(void) { return ck_i16_vnni() || i16_avx2(); }
 
 size_t ck_i16_packed_count(size_t n, size_t k) { return (n % CK_NB == 0 && k % 2 == 0 && n && k) ? n * k : 0; }
 
@@ -78,9 +93,14 @@ void ck_i16_gemm_reference(const float *x, size_t m, size_t k, const int16_t *pa
 void ck_i16_gemm(const float *x, size_t m, size_t k, const int16_t *packed, const float *scales, const float *bias, size_t n, float *y,
                  int16_t *scratch, float *row_scales) {
 #if defined(__x86_64__)
-    if (ck_i16_native()) {
+    if (ck_i16_vnni()) {
         ck_i16_quantize_avx512(x, m, k, scratch, row_scales);
         ck_i16_gemm_avx512(scratch, m, k, packed, n, y, scales, bias, row_scales);
+        return;
+    }
+    if (i16_avx2()) {
+        ck_i16_quantize_avx2(x, m, k, scratch, row_scales);
+        ck_i16_gemm_avx2(scratch, m, k, packed, n, y, scales, bias, row_scales);
         return;
     }
 #endif

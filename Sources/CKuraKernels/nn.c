@@ -254,7 +254,7 @@ void ck_attention32_i16(const float *q, const float *k, const float *v, size_t l
                         float *scratch) {
     if (n == 0) return;
 #if defined(__x86_64__)
-    if (ck_i16_native()) {
+    if (ck_i16_vnni()) {
         ck_attention32_i16_avx512(q, k, v, ld, n, scale, out, ldo, scratch);
         return;
     }

@@ -16,7 +16,8 @@
 extern "C" {
 #endif
 
-/// Whether this CPU runs the bf16 product natively (AVX512-BF16). Without it, callers keep float sgemm.
+/// Whether this CPU runs the bf16 product natively (AVX512-BF16, with AVX-512 the active kernel set, as for
+/// every AVX-512 product below). Without it, callers keep float sgemm.
 int ck_bf16_native(void);
 
 /// x rounded to the nearest bf16, ties to even (NaN stays NaN).
@@ -91,7 +92,8 @@ void ck_i8_gemm_reference(const float *x, size_t m, size_t k, const int8_t *pack
                           const float *bias, size_t n, float *y, uint8_t *scratch, float *row_scales);
 
 // 12-bit integer products in int16 lanes: as exact as float for the embedder (closer than bf16) at
-// bf16's rate on any CPU with AVX512-VNNI, where many (Intel's Cascade Lake and Ice Lake) lack AVX512-BF16.
+// bf16's rate on any CPU with AVX512-VNNI, where many (Intel's Cascade Lake and Ice Lake) lack AVX512-BF16,
+// and at twice float's multiply-add rate on AVX2 alone.
 //
 // W (n × k) is quantised once per output channel: scale[j] = max |W[j]| / 4095, q = round(W / scale[j]) in
 // [-4095, 4095]; x per call and per row: s = max |x[i]| / 4095, u = round(x / s) in [-4095, 4095]. Then
@@ -101,9 +103,13 @@ void ck_i8_gemm_reference(const float *x, size_t m, size_t k, const int8_t *pack
 // Packed layout, for each block of 32 outputs (n a multiple of 32, k even): k/2 groups of 64 int16,
 // group p holding for each output j of the block its pair q[j][2p], q[j][2p+1].
 
-/// Whether this CPU runs the 12-bit product natively (AVX512-VNNI). Without it the scalar reference runs,
-/// which is slower than float: callers then keep float.
+/// Whether this CPU runs the 12-bit product natively: AVX512-VNNI's VPDPWSSD, or AVX2's VPMADDWD (the same
+/// integers, half the rate: twice float's 8-lane FMA). Without either the scalar reference runs, which is
+/// slower than float: callers then keep float. Follows the active kernel set (KURA_KERNELS).
 int ck_i16_native(void);
+
+/// Whether the 12-bit products run on AVX512-VNNI (the active kernel set is AVX-512 and the CPU has VNNI).
+int ck_i16_vnni(void);
 
 /// Values in the packed form of an n × k matrix; 0 if the shape is not supported.
 size_t ck_i16_packed_count(size_t n, size_t k);

@@ -38,8 +38,8 @@ void ck_attention32(const float *q, const float *k, const float *v, size_t ld, s
                     float *scratch);
 size_t ck_attention32_scratch(size_t n);
 
-/// The same attention with its two products (Q·Kᵀ and P·V) in 12-bit integers on CPUs with AVX512-VNNI
-/// (attention_i16_avx512.c: Q and K quantised per token, V per column, the softmax's weights to 1/4095 of
+/// The same attention with its two products (Q·Kᵀ and P·V) in 12-bit integers where the 12-bit products
+/// run on AVX512-VNNI (ck_i16_vnni; attention_i16_avx512.c: Q and K quantised per token, V per column, the softmax's weights to 1/4095 of
 /// the row's largest), within about 1e-3 relative of float; elsewhere it is ck_attention32. `scratch`
 /// holds at least ck_attention32_i16_scratch(n) floats.
 void ck_attention32_i16(const float *q, const float *k, const float *v, size_t ld, size_t n, float scale, float *out, size_t ldo,

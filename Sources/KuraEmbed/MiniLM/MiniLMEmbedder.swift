@@ -44,9 +44,10 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
         case int8
         /// Every linear layer in 12-bit integers held in int16 lanes: weights quantised per output channel,
         /// each layer's input per token, products summed exactly in int32 over blocks of 128 inputs by
-        /// AVX512-VNNI's VPDPWSSD (two products per lane, as bf16's instruction). Closer to float than bf16
-        /// (cosine 0.9999969 at worst over 400 pydocs passages, bf16 0.9999641) at bf16's rate,
-        /// on CPUs with VNNI that lack AVX512-BF16 (Intel's Cascade Lake and Ice Lake) as well.
+        /// AVX512-VNNI's VPDPWSSD (two products per lane, as bf16's instruction), or AVX2's VPMADDWD on CPUs
+        /// without it (the same integers). Closer to float than bf16 (cosine 0.9999969 at worst over 400
+        /// pydocs passages, bf16 0.9999641) at bf16's rate, on CPUs with VNNI that lack AVX512-BF16 (Intel's
+        /// Cascade Lake and Ice Lake) as well, and twice float's multiply-add rate on AVX2 alone.
         case int16
 
         /// bf16 where the CPU runs it natively, else f32; `KURA_MINILM_PRECISION` names another (f32,

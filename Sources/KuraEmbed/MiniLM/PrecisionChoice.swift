@@ -3,8 +3,8 @@ import Foundation
 import KuraCore
 
 /// How the native embedder picks its precision: by measurement, not by CPU flag. Each precision this
-/// CPU runs natively (float always; bf16 with AVX512-BF16; binary16 with AVX512-FP16; int8 and 12-bit
-/// with AVX512-VNNI) embeds a fixed probe
+/// CPU runs natively (float always; bf16 with AVX512-BF16; binary16 with AVX512-FP16; int8 with
+/// AVX512-VNNI; 12-bit with AVX512-VNNI or AVX2) embeds a fixed probe
 /// on one thread; the fastest whose vectors agree with float's (mean cosine ≥ ``agreement``) is kept, and
 /// of those within ``tie`` of the fastest (closer than the probe's timing can tell apart), the closest to float.
 /// The result is cached per machine (CPU model and the features used, Kura's version, the model file's
@@ -31,7 +31,7 @@ public struct PrecisionChoice: Sendable, Codable, Equatable {
     /// Trials within this fraction of the fastest count as equally fast.
     static let tie = 0.05
     /// Bumped when a kernel changes enough to make earlier measurements stale.
-    static let version = "kura 0.1, kernels 6"
+    static let version = "kura 0.1, kernels 7"
     static let cacheFile = "embedder-precision.json"
 
     /// The precision chosen.
@@ -112,7 +112,9 @@ public struct PrecisionChoice: Sendable, Codable, Equatable {
         let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n")
             .first { $0.hasPrefix("model name") }.map { String($0.split(separator: ":", maxSplits: 1).last ?? "").trimmingCharacters(in: .whitespaces) }
         let size = (try? FileManager.default.attributesOfItem(atPath: modelDirectory.appendingPathComponent("model.safetensors").path)[.size] as? Int) ?? 0
-        return "\(cpu ?? "unknown CPU"); bf16 \(ck_bf16_native()), f16 \(ck_f16_native()), vnni \(ck_i8_native()); \(version); model \(size) bytes"
+        let isa = ck_active().map { String(cString: $0.pointee.name) } ?? "?"
+        return
+            "\(cpu ?? "unknown CPU"); kernels \(isa), bf16 \(ck_bf16_native()), f16 \(ck_f16_native()), vnni \(ck_i8_native()), 12-bit \(ck_i16_native()); \(version); model \(size) bytes"
     }
 
     /// Passages of the lengths the embedder sees, the same on every machine.
