@@ -199,6 +199,8 @@ CK_NN_VARIANT(avx2, __attribute__((target("avx2,fma"))))
 CK_NN_VARIANT(avx512, __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma"))))
 void ck_attention32_avx512(const float *q, const float *k, const float *v, size_t ld, size_t n, float scale, float *out, size_t ldo,
                            float *scratch);
+void ck_attention32_avx2(const float *q, const float *k, const float *v, size_t ld, size_t n, float scale, float *out, size_t ldo,
+                         float *scratch);
 #define CK_NN_DISPATCH(fn, ...)                                                                                  \
     switch (ck_active()->isa) {                                                                                  \
     case CK_ISA_AVX512: fn##_avx512(__VA_ARGS__); return;                                                        \
@@ -224,8 +226,8 @@ void ck_layernorm_rows(float *x, const float *bias, const float *residual, const
     CK_NN_DISPATCH(layernorm, x, bias, residual, gamma, beta, rows, dim, eps);
 }
 
-// Room for either body: this one's kt, vc and 4 score rows over keys padded to 64, or the AVX-512 kernel's
-// over keys padded to 16 with 6 score rows.
+// Room for any body: this one's kt, vc and 4 score rows over keys padded to 64, the AVX-512 kernel's over
+// keys padded to 16 with 6 score rows, or the AVX2 kernel's over keys padded to 8 with 4.
 size_t ck_attention32_scratch(size_t n) { return (2 * CK_HD + 8) * ((n + CK_KB - 1) / CK_KB * CK_KB); }
 
 void ck_attention32(const float *q, const float *k, const float *v, size_t ld, size_t n, float scale, float *out, size_t ldo,
@@ -234,6 +236,10 @@ void ck_attention32(const float *q, const float *k, const float *v, size_t ld, s
 #if defined(__x86_64__)
     if (ck_active()->isa == CK_ISA_AVX512) {
         ck_attention32_avx512(q, k, v, ld, n, scale, out, ldo, scratch);
+        return;
+    }
+    if (ck_active()->isa == CK_ISA_AVX2) {
+        ck_attention32_avx2(q, k, v, ld, n, scale, out, ldo, scratch);
         return;
     }
 #endif

@@ -2,9 +2,9 @@
 // to OpenBLAS, and these loops are what is left. Each runs over rows of a row-major matrix.
 //
 // The same C body is compiled for AVX-512, AVX2 and the baseline, and picked by the active kernel set
-// (KURA_KERNELS applies); attention has its own AVX-512 kernel (attention_avx512.c), a fifth of the
-// forward pass's time on the 16-bit paths. erf and exp are polynomial approximations accurate to a few float ulps, so
-// the GELU is the exact erf form, not the tanh approximation.
+// (KURA_KERNELS applies); attention has its own AVX-512 and AVX2 kernels (attention_avx512.c,
+// attention_avx2.c), a fifth of the forward pass's time on the 16-bit paths. erf and exp are polynomial
+// approximations accurate to a few float ulps, so the GELU is the exact erf form, not the tanh approximation.
 #ifndef KURA_NN_H
 #define KURA_NN_H
 
