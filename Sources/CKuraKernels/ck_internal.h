@@ -134,4 +134,16 @@ extern const ck_kernels ck_neon_kernels;
     default: CALL(1); break;                                                                                                   \
     }
 
+/// ck_exp's constants (nn.c), shared by its vector copies: log2(e), ln 2 split into a part exact in float
+/// and the rest (x = n ln2 + r), and the polynomial for e^r, highest degree first.
+#define CK_EXP_LOG2E 1.44269504088896341f
+#define CK_EXP_LN2_HI 0.693359375f
+#define CK_EXP_LN2_LO 2.12194440e-4f
+#define CK_EXP_P5 1.9875691500e-4f
+#define CK_EXP_P4 1.3981999507e-3f
+#define CK_EXP_P3 8.3334519073e-3f
+#define CK_EXP_P2 4.1665795894e-2f
+#define CK_EXP_P1 1.6666665459e-1f
+#define CK_EXP_P0 5.0000001201e-1f
+
 #endif

@@ -29,15 +29,15 @@ CK_INLINE float erf_body(float x) {
 // exp by range reduction x = n ln2 + r, a degree-6 polynomial for e^r, and 2^n built in the exponent bits.
 CK_INLINE float exp_body(float x) {
     x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
-    float t = x * 1.44269504088896341f + 12582912.0f; // 1.5 * 2^23 rounds to nearest integer
+    float t = x * CK_EXP_LOG2E + 12582912.0f; // 1.5 * 2^23 rounds to nearest integer
     float n = t - 12582912.0f;
-    float r = x - n * 0.693359375f + n * 2.12194440e-4f;
-    float p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
+    float r = x - n * CK_EXP_LN2_HI + n * CK_EXP_LN2_LO;
+    float p = CK_EXP_P5;
+    p = p * r + CK_EXP_P4;
+    p = p * r + CK_EXP_P3;
+    p = p * r + CK_EXP_P2;
+    p = p * r + CK_EXP_P1;
+    p = p * r + CK_EXP_P0;
     float y = p * r * r + r + 1.0f;
     int bits = ((int)n + 127) << 23;
     float scale;
