@@ -31,6 +31,7 @@
 
 void ck_attention32_i16_avx512(const float *q, const float *k, const float *v, size_t ld, size_t n, float scale, float *out, size_t ldo,
                                float *scratch);
+size_t ck_attention32_i16_avx512_scratch(size_t n);
 
 // One row of 32 floats as 32 int16 (in one register) with its scale, max |x| / 4095 (0 for a row of zeros).
 CK_INLINE __m512i quantize_row(const float *x, float *row_scale) {
@@ -172,8 +173,13 @@ CK_INLINE void query_block(const int16_t *qq, const float *sq, const int32_t *kt
     }
 }
 
-// The scratch (nn.c, ck_attention32_i16_scratch) holds qq, kt and vt (32 int16 per padded key each), the
-// scales (npad each for Q and K, 32 for V), and CK_AR rows of float scores and of int16 weights.
+// The scratch, in floats: qq, kt and vt (32 int16 per padded key each), the scales (npad each for Q and K,
+// 32 for V), and CK_AR rows of float scores and of int16 weights.
+size_t ck_attention32_i16_avx512_scratch(size_t n) {
+    size_t npad = (n + 15) / 16 * 16;
+    return (3 * npad * CK_HD * 2 + (2 * npad + CK_HD) * 4 + CK_AR * npad * (4 + 2)) / 4;
+}
+
 CK_ATTR void ck_attention32_i16_avx512(const float *q, const float *k, const float *v, size_t ld, size_t n, float scale, float *out,
                                        size_t ldo, float *scratch) {
     size_t npad = (n + 15) / 16 * 16;

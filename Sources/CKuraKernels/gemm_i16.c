@@ -1,5 +1,6 @@
 // 12-bit integer products in int16 lanes: quantisation, packing and the scalar reference; the AVX512-VNNI
-// kernel is in gemm_i16_avx512.c, the AVX2 one in gemm_i16_avx2.c. See kura_gemm.h for the arithmetic and the layout.
+// kernel is in gemm_i16_avx512.c, the AVX2 one in gemm_i16_avx2.c. See kura_gemm.h for the arithmetic and
+// the layout.
 #include "ck_internal.h"
 #include "kura_gemm.h"
 #include <math.h>

@@ -1,8 +1,9 @@
 // The 12-bit integer product on AVX512-VNNI (see kura_gemm.h). A register block is 6 rows × 32 outputs:
 // 12 int32 accumulators for the current block of 128 inputs (VPDPWSSD: two int16 products per lane, each
 // broadcasting one row's pair of inputs) and 12 float sums they are added to after each block, 27 of the 32
-// registers with the two loads of packed W and the broadcast; the sums are scaled and biased as they are stored. Rows are taken 96 at a time so that their
-// int16 copy stays in L1/L2 while every block of outputs passes over it.
+// registers with the two loads of packed W and the broadcast; the sums are scaled and biased as they are
+// stored. Rows are taken 96 at a time so that their int16 copy stays in L1/L2 while every block of outputs
+// passes over it.
 #if defined(__x86_64__)
 #include <immintrin.h>
 #include <stdint.h>

@@ -187,10 +187,6 @@ CK_INLINE void attention32_body(const float *q, const float *k, const float *v, 
     attr static void layernorm_##suffix(float *x, const float *bias, const float *res, const float *g,            \
                                         const float *b, size_t rows, size_t dim, float eps) {                    \
         layernorm_body(x, bias, res, g, b, rows, dim, eps);                                                      \
-    }                                                                                                            \
-    attr static void attention32_##suffix(const float *q, const float *k, const float *v, size_t ld, size_t n,    \
-                                          float scale, float *out, size_t ldo, float *scratch) {                 \
-        attention32_body(q, k, v, ld, n, scale, out, ldo, scratch);                                              \
     }
 
 CK_NN_VARIANT(base, )
@@ -243,17 +239,22 @@ void ck_attention32(const float *q, const float *k, const float *v, size_t ld, s
         return;
     }
 #endif
-    CK_NN_DISPATCH(attention32, q, k, v, ld, n, scale, out, ldo, scratch);
+    attention32_body(q, k, v, ld, n, scale, out, ldo, scratch);  // the baseline and NEON: the compiler's own vectors
 }
 
 #if defined(__x86_64__)
 void ck_attention32_i16_avx512(const float *q, const float *k, const float *v, size_t ld, size_t n, float scale, float *out, size_t ldo,
                                float *scratch);
+size_t ck_attention32_i16_avx512_scratch(size_t n);
 #endif
 
 size_t ck_attention32_i16_scratch(size_t n) {
-    size_t npad = (n + 15) / 16 * 16, i16 = (3 * npad * CK_HD * 2 + (2 * npad + CK_HD) * 4 + 6 * npad * (4 + 2)) / 4;
-    return i16 > ck_attention32_scratch(n) ? i16 : ck_attention32_scratch(n);
+    size_t f = ck_attention32_scratch(n);
+#if defined(__x86_64__)
+    size_t i16 = ck_attention32_i16_avx512_scratch(n);
+    if (i16 > f) return i16;
+#endif
+    return f;
 }
 
 void ck_attention32_i16(const float *q, const float *k, const float *v, size_t ld, size_t n, float scale, float *out, size_t ldo,

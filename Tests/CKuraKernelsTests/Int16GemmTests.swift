@@ -68,6 +68,10 @@ import Testing
         let original = ck_active()!.pointee.isa
         defer { _ = ck_select(original) }
         for isa in [CK_ISA_AVX512, CK_ISA_AVX2] where ck_select(isa) == 0 {
+            if isa == CK_ISA_AVX2 {  // KURA_KERNELS=avx2 runs the embedder as a CPU without AVX-512 would
+                #expect(ck_i16_vnni() == 0 && ck_i8_native() == 0 && ck_bf16_native() == 0 && ck_f16_native() == 0)
+                #expect(ck_i16_native() != 0, "the AVX2 kernel is native wherever AVX2 is")
+            }
             let y = Self.product(x, m, k, w, n, bias: nil)
             #expect(y.allSatisfy { abs($0 - Float(k)) <= Float(k) * 1e-6 }, "isa \(isa.rawValue): got \(y[0]), want \(k)")
         }

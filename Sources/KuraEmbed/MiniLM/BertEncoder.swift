@@ -155,14 +155,14 @@ struct BertEncoder: Sendable {
     private func attention(lengths: [Int], _ ws: Workspace) {
         let h = config.hidden, d = config.headDim, ld = Int32(3 * h)
         let scale = 1 / Float(d).squareRoot()
+        let attend32 = integerAttention ? ck_attention32_i16 : ck_attention32
         var row = 0
         for n in lengths {
             let n32 = Int32(n)
             for head in 0..<config.heads {
                 let q = ws.qkv + row * 3 * h + head * d
                 if d == 32 {
-                    let attend = integerAttention ? ck_attention32_i16 : ck_attention32
-                    attend(q, q + h, q + 2 * h, 3 * h, n, scale, ws.ctx + row * h + head * d, h, ws.scores)
+                    attend32(q, q + h, q + 2 * h, 3 * h, n, scale, ws.ctx + row * h + head * d, h, ws.scores)
                     continue
                 }
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n32, n32, Int32(d), scale, q, ld, q + h, ld, 0, ws.scores, n32)
