@@ -6,21 +6,34 @@ import KuraIndex
 /// `kura bench ann`: builds (or loads) an index over a base file, then measures recall@k, QPS and
 /// per-query latency for each ef, one query at a time.
 public struct AnnBenchmark: Sendable {
+    /// What to measure; `init` checks it.
     public struct Config: Sendable {
+        /// Base vectors to build from (`.fvecs` or `.npy`); nil with `load`.
         public var base: String?
+        /// Query vectors (`.fvecs` or `.npy`).
         public var queries: String
+        /// Exact neighbours of each query (`.ivecs`); without it they are computed by exact search.
         public var truth: String?
         /// Added to every id read from `truth`: a segment written by a collection numbers its chunks from 1
         /// (row i is chunk i + 1 in a fresh store), where `.ivecs` ground truth numbers base rows from 0.
         public var truthOffset = 0
+        /// The distance the index is built for.
         public var metric: Metric = .cosine
+        /// The graph's parameters for a build.
         public var parameters = HNSWParameters()
+        /// Search breadths measured, one point each.
         public var efs: [Int] = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256]
+        /// Neighbours asked per query (recall@k).
         public var k = 10
+        /// Threads for the build; queries always run one at a time.
         public var threads = 1
+        /// Where to write the built index as a segment file.
         public var save: String?
+        /// A segment file to search instead of building.
         public var load: String?
+        /// Base rows used at most.
         public var limit: Int?
+        /// Whether to also time exact (brute-force) search over every query.
         public var exact = false
         /// Base rows converted and inserted at a time while building.
         public var buildBlock = 250_000
@@ -28,44 +41,70 @@ public struct AnnBenchmark: Sendable {
         /// `save` after building), its pages evicted first so that every page the searches touch counts.
         public var memoryLimit: Int?
 
+        /// A configuration with the defaults above and `queries`.
         public init(queries: String) { self.queries = queries }
     }
 
+    /// How the index came to be: its build, or its load from a segment.
     public struct Build: Sendable {
+        /// Wall-clock seconds.
         public var seconds: Double
+        /// Threads used.
         public var threads: Int
+        /// The index's bytes (in memory after a build, the file after a load).
         public var indexBytes: Int
+        /// Vectors indexed.
         public var rows: Int
+        /// True when loaded from a segment file.
         public var loaded: Bool
     }
 
+    /// One search breadth's results.
     public struct Point: Sendable {
+        /// The search breadth.
         public var ef: Int
+        /// Mean recall@k against the ground truth.
         public var recall: Double
+        /// Queries per second, one at a time.
         public var qps: Double
+        /// Median query latency, microseconds.
         public var p50us: Double
+        /// 99th-percentile query latency, microseconds.
         public var p99us: Double
     }
 
     /// Memory at the end of the search phase: the process's resident pages and, under a limit, its cgroup's.
     public struct Memory: Sendable {
+        /// The process's resident pages.
         public var process: ProcessMemory
+        /// The memory limit searched under, if any.
         public var limitBytes: Int?
+        /// The cgroup hierarchy the limit was set in.
         public var cgroup: MemoryCgroup.Version?
+        /// The cgroup's peak charge, bytes.
         public var cgroupPeak: Int?
+        /// The cgroup's anonymous bytes at the end.
         public var cgroupAnonymous: Int?
+        /// The cgroup's page-cache bytes at the end.
         public var cgroupFile: Int?
     }
 
     /// Exact batched search over all queries.
     public struct Exact: Sendable {
+        /// Wall-clock seconds for every query.
         public var seconds: Double
+        /// Queries searched.
         public var queries: Int
+        /// Queries per second.
         public var qps: Double { Double(queries) / seconds }
     }
 
+    /// The configuration, checked.
     public let config: Config
 
+    /// Checks `config`.
+    /// - Throws: `KuraError.invalidArgument` without a base or a segment to load, with a k, thread count or ef
+    /// that is not positive, or with a memory limit and no segment file to map.
     public init(config: Config) throws {
         guard config.base != nil || config.load != nil else { throw KuraError.invalidArgument("give --base FILE or --load FILE") }
         guard config.k > 0, config.threads > 0, !config.efs.isEmpty, config.efs.allSatisfy({ $0 > 0 }) else {
@@ -193,12 +232,14 @@ public struct AnnBenchmark: Sendable {
 }
 
 extension AnnBenchmark.Build {
+    /// One JSON object for the results file.
     public var json: String {
         "{\"build_s\":\(r3(seconds)),\"threads\":\(threads),\"index_bytes\":\(indexBytes),\"rows\":\(rows),\"loaded\":\(loaded),\"kernels\":\"\(Kernels.activeName)\"}"
     }
 }
 
 extension AnnBenchmark.Memory {
+    /// One JSON object for the results file.
     public var json: String {
         var fields = ["\"rss_anon\":\(process.anonymous)", "\"rss_file\":\(process.file)", "\"rss_peak\":\(process.peak)"]
         if let limitBytes { fields.append("\"memory_limit\":\(limitBytes)") }
@@ -222,10 +263,12 @@ extension AnnBenchmark.Memory {
 }
 
 extension AnnBenchmark.Exact {
+    /// One JSON object for the results file.
     public var json: String { "{\"exact_qps\":\(r3(qps)),\"exact_s\":\(r4(seconds)),\"queries\":\(queries)}" }
 }
 
 extension AnnBenchmark.Point {
+    /// One JSON object for the results file.
     public var json: String {
         "{\"ef\":\(ef),\"recall\":\(r4(recall)),\"qps\":\(r3(qps)),\"p50_us\":\(r3(p50us)),\"p99_us\":\(r3(p99us))}"
     }

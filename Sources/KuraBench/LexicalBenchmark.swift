@@ -8,39 +8,59 @@ import KuraText
 /// build time, QPS and latency percentiles over the runs, and each query's top-k ids (for comparing with
 /// peers on the same passages).
 public struct LexicalBenchmark {
+    /// What to measure.
     public struct Config {
+        /// Passages (JSONL, or JSONL.gz, with `id` and `text`).
         public var passages: String
+        /// Queries (JSONL with `text`).
         public var queries: String
+        /// The analyzer for passages and queries.
         public var analyzer: AnalyzerName = .standard
+        /// Hits per query.
         public var k = 10
+        /// Timed passes over the queries.
         public var runs = 3
+        /// Passages used at most.
         public var limit: Int?
         /// Query terms kept (the rarest); `Int.max` for all.
         public var maxTerms = LexicalSearch.maxTerms
 
+        /// A configuration with the defaults above.
         public init(passages: String, queries: String) {
             self.passages = passages
             self.queries = queries
         }
     }
 
+    /// What a run measured.
     public struct Result {
+        /// Passages indexed.
         public var documents = 0
+        /// Distinct terms.
         public var terms = 0
+        /// The postings section's bytes.
         public var sectionBytes = 0
+        /// Seconds to analyse the passages into the in-memory index.
         public var analyzeSeconds = 0.0
+        /// Seconds to write the postings section.
         public var writeSeconds = 0.0
         /// QPS of each run, and the latencies (µs) of the median run.
         public var qps: [Double] = []
+        /// Median query latency of the median run, microseconds.
         public var p50us = 0.0
+        /// 99th-percentile query latency of the median run, microseconds.
         public var p99us = 0.0
+        /// Each query's top-k passage ids, best first.
         public var top: [[String]] = []
     }
 
     let config: Config
 
+    /// A benchmark of `config`.
     public init(config: Config) { self.config = config }
 
+    /// Builds the section and runs the queries.
+    /// - Throws: what reading the passages or queries throws, or writing or opening the section.
     public func run() throws -> Result {
         var passages = try QualityBenchmark.readJSONL(config.passages)
         if let limit = config.limit { passages = Array(passages.prefix(limit)) }

@@ -14,11 +14,13 @@ public final class MemoryCgroup {
     /// Which hierarchy the group lives in.
     public enum Version: String, Sendable { case v1, v2 }
 
+    /// The hierarchy the group lives in.
     public let version: Version
     /// The group's directory.
     public let path: String
     /// The group this process was in, to return to.
     private let parent: String
+    /// The group's memory limit, bytes.
     public let limitBytes: Int
 
     private init(version: Version, path: String, parent: String, limitBytes: Int) {

@@ -2,10 +2,14 @@ import Foundation
 
 /// Renders recall-against-QPS curves as a standalone SVG, QPS on a log scale.
 public enum RecallPlot {
+    /// One curve: a name for the legend and its (recall, QPS) points.
     public struct Series: Sendable {
+        /// The legend's name.
         public var name: String
+        /// Points in the order drawn.
         public var points: [(recall: Double, qps: Double)]
 
+        /// A curve of `points` named `name`.
         public init(name: String, points: [(recall: Double, qps: Double)]) {
             self.name = name
             self.points = points
@@ -14,6 +18,7 @@ public enum RecallPlot {
 
     static let colors = ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
 
+    /// An SVG document with every series, titled `title`; points with no QPS are left out.
     public static func svg(_ series: [Series], title: String) -> String {
         let w = 720.0, h = 480.0, left = 70.0, right = 170.0, top = 40.0, bottom = 50.0
         let all = series.flatMap(\.points).filter { $0.qps > 0 }

@@ -8,17 +8,23 @@ import KuraStore
 /// Known-item retrieval quality: a corpus chunked and embedded by Kura's own pipeline, queries with one
 /// or more relevant documents, and Recall@1/5/10 and MRR@10 where a document ranks at its best chunk.
 public struct QualityBenchmark {
+    /// One mode's scores over the queries.
     public struct Report: Sendable {
+        /// The retrieval mode (`dense`, `lexical`, `hybrid`).
         public var mode: String
+        /// Queries scored.
         public var queries: Int
         public var recall1 = 0.0, recall5 = 0.0, recall10 = 0.0, mrr10 = 0.0
 
+        /// The report as a JSON object.
         public var json: [String: Any] {
             ["mode": mode, "queries": queries, "recall@1": recall1, "recall@5": recall5, "recall@10": recall10, "mrr@10": mrr10]
         }
     }
 
+    /// The collection searched.
     public let collection: DocumentCollection
+    /// The embedder for the queries.
     public let embedder: any Embedder
 
     /// Opens `name` in `store`, ingesting `corpus` (JSONL, or JSONL.gz) first unless it is already there,

@@ -8,23 +8,36 @@ import KuraStore
 /// opening the collection takes and how search on the sealed collection compares with the same vectors
 /// in an in-memory index.
 public struct StoreBenchmark: Sendable {
+    /// What to measure.
     public struct Config: Sendable {
+        /// Base vectors (`.fvecs` or `.npy`).
         public var base: String
+        /// Query vectors.
         public var queries: String
+        /// Exact neighbours of each query (`.ivecs`).
         public var truth: String
+        /// A directory for the rounds' data directories (`round-N` under it; each round removes the one before).
         public var directory: String
+        /// The collection's distance.
         public var metric: Metric = .cosine
+        /// The collection's graph parameters.
         public var parameters = HNSWParameters()
+        /// Vectors a growing part holds before it is sealed into a segment.
         public var sealThreshold = CollectionInfo.defaultSealThreshold
+        /// Vectors per upsert.
         public var batch = 1000
+        /// Search breadth.
         public var ef = 64
+        /// Neighbours asked per query.
         public var k = 10
+        /// Base rows used at most.
         public var limit: Int?
         /// Fresh collections to ingest into; the median is reported (shared 2-core machines are noisy).
         public var ingestRounds = 3
         /// Whether to build the same vectors in an in-memory index as the search peer.
         public var inMemoryPeer = true
 
+        /// A configuration with the defaults above.
         public init(base: String, queries: String, truth: String, directory: String) {
             self.base = base
             self.queries = queries
@@ -33,8 +46,10 @@ public struct StoreBenchmark: Sendable {
         }
     }
 
+    /// The configuration.
     public let config: Config
 
+    /// A benchmark of `config`.
     public init(config: Config) { self.config = config }
 
     /// Runs every phase, reporting each as one JSON line.

@@ -4,10 +4,14 @@ import KuraCore
 
 /// A block of vectors read from a benchmark file, as f32 rows.
 public struct VectorSet: Sendable {
+    /// Rows held.
     public var rows: Int
+    /// Values per row.
     public var dimension: Int
+    /// The rows, one after another.
     public var data: [Float]
 
+    /// A set of `rows` rows of `dimension` values from `data` (`rows * dimension` of them).
     public init(rows: Int, dimension: Int, data: [Float]) {
         self.rows = rows
         self.dimension = dimension
@@ -24,6 +28,8 @@ public struct VectorSet: Sendable {
 /// Readers for the common ANN benchmark formats: `.fvecs` / `.ivecs` (per row: int32 dimension, then
 /// the values) and numpy `.npy` (version 1–3, 2-D, C order, little-endian float16 or float32).
 public enum VectorFiles {
+    /// Reads `path` by its extension: `.npy` or `.fvecs`.
+    /// - Throws: `KuraError` when the file cannot be read or its layout is not one of those above.
     public static func loadVectors(_ path: String) throws -> VectorSet {
         let data = try read(path)
         if path.hasSuffix(".npy") { return try npy(data, path: path) }

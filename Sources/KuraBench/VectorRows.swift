@@ -4,7 +4,9 @@ import KuraCore
 /// asked for, so a benchmark at millions of rows holds no copy of them in anonymous memory; other formats
 /// are loaded whole.
 public final class VectorRows: @unchecked Sendable {
+    /// Rows in the file (or the limit).
     public let rows: Int
+    /// Values per row.
     public let dimension: Int
     private let source: Source
 

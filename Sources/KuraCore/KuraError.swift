@@ -16,6 +16,7 @@ public enum KuraError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A server Kura relies on (an embedding or model server) failed, or answered with something unusable.
     case upstream(String)
 
+    /// The message for people: the path first where there is one.
     public var description: String {
         switch self {
         case .invalidArgument(let m): m

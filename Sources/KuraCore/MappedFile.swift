@@ -7,8 +7,11 @@
 /// A whole file mapped read-only; unmapped when released. Segments and model weights are read in place
 /// through it, so opening them costs no copy.
 public final class MappedFile: @unchecked Sendable {
+    /// The file's path.
     public let path: String
+    /// The first mapped byte.
     public let base: UnsafeRawPointer
+    /// Bytes mapped: the file's size when it was opened.
     public let count: Int
 
     /// Maps `path`; a file shorter than `minimumBytes` is refused as corrupt, with `tooShort(size)` as the reason.

@@ -29,6 +29,7 @@ public enum Metric: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// The metric with the on-disk `code`; nil for an unknown code.
     public init?(code: UInt32) {
         guard let m = Metric.allCases.first(where: { $0.code == code }) else { return nil }
         self = m

@@ -31,6 +31,7 @@ public final class ReadMostly<Value: Sendable>: Sendable {
     private let copies: [Copy]
     private let writer = Mutex<Void>(())
 
+    /// Holds `value`.
     public init(_ value: Value) {
         let box = Box(value)
         copies = (0..<Self.copies).map { _ in Copy(box) }

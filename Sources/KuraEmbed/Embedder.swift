@@ -3,6 +3,7 @@
 public protocol Embedder: Sendable {
     /// Recorded with a collection, so queries are embedded the way its documents were.
     var id: String { get }
+    /// Values per vector.
     var dimension: Int { get }
     /// Counts tokens as this embedder sees them; the chunker and context budgets use it.
     var tokenCounter: any TokenCounter { get }
@@ -11,23 +12,28 @@ public protocol Embedder: Sendable {
     /// Whether the model was trained on Chinese, Japanese and Korean text. When it was not, its vectors
     /// of such text are noise, and hybrid search ranks CJK queries by their lexical list alone.
     var coversCJK: Bool { get }
+    /// One vector per text, in order; throws rather than return part of them.
     func embed(_ texts: [String]) throws -> [[Float]]
     /// The dimension, asking a remote server when it is not known yet.
     func resolvedDimension() throws -> Int
 }
 
 extension Embedder {
+    /// Unknown unless an embedder says otherwise.
     public var maxTokens: Int? { nil }
     /// Unknown models (a remote server's) are taken to cover every script.
     public var coversCJK: Bool { true }
+    /// The dimension as known now; embedders that must ask a server override it.
     public func resolvedDimension() throws -> Int { dimension }
 }
 
 /// A token count for embedders without a tokenizer of their own: words and punctuation marks, which is
 /// within a few percent of WordPiece on English prose.
 public struct WordTokenCounter: TokenCounter {
+    /// A counter (it holds no state).
     public init() {}
 
+    /// Words (runs of letters and digits) plus punctuation marks in `text`.
     public func countTokens(_ text: String) -> Int {
         var n = 0
         var inWord = false

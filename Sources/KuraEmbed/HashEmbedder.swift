@@ -1,14 +1,20 @@
 /// Feature hashing of lower-cased words and word pairs into signed buckets, L2-normalised. No model and
 /// no network: fast, deterministic vectors for tests, where texts sharing words land near each other.
 public struct HashEmbedder: Embedder {
+    /// Buckets per vector.
     public let dimension: Int
+    /// `hash:` and the dimension, so a collection records its width.
     public var id: String { "hash:\(dimension)" }
+    /// Words and punctuation marks.
     public var tokenCounter: any TokenCounter { WordTokenCounter() }
 
+    /// An embedder of `dimension` buckets (at least 1).
     public init(dimension: Int = 384) { self.dimension = max(1, dimension) }
 
+    /// One vector per text, in order; never throws.
     public func embed(_ texts: [String]) throws -> [[Float]] { texts.map(vector) }
 
+    /// The hashed, L2-normalised vector of one text (all zeros for a text with no words).
     public func vector(_ text: String) -> [Float] {
         var v = [Float](repeating: 0, count: dimension)
         var previous: UInt64 = 0

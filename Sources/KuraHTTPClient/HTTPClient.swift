@@ -8,15 +8,22 @@ import Synchronization
 /// Easy handles are pooled and reused, so each keeps its connection alive across requests; a caller
 /// running N requests at once holds N handles. Every call has a connect timeout and a total timeout.
 public final class HTTPClient: Sendable {
+    /// One request.
     public struct Request: Sendable {
+        /// The HTTP method.
         public var method = "POST"
+        /// The full URL, `http` or `https`.
         public var url: String
+        /// Header fields to send, by name.
         public var headers: [String: String] = [:]
+        /// The request body.
         public var body = Data()
         /// Seconds for the whole exchange (0 = none, for streams).
         public var timeout: Double = 30
+        /// Seconds to connect.
         public var connectTimeout: Double = 5
 
+        /// A request; the connect timeout stays at its default.
         public init(method: String = "POST", url: String, headers: [String: String] = [:], body: Data = Data(), timeout: Double = 30) {
             self.method = method
             self.url = url
@@ -26,22 +33,31 @@ public final class HTTPClient: Sendable {
         }
     }
 
+    /// A whole response.
     public struct Response: Sendable {
+        /// The HTTP status code.
         public var status: Int
+        /// Header fields, by lower-cased name.
         public var headers: [String: String]
+        /// The body as received.
         public var body: Data
     }
 
     /// A transport failure: nothing usable came back (refused, timed out, reset, bad URL).
     public struct TransportError: Error, CustomStringConvertible, Sendable {
+        /// The URL asked for.
         public let url: String
+        /// libcurl's description of the failure.
         public let message: String
+        /// libcurl's error code.
         public let code: Int
+        /// The URL and the message.
         public var description: String { "\(url): \(message)" }
     }
 
     private let pool = Mutex<[Handle]>([])
 
+    /// A client with an empty handle pool; libcurl is initialised once per process.
     public init() { _ = Self.global }
 
     private static let global: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK

@@ -5,8 +5,10 @@ public enum BLASRuntime {
     /// The core OpenBLAS picked at load time, e.g. `SkylakeX`, `Haswell`, `Prescott`.
     public static var coreName: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
 
+    /// Threads OpenBLAS uses per call.
     public static var threads: Int { Int(openblas_get_num_threads()) }
 
+    /// Sets OpenBLAS's threads per call (at least 1) for the whole process.
     public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
 
     /// Cores that OpenBLAS falls back to when it does not recognise a CPU; they use SSE kernels only.

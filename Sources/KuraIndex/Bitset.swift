@@ -1,13 +1,17 @@
 /// A fixed-size set of row numbers, one bit each. Used for allowed-row filters and tombstones.
 public struct Bitset: Sendable, Equatable {
+    /// The bits, row r at bit `r % 64` of word `r / 64`.
     public private(set) var words: [UInt64]
+    /// Rows the set can hold: `0..<capacity`.
     public let capacity: Int
 
+    /// An empty set for rows `0..<capacity`.
     public init(capacity: Int) {
         self.capacity = capacity
         words = [UInt64](repeating: 0, count: (capacity + 63) / 64)
     }
 
+    /// A set holding `rows`, each in `0..<capacity` (one outside it traps).
     public init<S: Sequence>(capacity: Int, rows: S) where S.Element: BinaryInteger {
         self.init(capacity: capacity)
         for r in rows { insert(Int(r)) }
@@ -23,21 +27,25 @@ public struct Bitset: Sendable, Equatable {
         self.words = w
     }
 
+    /// Whether `row` is in the set; false for rows outside `0..<capacity`.
     @inline(__always)
     public func contains(_ row: Int) -> Bool {
         row >= 0 && row < capacity && words[row >> 6] & (1 << UInt64(row & 63)) != 0
     }
 
+    /// Adds `row`, which must be in `0..<capacity` (traps otherwise: a caller's bug).
     public mutating func insert(_ row: Int) {
         precondition(row >= 0 && row < capacity, "row \(row) outside bitset of \(capacity)")
         words[row >> 6] |= 1 << UInt64(row & 63)
     }
 
+    /// Removes `row`; rows outside `0..<capacity` are ignored.
     public mutating func remove(_ row: Int) {
         guard row >= 0 && row < capacity else { return }
         words[row >> 6] &= ~(1 << UInt64(row & 63))
     }
 
+    /// Rows in the set.
     public var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
 
     /// The rows in the set, ascending.

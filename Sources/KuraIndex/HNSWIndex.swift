@@ -14,9 +14,13 @@ import Synchronization
 /// Memory is allocated once for `capacity` rows so that concurrent searches never see storage move.
 /// Rows are f32, 64-byte aligned; with a quantised `encoding` an f16 or int8 copy is kept for traversal.
 public final class HNSWIndex: @unchecked Sendable {
+    /// Values per vector.
     public let dimension: Int
+    /// The distance searches rank by.
     public let metric: Metric
+    /// The graph's parameters.
     public let parameters: HNSWParameters
+    /// Rows the index can hold; inserting past it throws.
     public let capacity: Int
 
     let stride: Int
@@ -153,6 +157,9 @@ public final class HNSWIndex: @unchecked Sendable {
         try query.withUnsafeBufferPointer { try search($0, k: k, ef: ef, filter: filter, strategy: strategy) }
     }
 
+    /// The same, for a query in caller's memory.
+    /// - Throws: `KuraError.invalidArgument` for a query of another dimension or with a non-finite value,
+    /// or a `k` below 1.
     public func search(
         _ query: UnsafeBufferPointer<Float>, k: Int, ef: Int? = nil, filter: RowFilter? = nil, strategy: FilterStrategy = .automatic
     ) throws -> [Neighbor] {
@@ -174,6 +181,7 @@ public final class HNSWIndex: @unchecked Sendable {
         }
     }
 
+    /// Whether `row` is tombstoned; false for rows past the capacity.
     public func isDeleted(row: UInt32) -> Bool {
         Int(row) < capacity && tombstones.typed(UInt64.self)[Int(row >> 6)] & (1 << UInt64(row & 63)) != 0
     }

@@ -10,6 +10,9 @@ extension HNSWIndex {
         try vector.withUnsafeBufferPointer { try insert($0, id: id) }
     }
 
+    /// The same, for a vector in caller's memory.
+    /// - Throws: `KuraError.invalidArgument` for a vector of another dimension or with a non-finite value;
+    /// `.capacityExceeded` when the index is full.
     @discardableResult
     public func insert(_ vector: UnsafeBufferPointer<Float>, id: UInt64) throws -> UInt32 {
         try Vectors.validate(vector, dimension: dimension)

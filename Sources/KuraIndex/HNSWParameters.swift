@@ -17,12 +17,18 @@ import KuraCore
 /// | `seed` | picks each node's level. With one thread, the same seed and input order give the same graph. | any |
 /// | `encoding` | how rows are stored for traversal: `f32`, or `f16` / `int8` copies that halve / quarter the memory read per hop; the best `Rescoring.perResult × k` candidates (2k by default) are re-scored in f32, so recall is within a hair of f32's while a hop reads a quarter of the bytes. | int8 |
 public struct HNSWParameters: Sendable, Equatable {
+    /// Links per node on the upper levels (level 0 keeps twice as many).
     public var m: Int
+    /// Candidates kept while inserting.
     public var efConstruction: Int
+    /// Candidates kept while searching, unless a search asks for another.
     public var efSearch: Int
+    /// Seeds the level draw.
     public var seed: UInt64
+    /// How rows are stored for traversal.
     public var encoding: VectorEncoding
 
+    /// Parameters with the defaults in the table above; `validate()` checks them.
     public init(m: Int = 16, efConstruction: Int = 200, efSearch: Int = 64, seed: UInt64 = 42, encoding: VectorEncoding = .int8) {
         self.m = m
         self.efConstruction = efConstruction
@@ -40,6 +46,8 @@ public struct HNSWParameters: Sendable, Equatable {
     /// Hard ceiling on node levels; with M ≥ 2 the chance of exceeding it is negligible.
     static let maxLevel = 31
 
+    /// Checks each parameter's range.
+    /// - Throws: `KuraError.invalidArgument` naming the first parameter out of range.
     public func validate() throws {
         guard (2...256).contains(m) else { throw KuraError.invalidArgument("m must be in 2...256, got \(m)") }
         guard (1...100_000).contains(efConstruction) else {

@@ -35,11 +35,17 @@ struct SegmentLinks: GraphLinks {
 /// rows) ask for 2 MiB pages (``MappedFile/Access/hot``); the f32 rows, read one here and there to re-score,
 /// are read without read-around.
 public final class Segment: @unchecked Sendable {
+    /// The file's path.
     public let path: String
+    /// Values per vector.
     public let dimension: Int
+    /// The distance searches rank by.
     public let metric: Metric
+    /// The parameters the graph was built with.
     public let parameters: HNSWParameters
+    /// Rows in the file.
     public let count: Int
+    /// Rows the file itself marks deleted (a store's later deletions are kept outside it).
     public let deletedCount: Int
     let header: SegmentHeader
     let file: MappedFile
@@ -48,6 +54,10 @@ public final class Segment: @unchecked Sendable {
     let idsPointer: UnsafePointer<UInt64>
     let pool: ContextPool
 
+    /// Maps the segment file at `path` and checks its header (with the header's CRC, which covers the
+    /// section table) and that every section fits; the sections' own CRCs are checked by `kura verify`.
+    /// - Throws: `KuraError.corruptFile` for a file that is short, not a segment, of another version, or
+    /// whose header or sections fail those checks; `.io` when it cannot be opened.
     public init(path: String) throws {
         let file = try MappedFile(path: path, minimumBytes: SegmentFormat.headerSize) {
             "file is \($0) bytes, shorter than the \(SegmentFormat.headerSize)-byte segment header (truncated?)"
@@ -99,6 +109,7 @@ public final class Segment: @unchecked Sendable {
         [encoding == .f32 ? .vectors : .traversal, .scales, .level0, .levels, .upperOffsets, .upperData]
     }
 
+    /// The file's size.
     public var fileBytes: Int { file.count }
 
     /// Runs `body`, which reads the f32 rows in order (a merge), with read-ahead on for them.
@@ -115,12 +126,16 @@ public final class Segment: @unchecked Sendable {
         file.advise(offset: vectors.offset, length: vectors.length, access)
     }
 
+    /// The caller's id of `row` (which must be below `count`).
     public func id(ofRow row: UInt32) -> UInt64 { idsPointer[Int(row)] }
 
+    /// The `k` rows closest to `query`, skipping the file's deleted rows and those `filter` rejects.
+    /// - Throws: as `HNSWIndex.search`.
     public func search(_ query: [Float], k: Int, ef: Int? = nil, filter: RowFilter? = nil, strategy: FilterStrategy = .automatic) throws -> [Neighbor] {
         try query.withUnsafeBufferPointer { try search($0, k: k, ef: ef, filter: filter, strategy: strategy) }
     }
 
+    /// The same, for a query in caller's memory.
     public func search(
         _ query: UnsafeBufferPointer<Float>, k: Int, ef: Int? = nil, filter: RowFilter? = nil, strategy: FilterStrategy = .automatic
     ) throws -> [Neighbor] {

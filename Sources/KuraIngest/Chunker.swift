@@ -5,7 +5,9 @@ import KuraEmbed
 public struct TextChunk: Equatable, Sendable {
     /// The exact span of the document (offsets in Unicode scalars, `end` exclusive).
     public var text: String
+    /// Where the span starts in the document, in Unicode scalars.
     public var start: Int
+    /// Where it ends (exclusive).
     public var end: Int
     /// Tokens of `embedText`, as the embedder's tokenizer counts them.
     public var tokenCount: Int
@@ -24,10 +26,14 @@ public struct TextChunk: Equatable, Sendable {
 /// their spans. No chunk's embedded text exceeds `maxTokens`, and the same input always gives the same
 /// chunks.
 public struct Chunker: Sendable {
+    /// Tokens a chunk's embedded text holds at most (at least 8).
     public var maxTokens: Int
+    /// Tokens of the chunk before that a chunk repeats at most (at most half of `maxTokens`).
     public var overlap: Int
+    /// Counts tokens as the embedder does.
     public let counter: any TokenCounter
 
+    /// A chunker; `maxTokens` and `overlap` are brought into the ranges above.
     public init(maxTokens: Int = 256, overlap: Int = 32, counter: any TokenCounter) {
         self.maxTokens = max(8, maxTokens)
         self.overlap = max(0, min(overlap, self.maxTokens / 2))

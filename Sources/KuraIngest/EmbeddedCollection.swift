@@ -7,6 +7,9 @@ import KuraText
 /// `analyzer`) if it does not exist, and refusing one built with another embedder (its vectors would not be
 /// comparable) or, when `analyzer` is given, with another analyzer.
 public enum EmbeddedCollection {
+    /// The collection `name` in `store`, created when it does not exist.
+    /// - Throws: `KuraError.invalidArgument` when it exists with another embedder, dimension or analyzer;
+    /// what the store throws.
     public static func open(_ store: Store, name: String, embedder: any Embedder, analyzer: AnalyzerName? = nil) throws -> DocumentCollection {
         if try store.listCollections().contains(where: { $0.name == name }) {
             let c = try store.collection(name)

@@ -9,17 +9,23 @@ import KuraStore
 /// chunk, embed, and upsert each batch in one transaction. A file that fails to load is reported and
 /// skipped; an embedding or storage failure stops the run with nothing of that batch written.
 public final class IngestPipeline {
+    /// How a run chunks and which files it takes.
     public struct Options: Sendable {
+        /// Tokens per chunk at most.
         public var chunkTokens = 256
+        /// Tokens a chunk repeats from the one before.
         public var overlap = 32
+        /// Narrows the files a directory walk finds (see `SourceFiles.list`).
         public var glob: String?
         /// Chunks embedded and committed together.
         public var batchChunks = 256
         /// The part of the input this run loads; documents of other shards are counted, not loaded.
         public var shard = Shard.all
+        /// The defaults above.
         public init() {}
     }
 
+    /// What a run reports as it goes.
     public enum Event {
         /// A batch is durable: these document ids were written or found unchanged.
         case committed(ids: [String])
@@ -29,15 +35,19 @@ public final class IngestPipeline {
         case progress(Progress)
     }
 
+    /// Counts so far, reported after each batch.
     public struct Progress: Sendable {
         public var filesDone = 0, filesTotal = 0
         public var documents = 0, chunks = 0, tokens = 0
+        /// Seconds since the run started.
         public var seconds = 0.0
+        /// Chunks written per second so far.
         public var chunksPerSecond: Double { seconds > 0 ? Double(chunks) / seconds : 0 }
         /// Seconds left, from the share of files done.
         public var eta: Double? { filesDone > 0 && filesDone < filesTotal ? seconds * Double(filesTotal - filesDone) / Double(filesDone) : nil }
     }
 
+    /// What a whole run did.
     public struct Summary: Sendable {
         public var files = 0, failedFiles = 0
         public var documents = 0, written = 0, unchanged = 0
@@ -45,6 +55,7 @@ public final class IngestPipeline {
         public var otherShards = 0
         public var chunks = 0, tokens = 0
         public var seconds = 0.0, embedSeconds = 0.0
+        /// Each file that failed to load, with why.
         public var failures: [(path: String, message: String)] = []
         /// Files found and not loaded, with the reason: every one is reported.
         public var skipped: [SourceFiles.Skipped] = []
@@ -74,6 +85,7 @@ public final class IngestPipeline {
     private var batchChunks = 0
     private let started = DispatchTime.now().uptimeNanoseconds
 
+    /// A pipeline writing into `collection` with `embedder`, which must be the collection's.
     public init(collection: DocumentCollection, embedder: any Embedder, options: Options = Options()) {
         self.collection = collection
         self.embedder = embedder
@@ -83,6 +95,8 @@ public final class IngestPipeline {
 
     var settings: String { chunker.settings(embedder: embedder) }
 
+    /// Ingests every file under `paths`, reporting to `onEvent` as it goes.
+    /// - Throws: what listing the paths, embedding or writing throws; batches committed before stay.
     public func run(paths: [String], _ onEvent: (Event) -> Void) throws -> Summary {
         let listing = try SourceFiles.list(paths, glob: options.glob)
         let files = listing.files

@@ -12,6 +12,7 @@ import KuraCore
 /// Limits: text only (no images, charts or embedded objects); members inflate within ``ZipReader``'s
 /// bounds; an EPUB chapter that is not well-formed XHTML is read as HTML.
 public enum OfficeText {
+    /// The extensions read here.
     public static let extensions: Set<String> = ["docx", "pptx", "odt", "odp", "epub"]
 
     /// The document's text, its slides when it is a presentation, and its title when the package names one.

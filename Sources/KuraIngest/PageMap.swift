@@ -3,10 +3,12 @@ import KuraStore
 /// Where the pages of a paged document (a PDF's pages, a presentation's slides) begin in its text, so
 /// each chunk can say which pages it holds.
 public struct PageMap: Sendable, Equatable {
+    /// Pages or slides.
     public var unit: PageSpan.Unit
     /// The first Unicode scalar of each page, ascending; page n (from 1) starts at `starts[n - 1]`.
     public var starts: [Int]
 
+    /// A map of pages beginning at `starts`.
     public init(unit: PageSpan.Unit, starts: [Int]) {
         self.unit = unit
         self.starts = starts

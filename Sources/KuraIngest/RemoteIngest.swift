@@ -13,12 +13,17 @@ import KuraStore
 /// as they are: embedding is nearly all of an ingest's work, so many such workers (each with its
 /// ``Shard``) load a corpus in parallel beside the one writer that owns the data volume.
 public struct RemoteIngest {
+    /// The server's base URL, without a trailing slash.
     public var base: String
+    /// The collection written to (created when missing).
     public var collection: String
+    /// Sent as `Authorization: Bearer` when set.
     public var apiKey: String?
     /// A request carries at most this many documents, or about this many bytes of text.
     public var batchDocuments = 64
+    /// See `batchDocuments`.
     public var batchBytes = 1 << 20
+    /// Seconds one request may take.
     public var timeout: Double = 600
     /// The documents this worker sends; the others' are skipped.
     public var shard = Shard.all
@@ -26,6 +31,7 @@ public struct RemoteIngest {
     public var local: (embedder: any Embedder, chunkTokens: Int, overlap: Int)?
     let client = HTTPClient()
 
+    /// An ingest into `collection` on the server at `base`.
     public init(base: String, collection: String, apiKey: String? = nil) {
         var b = base
         while b.hasSuffix("/") { b.removeLast() }
@@ -34,6 +40,9 @@ public struct RemoteIngest {
         self.apiKey = apiKey
     }
 
+    /// Sends every file under `paths` (narrowed by `glob`), reporting to `onEvent` as it goes.
+    /// - Throws: `KuraError.invalidArgument` when the server refuses the collection or a batch, `.io` when
+    /// it cannot be reached; batches the server accepted before stay.
     public func run(paths: [String], glob: String?, _ onEvent: (IngestPipeline.Event) -> Void) throws -> IngestPipeline.Summary {
         let started = DispatchTime.now().uptimeNanoseconds
         let listing = try SourceFiles.list(paths, glob: glob)

@@ -7,7 +7,9 @@ import KuraCore
 /// The hash is SHA-256 of the id's UTF-8 bytes, its first eight bytes read big-endian, modulo `count`:
 /// fixed here so that workers of different Kura versions agree.
 public struct Shard: Sendable, Equatable, CustomStringConvertible {
+    /// This worker's part, `0..<count`.
     public let index: Int
+    /// Parts in all.
     public let count: Int
 
     /// The largest number of shards: far beyond any Job's parallelism, small enough to keep ids in range.
@@ -45,5 +47,6 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
         return Int((UInt64(hex, radix: 16) ?? 0) % UInt64(count))
     }
 
+    /// `index/count`, as `--shard` takes it.
     public var description: String { "\(index)/\(count)" }
 }

@@ -6,7 +6,9 @@ import KuraCore
 /// does not read (its format, its size) is listed with the reason, never dropped in silence; a file named
 /// as an argument is always read.
 public enum SourceFiles {
+    /// A file to load.
     public struct Entry: Equatable, Sendable {
+        /// Its path, as found.
         public var path: String
         /// The document id: the path relative to the directory argument, or the file argument as given.
         public var id: String
@@ -14,13 +16,17 @@ public enum SourceFiles {
 
     /// A file the walk found and will not load, with why.
     public struct Skipped: Equatable, Sendable {
+        /// Its path, as found.
         public var path: String
+        /// Why it is left out.
         public var reason: String
     }
 
     /// What a walk found: the files to load and the files left out.
     public struct Listing: Equatable, Sendable {
+        /// Files to load, sorted.
         public var files: [Entry] = []
+        /// Files left out.
         public var skipped: [Skipped] = []
     }
 

@@ -7,21 +7,33 @@ import KuraStore
 /// chunks of one document that overlap or touch are merged into one passage; passages go best first
 /// while they fit (the last one cut at a word boundary if enough room is left); each is marked `[n]`.
 public struct ContextAssembler: Sendable {
+    /// One passage of the context, numbered as its marker.
     public struct Citation: Sendable, Equatable {
+        /// The passage's number, `[n]` in the text, from 1.
         public var n: Int
+        /// The document the passage comes from.
         public var documentID: String
+        /// The chunks merged into it.
         public var chunkIDs: [Int64]
+        /// Where the passage starts in its document, in Unicode scalars.
         public var start: Int
+        /// Where it ends (exclusive; earlier when the passage was cut).
         public var end: Int
+        /// The best score of its chunks.
         public var score: Double
+        /// The document's metadata, a JSON object as text.
         public var metadata: String
         /// The pages or slides the passage holds, when its document has them: what a model cites.
         public var pages: PageSpan? = nil
     }
 
+    /// An assembled context.
     public struct Context: Sendable, Equatable {
+        /// The passages with their markers, best first.
         public var text: String
+        /// Tokens of `text`, as the counter counts them (within the budget).
         public var tokens: Int
+        /// One citation per passage, in the text's order.
         public var citations: [Citation]
         /// Set when there were passages but the budget held none of them, not even cut: the smallest
         /// budget that would have held the best one's marker and first word.
@@ -39,10 +51,12 @@ public struct ContextAssembler: Sendable {
         var pages: PageSpan?
     }
 
+    /// Counts tokens against the budget (the embedder's, or the chat model's estimate).
     public let counter: any TokenCounter
     /// A passage is cut to fit only if at least this many tokens of it would remain.
     public var minimumCut = 24
 
+    /// An assembler counting with `counter`.
     public init(counter: any TokenCounter) { self.counter = counter }
 
     /// Fits `results` into `budget` tokens. Each passage is headed by a short marker, `[n]` and the

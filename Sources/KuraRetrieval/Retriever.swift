@@ -9,17 +9,24 @@ import KuraText
 /// When the embedder does not cover the query's script (the native MiniLM and a query mostly in CJK),
 /// hybrid ranks by the lexical list alone: fusing in a ranking that is noise only pulls the good one down.
 public struct Retriever: Sendable {
+    /// How a query is ranked.
     public enum Mode: String, Sendable, CaseIterable {
         case dense, lexical, hybrid
     }
 
+    /// One search: a text or a vector (or both, for hybrid with its vector given), and its options.
     public struct Query: Sendable {
+        /// The query's text: embedded for dense, analysed for lexical, both for hybrid.
         public var text: String?
+        /// The query's vector, used instead of embedding the text.
         public var vector: [Float]?
+        /// Results wanted, `1...maxK`.
         public var k = 10
         /// Default: hybrid for text, dense for a vector.
         public var mode: Mode?
+        /// Keeps only chunks whose document metadata matches.
         public var filter: MetadataFilter?
+        /// The dense search's breadth, raised to `k` when below it (default: the collection's `efSearch`).
         public var ef: Int?
         /// Reciprocal rank fusion constant: a hit at rank r adds 1 / (rrfK + r).
         public var rrfK = 60.0
@@ -27,6 +34,7 @@ public struct Retriever: Sendable {
         /// trade relevance (1) against diversity (0). Results keep their scores, in the MMR order.
         public var mmrLambda: Double?
 
+        /// A query with the defaults above.
         public init(text: String? = nil, vector: [Float]? = nil, k: Int = 10) {
             self.text = text
             self.vector = vector
@@ -34,24 +42,33 @@ public struct Retriever: Sendable {
         }
     }
 
+    /// One ranked chunk.
     public struct Result: Sendable, Equatable {
+        /// The chunk's id in the collection.
         public var chunkID: Int64
+        /// Its document's id.
         public var documentID: String
+        /// The chunk's text.
         public var text: String
         /// Higher is better: cosine similarity (dense), BM25 (lexical, and hybrid when the embedder does
         /// not cover the query's script), fused RRF score (hybrid).
         public var score: Double
         /// The document's metadata, a JSON object as text.
         public var metadata: String
+        /// Where the chunk starts in its document, in Unicode scalars.
         public var start: Int
+        /// Where it ends (exclusive).
         public var end: Int
         /// The pages or slides the chunk holds, when its document has them.
         public var pages: PageSpan? = nil
     }
 
+    /// The collection searched.
     public let collection: DocumentCollection
+    /// Embeds query texts; nil allows only vector and lexical queries.
     public let embedder: (any Embedder)?
 
+    /// A retriever over `collection`, embedding with `embedder` (the collection's).
     public init(collection: DocumentCollection, embedder: (any Embedder)?) {
         self.collection = collection
         self.embedder = embedder
@@ -63,6 +80,10 @@ public struct Retriever: Sendable {
     /// The most results one search returns.
     public static let maxK = 1000
 
+    /// Runs `q`, best first.
+    /// - Throws: `KuraError.invalidArgument` for a `k` out of range, no text or vector, a lexical or hybrid
+    /// query without text, an MMR lambda outside 0...1, or a vector of the wrong dimension; what embedding
+    /// (`.upstream` from a remote embedder) and the store throw.
     public func search(_ q: Query) throws -> [Result] {
         guard q.k > 0, q.k <= Self.maxK else { throw KuraError.invalidArgument("k must be between 1 and \(Self.maxK)") }
         guard q.text != nil || q.vector != nil else { throw KuraError.invalidArgument("give a query text or a vector") }

@@ -10,6 +10,7 @@ import KuraCore
 /// of two shapes, ``Shape/kura`` or ``Shape/kaito``; both come from the same ``kind``, so a full disk is
 /// 507 on every route and only a failed field check differs (KAITO answers it 422, as FastAPI does).
 public struct APIError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, which alone decides the status.
     public enum Kind: Sendable, Equatable {
         /// A body field or query parameter of the wrong type or out of range: 400, 422 on KAITO's routes.
         case invalidField
@@ -42,9 +43,12 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         case kaito
     }
 
+    /// What went wrong.
     public var kind: Kind
+    /// The message answered, for people.
     public var message: String
 
+    /// An error of `kind` answered with `message`.
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message
@@ -87,6 +91,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The HTTP status for `kind` in `shape`.
     public func status(_ shape: Shape = .kura) -> HTTPResponse.Status {
         switch kind {
         case .invalidField: shape == .kaito ? .unprocessableContent : .badRequest
@@ -142,5 +147,6 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         return w.bytes
     }
 
+    /// The message.
     public var description: String { message }
 }

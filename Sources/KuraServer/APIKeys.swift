@@ -5,9 +5,11 @@ import KuraCore
 /// Bearer API keys. When any are configured, every route but the health probes needs one; a request
 /// without a valid key gets 401 with a JSON error. Keys are compared in constant time.
 public struct APIKeys: Sendable {
+    /// The keys, as UTF-8 bytes; empty: no key is asked for.
     public let keys: [[UInt8]]
     static let open: Set<String> = ["/healthz", "/readyz", "/health"]
 
+    /// Keys given as strings.
     public init(_ keys: [String]) { self.keys = keys.map { Array($0.utf8) } }
 
     /// One key per line; blank lines and lines starting with '#' are skipped.

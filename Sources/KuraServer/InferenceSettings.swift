@@ -13,10 +13,13 @@ public struct InferenceSettings: Sendable {
     public var contextRatio = 0.5
     /// Chunks retrieved per chat turn before the budget is applied.
     public var candidates = 20
+    /// Seconds a chat completion may take upstream.
     public var timeout: Double = 300
 
+    /// No inference server; the defaults above.
     public init() {}
 
+    /// Reads the variables above from `env`; a value that does not parse or is out of range keeps the default.
     public init(environment env: [String: String]) {
         url = env["LLM_INFERENCE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         accessSecret = env["LLM_ACCESS_SECRET"].flatMap { $0.isEmpty ? nil : $0 }

@@ -6,6 +6,8 @@ import NIOPosix
 
 /// The HTTP service: Kura's API and health probes on Hummingbird, with JSON errors throughout.
 public enum KuraServer {
+    /// Every route (Kura's API, KAITO's, chat completions, embeddings, MCP, health and metrics) over
+    /// `service`, with metrics, API keys and JSON errors as middleware.
     public static func router(
         _ service: KuraService, inference: InferenceSettings = InferenceSettings(), keys: APIKeys = APIKeys([])
     )

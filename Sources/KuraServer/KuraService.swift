@@ -9,15 +9,20 @@ import KuraStore
 /// What the HTTP routes work on: the open store and the embedder. Store calls and embedding block, so
 /// routes run them off the async executor with `blocking`.
 public final class KuraService: Sendable {
+    /// The open data directory.
     public let store: Store
+    /// The embedder for documents and query texts.
     public let embedder: any Embedder
     /// Chunking for documents sent as raw text.
     public let chunkTokens: Int
+    /// Tokens a chunk repeats from the one before.
     public let overlap: Int
     /// The largest request body accepted.
     public let maxBodyBytes: Int
+    /// The service's Prometheus metrics.
     public let metrics = ServerMetrics()
 
+    /// A service over `store` with `embedder`, chunking raw text as given.
     public init(store: Store, embedder: any Embedder, chunkTokens: Int = 256, overlap: Int = 32, maxBodyBytes: Int = 32 << 20) {
         self.store = store
         self.embedder = embedder

@@ -23,6 +23,8 @@ public enum ResultJSON {
         return object
     }
 
+    /// A search result as answered: ids, text, score, metadata, offsets, and pages when known.
+    /// - Throws: as `metadata(_:)`.
     public static func object(_ r: Retriever.Result) throws -> [String: Any] {
         var out: [String: Any] = [
             "chunk_id": r.chunkID, "document_id": r.documentID, "text": r.text, "score": r.score, "metadata": try metadata(r.metadata),
@@ -32,6 +34,8 @@ public enum ResultJSON {
         return out
     }
 
+    /// A context as answered: its text, tokens and citations.
+    /// - Throws: as `metadata(_:)`.
     public static func object(_ c: ContextAssembler.Context) throws -> [String: Any] {
         [
             "context": c.text, "tokens": c.tokens,

@@ -12,6 +12,7 @@ public final class ServerMetrics: Sendable {
         .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
     ]
 
+    /// A fresh registry.
     public init() {}
 
     func request(route: String, method: String, status: Int, duration: Duration) {

@@ -5,17 +5,24 @@ import KuraText
 
 /// A collection's settings, as stored in the catalog.
 public struct CollectionInfo: Sendable, Equatable {
+    /// The catalog's id of the collection.
     public var id: Int64
+    /// The collection's name, unique in the store.
     public var name: String
+    /// Values per vector.
     public var dimension: Int
+    /// The distance dense search ranks by.
     public var metric: Metric
+    /// The id of the embedder its vectors came from (`Embedder.id`); empty for vectors given by callers.
     public var embedder: String
+    /// The parameters of its segments' graphs.
     public var parameters: HNSWParameters
     /// The growing graph becomes a segment when it holds this many vectors.
     public var sealThreshold: Int
     /// How chunk text and query text become lexical terms; fixed at creation.
     public var analyzer: AnalyzerName
 
+    /// The seal threshold new collections get.
     public static let defaultSealThreshold = 50_000
 
     /// The construction effort of the growing graph. Writes pay for graph insertion as they arrive, so
@@ -61,6 +68,7 @@ public struct CollectionInfo: Sendable, Equatable {
         self.analyzer = analyzer
     }
 
+    /// A collection's settings, with the defaults above (the catalog assigns `id` on creation).
     public init(
         id: Int64 = 0, name: String, dimension: Int, metric: Metric, embedder: String = "", parameters: HNSWParameters = HNSWParameters(),
         sealThreshold: Int = defaultSealThreshold, analyzer: AnalyzerName = .default

@@ -9,11 +9,16 @@ import Synchronization
 /// sealed segment row it was found at (nil for a row of an in-memory graph), so that what the row's file
 /// holds about it is read without the catalog.
 public struct Hit: Sendable, Equatable {
+    /// The chunk's id.
     public var chunkID: Int64
+    /// Its distance to the query, as the search ranks (lexical: the negated BM25 score).
     public var distance: Float
+    /// Its score, higher is better (dense: the metric's score; lexical: BM25).
     public var score: Float
+    /// Where it was found, when in a sealed segment.
     public var location: SegmentRow? = nil
 
+    /// A hit with the fields above.
     public init(chunkID: Int64, distance: Float, score: Float, location: SegmentRow? = nil) {
         (self.chunkID, self.distance, self.score, self.location) = (chunkID, distance, score, location)
     }
@@ -21,9 +26,12 @@ public struct Hit: Sendable, Equatable {
 
 /// A row of a sealed segment, by the segment's catalog id.
 public struct SegmentRow: Sendable, Hashable {
+    /// The segment's catalog id.
     public var segment: Int64
+    /// The row in that segment's file.
     public var row: UInt32
 
+    /// The row `row` of segment `segment`.
     public init(segment: Int64, row: UInt32) {
         (self.segment, self.row) = (segment, row)
     }
@@ -45,6 +53,7 @@ public struct UpsertResult: Sendable, Equatable {
 /// readers, which never wait for it. Committed batches reach the graphs on a serial indexer queue, so
 /// the next batch's transaction overlaps this batch's graph insertion; `flush()` waits for the indexer.
 public final class DocumentCollection: @unchecked Sendable {
+    /// The collection's settings.
     public let info: CollectionInfo
     let store: Store
     /// The collection's analyzer, for chunk text and query text alike.

@@ -11,6 +11,8 @@ public indirect enum MetadataFilter: Sendable, Equatable {
     case compare(field: String, op: String, value: Double)
     case all([MetadataFilter])
 
+    /// Parses the API's filter object.
+    /// - Throws: `KuraError.invalidArgument` for anything that is not a filter of the forms above.
     public init(json: JSONValue) throws {
         guard case .object(let o) = json else { throw KuraError.invalidArgument("filter must be a JSON object") }
         var parts: [MetadataFilter] = []

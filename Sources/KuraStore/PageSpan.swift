@@ -4,14 +4,19 @@ import Foundation
 /// chunk metadata as ``fields`` (`page_start`/`page_end`, or `slide`), and results read it back from there,
 /// so citations can name them.
 public struct PageSpan: Sendable, Equatable {
+    /// What the numbers count.
     public enum Unit: String, Sendable {
         case page, slide
     }
 
+    /// Pages or slides.
     public var unit: Unit
+    /// The first held, from 1.
     public var first: Int
+    /// The last held (equal to `first` for one).
     public var last: Int
 
+    /// A span of `unit`s from `first` through `last`.
     public init(unit: Unit, first: Int, last: Int) {
         self.unit = unit
         self.first = first

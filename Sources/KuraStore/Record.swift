@@ -7,14 +7,20 @@ public struct Record: Sendable, Equatable {
     /// A span of the document with its vector. Offsets count Unicode scalars (code points), so a
     /// client slicing the document text by them gets the chunk back.
     public struct Chunk: Sendable, Equatable {
+        /// The chunk's text, the document's text from `start` to `end`.
         public var text: String
+        /// Where the chunk starts.
         public var start: Int
+        /// Where it ends (exclusive).
         public var end: Int
+        /// Tokens embedded for it.
         public var tokenCount: Int
         /// A JSON object (canonical text) of chunk-level facts, such as the markdown heading path.
         public var metadata: String
+        /// Its vector, of the collection's dimension.
         public var vector: [Float]
 
+        /// A chunk with the fields above.
         public init(text: String, start: Int, end: Int, tokenCount: Int, metadata: String = "{}", vector: [Float]) {
             self.text = text
             self.start = start
@@ -25,10 +31,13 @@ public struct Record: Sendable, Equatable {
         }
     }
 
+    /// The document's id in its collection.
     public var id: String
+    /// The document's whole text.
     public var text: String
     /// A JSON object, as canonical JSON text (sorted keys).
     public var metadata: String
+    /// Its chunks, in order.
     public var chunks: [Chunk]
     /// Identifies the content; an upsert with the stored hash changes nothing.
     public var contentHash: String
@@ -116,6 +125,8 @@ public struct Record: Sendable, Equatable {
         self.init(id: id, text: text, metadata: try Self.canonical(metadata), vector: vector)
     }
 
+    /// `value` as canonical JSON text: keys sorted, slashes unescaped.
+    /// - Throws: `EncodingError` for a value JSON cannot hold.
     public static func canonical(_ value: JSONValue) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

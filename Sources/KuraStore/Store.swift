@@ -11,6 +11,7 @@ import Synchronization
 /// data directory (an exclusive lock on `kura.lock`): a second one would take the files another is
 /// writing for orphans.
 public final class Store: Sendable {
+    /// The data directory.
     public let directory: String
     let db: DatabasePool
     /// Kept alive for the writer connection's commit hook, which points at it.

@@ -4,9 +4,12 @@ import KuraHTTPClient
 /// Tests/Fixtures/fake_openai.py, started on a free loopback port for the life of this object: an
 /// OpenAI-compatible embeddings and chat server with faults chosen by the request's model name.
 public final class FakeOpenAIServer: @unchecked Sendable {
+    /// The loopback port it listens on.
     public let port: Int
     private let process: Process
 
+    /// Starts the server, answering `dimension`-wide embeddings and asking for `apiKey` when given.
+    /// - Throws: when python3 cannot be started or the server does not report its port.
     public init(dimension: Int = 8, apiKey: String? = nil) throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Tests/Fixtures/fake_openai.py")
@@ -30,6 +33,7 @@ public final class FakeOpenAIServer: @unchecked Sendable {
         port = p
     }
 
+    /// `http://127.0.0.1:PORT`.
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// The server's counters: requests, connections, max_inflight.

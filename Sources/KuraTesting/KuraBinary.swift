@@ -3,6 +3,7 @@ import Foundation
 /// The `kura` executable built beside the test bundle (or in this checkout's .build), for tests that
 /// run it as scripts and operators do.
 public enum KuraBinary {
+    /// The first executable found of: beside the running binary, then this checkout's release and debug builds.
     public static var path: String? {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let candidates = [
@@ -14,8 +15,11 @@ public enum KuraBinary {
 
     /// What a run of the executable left: its exit status, standard output and standard error.
     public struct Output: Sendable {
+        /// The exit status.
         public var status: Int32
+        /// Standard output, as UTF-8.
         public var out: String
+        /// Standard error, as UTF-8.
         public var err: String
     }
 

@@ -4,9 +4,12 @@ import Foundation
 /// document of length dl is idf · tf · (k1 + 1) / (tf + k1 · (1 − b + b · dl / avgdl)). Statistics are the
 /// collection's own and, as in Lucene, count deleted rows until compaction drops them.
 public struct BM25: Sendable, Equatable {
+    /// Term-frequency saturation.
     public var k1: Float = 1.2
+    /// Length normalisation, 0 (none) to 1 (full).
     public var b: Float = 0.75
 
+    /// BM25 with Lucene's defaults unless told otherwise.
     public init(k1: Float = 1.2, b: Float = 0.75) {
         self.k1 = k1
         self.b = b
@@ -33,6 +36,7 @@ public struct BM25: Sendable, Equatable {
         }
     }
 
+    /// The normalisation for a collection whose average length is `averageLength` (0: no length effect).
     public func norms(averageLength: Float) -> Norms {
         Norms(k1: k1, constant: k1 * (1 - b), perLength: averageLength > 0 ? k1 * b / averageLength : 0)
     }
@@ -40,13 +44,17 @@ public struct BM25: Sendable, Equatable {
 
 /// The statistics BM25 scores with, summed over every part of a collection's index.
 public struct LexicalStats: Sendable, Equatable {
+    /// Rows (or documents) counted, deleted ones included until compaction.
     public var documents = 0
+    /// Their terms, summed.
     public var totalLength = 0
 
+    /// Statistics of `documents` rows holding `totalLength` terms.
     public init(documents: Int = 0, totalLength: Int = 0) {
         self.documents = documents
         self.totalLength = totalLength
     }
 
+    /// Terms per row on average; 0 when there are none.
     public var averageLength: Float { documents > 0 ? Float(Double(totalLength) / Double(documents)) : 0 }
 }

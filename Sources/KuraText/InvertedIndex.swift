@@ -5,21 +5,30 @@
 public struct InvertedIndex: Sendable {
     /// Postings of one term: rows ascending, and the term's frequency in each.
     public struct PostingList: Sendable {
+        /// Rows holding the term, ascending.
         public var rows: [UInt32] = []
+        /// The term's count in each of those rows.
         public var frequencies: [UInt32] = []
     }
 
+    /// Each term's index in `lists`.
     public private(set) var terms: [String: Int] = [:]
+    /// Postings, by the index `terms` gives.
     public private(set) var lists: [PostingList] = []
+    /// Each row's length in terms.
     public private(set) var lengths: [UInt32] = []
+    /// The rows' lengths, summed.
     public private(set) var totalLength = 0
     /// The documents rows belong to: each row's document ordinal, and by ordinal the document's catalog
     /// id and length (its rows' lengths summed).
     public private(set) var rowDocuments: [UInt32] = []
+    /// Each document ordinal's catalog id.
     public private(set) var documentIDs: [Int64] = []
+    /// Each document ordinal's length: its rows' lengths, summed.
     public private(set) var documentLengths: [UInt32] = []
     private var ordinals: [Int64: UInt32] = [:]
 
+    /// An empty index.
     public init() {}
 
     /// Rows held, deleted ones included.
@@ -102,7 +111,9 @@ public struct InvertedIndex: Sendable {
         return (merged, maps)
     }
 
+    /// The postings of `term`; nil when no row holds it.
     public func postings(_ term: String) -> PostingList? { terms[term].map { lists[$0] } }
 
+    /// Rows held and their total length.
     public var stats: LexicalStats { LexicalStats(documents: rows, totalLength: totalLength) }
 }

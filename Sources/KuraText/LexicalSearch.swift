@@ -1,11 +1,16 @@
 /// One lexical hit: an id (a chunk's) and its BM25 score, higher is better, with where its row lies: the
 /// index of its part among those searched, and its row there.
 public struct LexicalHit: Sendable, Equatable {
+    /// The row's id (a chunk's).
     public var id: Int64
+    /// Its BM25 score.
     public var score: Float
+    /// The index of its part among those searched.
     public var part: Int
+    /// Its row in that part.
     public var row: UInt32
 
+    /// A hit with the fields above.
     public init(id: Int64, score: Float, part: Int = 0, row: UInt32 = 0) {
         self.id = id
         self.score = score
@@ -134,13 +139,16 @@ public struct LexicalPart {
     let index: LexicalIndex
     let id: (UInt32) -> Int64?
 
+    /// A part over `index`, naming rows with `id`.
     public init(_ index: LexicalIndex, id: @escaping (UInt32) -> Int64?) {
         self.index = index
         self.id = id
     }
 
+    /// A part over a sealed segment's postings section.
     public init(section: PostingsSection, id: @escaping (UInt32) -> Int64?) { self.init(.section(section), id: id) }
 
+    /// A part over a growing graph's in-memory index.
     public init(memory: InvertedIndex, id: @escaping (UInt32) -> Int64?) { self.init(.memory(memory), id: id) }
 
     var stats: LexicalStats { index.stats }

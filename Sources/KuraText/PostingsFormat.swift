@@ -44,12 +44,16 @@
 /// A reader checks every offset and count against the section's bounds before it reads, so a damaged
 /// section gives an error or no match, never a read out of range.
 public enum PostingsFormat {
+    /// The section's first four bytes.
     public static let magic: UInt32 = 0x5453_504B  // "KPST"
+    /// The version written; versions 1 and 2 are read.
     public static let version: UInt32 = 2
     /// The header's size in `version`.
     static func headerSize(version: UInt32) -> Int { version == 1 ? 64 : 80 }
+    /// The header's size in the version written.
     public static let headerSize = headerSize(version: version)
     static let documentEntrySize = 16
+    /// Postings per compressed block.
     public static let blockSize = 128
     static let termEntrySize = 24
     static let blockEntrySize = 16

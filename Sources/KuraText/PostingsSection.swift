@@ -4,8 +4,11 @@ import KuraCore
 /// segment), which keeps them alive while this is used.
 public struct PostingsSection: @unchecked Sendable {
     let p: UnsafeRawBufferPointer
+    /// Rows the section indexes.
     public let rows: Int
+    /// Terms in the dictionary.
     public let termCount: Int
+    /// The rows' lengths, summed.
     public let totalLength: Int
     let termTable: Int
     let termBytes: Int
@@ -20,6 +23,7 @@ public struct PostingsSection: @unchecked Sendable {
 
     /// A term's entry: where its postings are and how many rows hold it.
     public struct Term: Sendable {
+        /// Rows holding the term.
         public let df: Int
         let blocks: Int
         let start: Int
@@ -211,6 +215,7 @@ public struct PostingsSection: @unchecked Sendable {
 /// row is ``end``. A class with its block decoded into buffers of its own, so the search's hot loop moves
 /// it without copy-on-write checks.
 public final class PostingsCursor {
+    /// The row a cursor reports once it is past its last posting.
     public static let end = UInt32.max
     let section: PostingsSection
     let term: PostingsSection.Term
@@ -219,7 +224,9 @@ public final class PostingsCursor {
     private let tfs = UnsafeMutablePointer<UInt32>.allocate(capacity: PostingsFormat.blockSize)
     private var count = 0
     private var position = 0
+    /// The current row, or `end`.
     public private(set) var row: UInt32 = 0
+    /// The term's count in the current row.
     public private(set) var frequency: UInt32 = 0
 
     init(section: PostingsSection, term: PostingsSection.Term) {
@@ -233,6 +240,7 @@ public final class PostingsCursor {
         tfs.deallocate()
     }
 
+    /// Rows holding the term.
     public var df: Int { term.df }
     var blocks: Int { term.blocks }
     var currentBlock: Int { block }

@@ -7,6 +7,7 @@ private let analyzers: [any Analyzer] = AnalyzerName.allCases.map { name in
     do { return try name.make() } catch { fatalError("cannot make the \(name.rawValue) analyzer: \(error)") }
 }
 
+/// One input for libFuzzer: `size` bytes at `data`, checked as above; returns 0 (a failed check traps).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzAnalyzer(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
@@ -18,6 +19,7 @@ public func fuzzAnalyzer(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
+/// The executable's entry point (SwiftPM names it `<Target>_main`): libFuzzer's driver with this target's test.
 @_cdecl("FuzzAnalyzer_main")
 public func fuzzAnalyzerMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     runFuzzer(argc, argv) { data, size in data.map { fuzzAnalyzer($0, size) } ?? 0 }

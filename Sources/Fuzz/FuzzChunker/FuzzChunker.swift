@@ -5,6 +5,7 @@ import KuraIngest
 /// libFuzzer target: any text, in every format, chunks in order, within the limit, covering the text.
 private let chunker = Chunker(maxTokens: 24, overlap: 4, counter: WordTokenCounter())
 
+/// One input for libFuzzer: `size` bytes at `data`, checked as above; returns 0 (a failed check traps).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzChunker(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
@@ -24,6 +25,7 @@ public func fuzzChunker(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
+/// The executable's entry point (SwiftPM names it `<Target>_main`): libFuzzer's driver with this target's test.
 @_cdecl("FuzzChunker_main")
 public func fuzzChunkerMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     runFuzzer(argc, argv) { data, size in data.map { fuzzChunker($0, size) } ?? 0 }

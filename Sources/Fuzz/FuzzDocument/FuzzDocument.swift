@@ -7,6 +7,7 @@ import KuraIngest
 /// never a crash; what is read has text and a page map inside it.
 private let names = ["f.docx", "f.pptx", "f.odt", "f.odp", "f.epub", "f.pdf"]
 
+/// One input for libFuzzer: `size` bytes at `data`, checked as above; returns 0 (a failed check traps).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzDocument(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Data(bytes: data, count: size)
@@ -24,6 +25,7 @@ public func fuzzDocument(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
+/// The executable's entry point (SwiftPM names it `<Target>_main`): libFuzzer's driver with this target's test.
 @_cdecl("FuzzDocument_main")
 public func fuzzDocumentMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     runFuzzer(argc, argv) { data, size in data.map { fuzzDocument($0, size) } ?? 0 }

@@ -8,6 +8,7 @@ private let tokenizer: WordPieceTokenizer = {
     do { return try WordPieceTokenizer(modelDirectory: URL(fileURLWithPath: dir)) } catch { fatalError("cannot load the vocabulary from \(dir): \(error)") }
 }()
 
+/// One input for libFuzzer: `size` bytes at `data`, checked as above; returns 0 (a failed check traps).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTokenizer(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let ids = tokenizer.encode(String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self))
@@ -15,6 +16,7 @@ public func fuzzTokenizer(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
+/// The executable's entry point (SwiftPM names it `<Target>_main`): libFuzzer's driver with this target's test.
 @_cdecl("FuzzTokenizer_main")
 public func fuzzTokenizerMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     runFuzzer(argc, argv) { data, size in data.map { fuzzTokenizer($0, size) } ?? 0 }

@@ -15,6 +15,7 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
     /// of Japanese text rank known items no better than chance (MRR@10 0.05 on the man pages set).
     public var coversCJK: Bool { false }
 
+    /// Where `make model` unpacks the model, relative to the working directory.
     public static let defaultModelDirectory = "models/all-MiniLM-L6-v2"
     /// Texts per forward pass: large enough for efficient sgemm, small enough to spread over threads.
     public static let batchSize = 16
@@ -64,10 +65,15 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
         }
     }
 
+    /// The model's WordPiece tokenizer (also the token counter for chunking and budgets).
     public let tokenizer: WordPieceTokenizer
+    /// Forward passes run at once, one per lane.
     public let threads: Int
+    /// The model's name, recorded with collections.
     public var id: String { "minilm:all-MiniLM-L6-v2" }
+    /// The hidden width: 384.
     public var dimension: Int { encoder.config.hidden }
+    /// The tokenizer.
     public var tokenCounter: any TokenCounter { tokenizer }
     /// Word pieces per input; [CLS] and [SEP] take the last two of the model's positions.
     public var maxTokens: Int? { tokenizer.maxLength - 2 }
@@ -81,10 +87,15 @@ public final class MiniLMEmbedder: Embedder, @unchecked Sendable {
         URL(fileURLWithPath: option ?? environment["KURA_MODEL_DIR"] ?? defaultModelDirectory)
     }
 
+    /// The precision the linear layers run in.
     public let precision: Precision
     /// How `precision` was chosen, when it was measured (see ``PrecisionChoice``).
     public let choice: PrecisionChoice?
 
+    /// Loads the model in `dir` (`model.safetensors`, `config.json`, `vocab.txt`, `tokenizer.json`) with
+    /// `threads` lanes, texts truncated to `maxLength` word pieces, the linear layers in `precision`.
+    /// - Throws: `KuraError.notFound` without the weights; `.corruptFile` for a config, vocabulary or
+    /// weights file that cannot be read or does not match the model.
     public init(
         modelDirectory dir: URL, threads: Int = ProcessInfo.processInfo.activeProcessorCount, maxLength: Int = 256,
         precision: Precision = .automatic(), choice: PrecisionChoice? = nil

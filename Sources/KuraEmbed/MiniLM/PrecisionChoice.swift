@@ -14,14 +14,19 @@ import KuraCore
 public struct PrecisionChoice: Sendable, Codable, Equatable {
     /// One precision's measurement.
     public struct Trial: Sendable, Codable, Equatable {
+        /// The precision's name (`MiniLMEmbedder.Precision`'s raw value).
         public var precision: String
+        /// Probe tokens embedded per second on one thread.
         public var tokensPerSecond: Double
         /// Mean cosine of its probe vectors to float's.
         public var meanCosine: Double
     }
 
+    /// The chosen precision's name.
     public var precision: String
+    /// Why it was chosen, in one line for people.
     public var reason: String
+    /// Every precision measured, in the order tried (empty when one was asked for).
     public var trials: [Trial]
     /// What the measurement holds for: a cache with another key is measured again.
     var key: String

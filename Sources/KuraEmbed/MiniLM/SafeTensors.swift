@@ -8,19 +8,28 @@ import KuraCore
 /// `{"dtype", "shape", "data_offsets": [begin, end]}` (offsets relative to the byte after the header),
 /// then the raw little-endian tensor bytes. An optional `__metadata__` entry holds strings.
 public final class SafeTensors: @unchecked Sendable {
+    /// One tensor's entry in the header.
     public struct Tensor: Sendable {
+        /// The element type as the file names it (`F32`, `F16`, `BF16`, ...).
         public let dtype: String
+        /// The dimensions, outermost first.
         public let shape: [Int]
         let offset: Int
         let byteCount: Int
+        /// Elements in the tensor.
         public var count: Int { shape.reduce(1, *) }
     }
 
+    /// The file's path.
     public let path: String
+    /// Every tensor, by name.
     public let tensors: [String: Tensor]
     private let file: MappedFile
     private let dataStart: Int
 
+    /// Maps `path` and reads its header.
+    /// - Throws: `KuraError.corruptFile` when the header's length or JSON is malformed or a tensor's bytes
+    /// fall outside the file; what `MappedFile` throws when the file cannot be opened.
     public init(path: String) throws {
         self.path = path
         file = try MappedFile(path: path, minimumBytes: 8) { "\($0) bytes is too small to be a safetensors file" }

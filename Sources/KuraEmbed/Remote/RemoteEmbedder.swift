@@ -11,20 +11,32 @@ import Synchronization
 /// connections. Connection errors, 429 and 5xx are retried with exponential backoff and jitter; any
 /// other failure, a malformed answer or a wrong dimension fails the whole call, so nothing is written.
 public final class RemoteEmbedder: Embedder, Sendable {
+    /// Where to send texts and how hard to try.
     public struct Configuration: Sendable {
+        /// The server's base URL (`http://host:port`, with or without `/v1`).
         public var baseURL: String
+        /// The `model` field of each request.
         public var model: String
+        /// Sent as `Authorization: Bearer` when set.
         public var apiKey: String?
         /// The dimension the server must return; learned from its first answer when nil.
         public var dimension: Int?
+        /// Texts per request at most.
         public var batchSize = 64
+        /// Estimated tokens per request at most (a longer text goes alone).
         public var batchTokens = 8192
+        /// Requests in flight at once.
         public var concurrency = 4
+        /// Seconds one request may take.
         public var timeout: Double = 60
+        /// Retries of a request after a connection error, 429 or 5xx.
         public var retries = 4
+        /// Backoff's base, seconds: retry n waits a uniform time up to min(`maxBackoff`, `backoff` · 2^n).
         public var backoff: Double = 0.25
+        /// The cap on a retry's wait, seconds.
         public var maxBackoff: Double = 8
 
+        /// A configuration with the defaults above.
         public init(baseURL: String, model: String, apiKey: String? = nil, dimension: Int? = nil) {
             self.baseURL = baseURL
             self.model = model
@@ -33,11 +45,15 @@ public final class RemoteEmbedder: Embedder, Sendable {
         }
     }
 
+    /// The configuration given.
     public let configuration: Configuration
+    /// The embeddings URL requests go to (the base URL with `/v1/embeddings`).
     public let endpoint: String
     private let client = HTTPClient()
     private let learned = Mutex<Int?>(nil)
 
+    /// An embedder for `configuration`; nothing is sent yet.
+    /// - Throws: `KuraError.invalidArgument` when the base URL is not an http(s) URL with a host.
     public init(configuration: Configuration) throws {
         var base = configuration.baseURL
         while base.hasSuffix("/") { base.removeLast() }
@@ -48,8 +64,11 @@ public final class RemoteEmbedder: Embedder, Sendable {
         self.configuration = configuration
     }
 
+    /// `openai:` and the model's name.
     public var id: String { "openai:\(configuration.model)" }
+    /// The configured dimension, else the one learnt from the first answer, else 0.
     public var dimension: Int { configuration.dimension ?? learned.withLock { $0 } ?? 0 }
+    /// Words and punctuation marks (the server's tokenizer is unknown).
     public var tokenCounter: any TokenCounter { WordTokenCounter() }
 
     /// The dimension, asking the server with a one-word request when it is not known yet.
@@ -58,6 +77,9 @@ public final class RemoteEmbedder: Embedder, Sendable {
         return try embed(["dimension"])[0].count
     }
 
+    /// One vector per text, in order, from batched requests.
+    /// - Throws: `KuraError.upstream` when a request still fails after its retries, an answer is malformed,
+    /// or the vectors' dimension is not the expected one; nothing partial is returned.
     public func embed(_ texts: [String]) throws -> [[Float]] {
         let batches = plan(texts)
         guard !batches.isEmpty else { return [] }

@@ -9,10 +9,15 @@ public protocol TokenCounter: Sendable {
 /// BERT's tokenizer: normalisation, splitting on whitespace and punctuation, then greedy longest-match
 /// WordPiece, wrapped in [CLS] ... [SEP] and truncated to `maxLength` ids (the specials included).
 public struct WordPieceTokenizer: TokenCounter, Sendable {
+    /// Ids per text at most, [CLS] and [SEP] included.
     public let maxLength: Int
+    /// Longer words become [UNK].
     public let maxCharsPerWord: Int
+    /// The [CLS] token's id.
     public let clsId: Int32
+    /// The [SEP] token's id.
     public let sepId: Int32
+    /// The [UNK] token's id.
     public let unkId: Int32
     let vocabulary: WordPieceVocabulary
     let normalizer: BertNormalizer
@@ -47,6 +52,7 @@ public struct WordPieceTokenizer: TokenCounter, Sendable {
             maxLength: maxLength, maxCharsPerWord: settings.maxCharsPerWord, continuationPrefix: settings.continuationPrefix)
     }
 
+    /// Tokens in the vocabulary.
     public var vocabularySize: Int { vocabulary.count }
 
     /// Token ids with [CLS] and [SEP], truncated to `maxLength`.
