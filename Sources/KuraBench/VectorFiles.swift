@@ -2,29 +2,6 @@ import CKuraKernels
 import Foundation
 import KuraCore
 
-/// A block of vectors read from a benchmark file, as f32 rows.
-public struct VectorSet: Sendable {
-    /// Rows held.
-    public var rows: Int
-    /// Values per row.
-    public var dimension: Int
-    /// The rows, one after another.
-    public var data: [Float]
-
-    /// A set of `rows` rows of `dimension` values from `data` (`rows * dimension` of them).
-    public init(rows: Int, dimension: Int, data: [Float]) {
-        self.rows = rows
-        self.dimension = dimension
-        self.data = data
-    }
-
-    /// The first `n` rows.
-    public func prefix(_ n: Int) -> VectorSet {
-        let n = min(n, rows)
-        return VectorSet(rows: n, dimension: dimension, data: Array(data[0..<(n * dimension)]))
-    }
-}
-
 /// Readers for the common ANN benchmark formats: `.fvecs` / `.ivecs` (per row: int32 dimension, then
 /// the values) and numpy `.npy` (version 1–3, 2-D, C order, little-endian float16 or float32).
 public enum VectorFiles {

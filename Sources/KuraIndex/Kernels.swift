@@ -14,32 +14,6 @@ public enum Kernels {
     }
 }
 
-/// How stored rows are encoded for graph traversal.
-public enum VectorEncoding: String, Sendable, CaseIterable {
-    case f32, f16, int8
-
-    var code: UInt32 {
-        switch self {
-        case .f32: 1
-        case .f16: 2
-        case .int8: 3
-        }
-    }
-
-    init?(code: UInt32) {
-        guard let e = VectorEncoding.allCases.first(where: { $0.code == code }) else { return nil }
-        self = e
-    }
-
-    var bytesPerComponent: Int {
-        switch self {
-        case .f32: 4
-        case .f16: 2
-        case .int8: 1
-        }
-    }
-}
-
 /// Bytes per stored row: rows start on 64-byte boundaries so that each begins a cache line.
 @inline(__always)
 func rowStride(dimension: Int, encoding: VectorEncoding) -> Int {

@@ -7,16 +7,6 @@ public enum RowFilter: Sendable {
     case predicate(@Sendable (UInt32) -> Bool)
 }
 
-/// How a filtered search runs.
-public enum FilterStrategy: Sendable {
-    /// Exact search over the allowed rows when they are few, the filtered graph walk otherwise.
-    case automatic
-    /// Always walk the graph.
-    case graph
-    /// Always scan the allowed rows exactly.
-    case exact
-}
-
 /// Decides per row whether a search may return it: not tombstoned, and allowed by the filter.
 struct RowAcceptor {
     let tombstones: UnsafePointer<UInt64>?

@@ -7,14 +7,6 @@ struct TextSection: Equatable {
     var headings: [String]
 }
 
-/// How a text is split into sections before chunking: whole (plain), at headings (markdown,
-/// reStructuredText), or at definitions (code).
-public enum TextFormat: String, Sendable {
-    case plain, markdown
-    case restructuredText = "rst"
-    case code
-}
-
 enum TextSections {
     static func split(_ s: [Unicode.Scalar], format: TextFormat) -> [TextSection] {
         switch format {

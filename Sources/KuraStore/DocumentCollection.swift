@@ -5,46 +5,6 @@ import KuraIndex
 import KuraText
 import Synchronization
 
-/// One search hit: a chunk and its distance (smaller is closer) and score (higher is better), with the
-/// sealed segment row it was found at (nil for a row of an in-memory graph), so that what the row's file
-/// holds about it is read without the catalog.
-public struct Hit: Sendable, Equatable {
-    /// The chunk's id.
-    public var chunkID: Int64
-    /// Its distance to the query, as the search ranks (lexical: the negated BM25 score).
-    public var distance: Float
-    /// Its score, higher is better (dense: the metric's score; lexical: BM25).
-    public var score: Float
-    /// Where it was found, when in a sealed segment.
-    public var location: SegmentRow? = nil
-
-    /// A hit with the fields above.
-    public init(chunkID: Int64, distance: Float, score: Float, location: SegmentRow? = nil) {
-        (self.chunkID, self.distance, self.score, self.location) = (chunkID, distance, score, location)
-    }
-}
-
-/// A row of a sealed segment, by the segment's catalog id.
-public struct SegmentRow: Sendable, Hashable {
-    /// The segment's catalog id.
-    public var segment: Int64
-    /// The row in that segment's file.
-    public var row: UInt32
-
-    /// The row `row` of segment `segment`.
-    public init(segment: Int64, row: UInt32) {
-        (self.segment, self.row) = (segment, row)
-    }
-}
-
-/// What one upsert batch did.
-public struct UpsertResult: Sendable, Equatable {
-    /// Ids written (new or changed), in input order.
-    public var written: [String] = []
-    /// Ids whose content hash matched: nothing was changed.
-    public var unchanged: [String] = []
-}
-
 /// A collection of documents on disk: writes go to SQLite first (the durability point), then to an
 /// in-memory growing HNSW graph; full graphs are sealed into immutable segment files. Searches read a
 /// snapshot of segments plus the growing graph and merge their top-k.

@@ -4,56 +4,6 @@ import GRDB
 import KuraCore
 import KuraIndex
 
-/// Counts for `kura collections stats`.
-public struct CollectionStats: Sendable, Equatable, Codable {
-    /// Documents stored.
-    public var documents: Int
-    /// Chunks stored.
-    public var chunks: Int
-    /// Live vectors: pending plus sealed rows not tombstoned.
-    public var vectors: Int
-    /// Vectors committed and not yet in a sealed segment.
-    public var pendingVectors: Int
-    /// Sealed segments.
-    public var segments: Int
-    /// Sealed rows deleted since sealing (dropped at compaction).
-    public var tombstones: Int
-    /// Bytes of segment files.
-    public var bytes: Int
-}
-
-/// A stored chunk, for search results and export.
-public struct StoredChunk: Sendable, Equatable {
-    /// The chunk's id.
-    public var chunkID: Int64
-    /// Its document's id.
-    public var documentID: String
-    /// The chunk's text.
-    public var text: String
-    /// The document's metadata, a JSON object as text.
-    public var metadata: String
-    /// Where the chunk starts in its document, in Unicode scalars.
-    public var start: Int
-    /// Where it ends (exclusive).
-    public var end: Int
-    /// The chunk's own metadata (its heading path, the pages or slide it holds), a JSON object as text.
-    public var chunkMetadata: String = "{}"
-}
-
-/// A document as the API lists it; `cursor` orders pages.
-public struct StoredDocument: Sendable, Equatable {
-    /// The document's catalog id: pass it to `documents(after:limit:)` for the next page.
-    public var cursor: Int64
-    /// The document's id.
-    public var id: String
-    /// Its metadata, a JSON object as text.
-    public var metadata: String
-    /// Its chunks.
-    public var chunks: Int
-    /// Its text, when asked for.
-    public var text: String?
-}
-
 extension DocumentCollection {
     /// The collection's counts now.
     /// - Throws: what reading the catalog throws.

@@ -1,11 +1,6 @@
 import Foundation
 import KuraCore
 
-/// Counts tokens the way an embedder will see them; the chunker and context assembly use it.
-public protocol TokenCounter: Sendable {
-    func countTokens(_ text: String) -> Int
-}
-
 /// BERT's tokenizer: normalisation, splitting on whitespace and punctuation, then greedy longest-match
 /// WordPiece, wrapped in [CLS] ... [SEP] and truncated to `maxLength` ids (the specials included).
 public struct WordPieceTokenizer: TokenCounter, Sendable {
