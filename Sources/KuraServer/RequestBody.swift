@@ -65,36 +65,6 @@ enum RequestBody {
     }
 }
 
-/// The one checked conversion for numbers from outside.
-enum Checked {
-    /// `value` as an integer in `range`, or an error naming `field`: fractions, non-finite values and
-    /// values beyond `range` (whatever their size) are refused.
-    static func integer(_ value: Double, field: String, in range: ClosedRange<Int>) throws -> Int {
-        guard let i = Int(exactly: value) else {
-            throw APIError.field(field, "must be an integer \(describe(range)), got \(value)")
-        }
-        return try integer(i, field: field, in: range)
-    }
-
-    static func integer(_ value: Int, field: String, in range: ClosedRange<Int>) throws -> Int {
-        guard range.contains(value) else { throw APIError.field(field, "must be an integer \(describe(range)), got \(value)") }
-        return value
-    }
-
-    static func number(_ value: Double, field: String, in range: ClosedRange<Double>) throws -> Double {
-        guard range.contains(value) else { throw APIError.field(field, "must be a number between \(range.lowerBound) and \(range.upperBound), got \(value)") }
-        return value
-    }
-
-    static func describe(_ range: ClosedRange<Int>) -> String {
-        switch (range.lowerBound, range.upperBound) {
-        case (.min, .max): "of 64 bits"
-        case (let lo, .max): "of at least \(lo)"
-        default: "between \(range.lowerBound) and \(range.upperBound)"
-        }
-    }
-}
-
 extension KeyedDecodingContainer {
     /// An integer field in `range`; nil when absent or null.
     func integer(_ key: Key, in range: ClosedRange<Int>) throws -> Int? {
@@ -145,23 +115,4 @@ extension KeyedDecodingContainer {
 
     /// Any other field through its own `Decodable`; nil when absent or null.
     func optional<T: Decodable>(_ key: Key) throws -> T? { try decodeIfPresent(T.self, forKey: key) }
-}
-
-/// Query parameters through the same checks.
-enum QueryParameter {
-    static func integer(_ request: Request, _ name: String, in range: ClosedRange<Int>, default fallback: Int) throws -> Int {
-        guard let raw = request.uri.queryParameters.get(name) else { return fallback }
-        guard let v = Int(raw) else { throw APIError.field(name, "must be an integer \(Checked.describe(range)), got '\(raw.prefix(64))'") }
-        return try Checked.integer(v, field: name, in: range)
-    }
-
-    /// true/false (also 1/0, yes/no, on/off, as FastAPI reads them).
-    static func bool(_ request: Request, _ name: String, default fallback: Bool) throws -> Bool {
-        guard let raw = request.uri.queryParameters.get(name) else { return fallback }
-        switch raw.lowercased() {
-        case "true", "1", "yes", "on": return true
-        case "false", "0", "no", "off": return false
-        default: throw APIError.field(name, "must be true or false, got '\(raw.prefix(64))'")
-        }
-    }
 }
