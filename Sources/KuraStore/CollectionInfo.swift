@@ -13,7 +13,7 @@ public struct CollectionInfo: Sendable, Equatable {
     public var dimension: Int
     /// The distance dense search ranks by.
     public var metric: Metric
-    /// The id of the embedder its vectors came from (`Embedder.id`); empty for vectors given by callers.
+    /// The id of the embedder its vectors come from (`Embedder.id`); empty when none was named at creation.
     public var embedder: String
     /// The parameters of its segments' graphs.
     public var parameters: HNSWParameters

@@ -26,7 +26,7 @@ public struct PrecisionChoice: Sendable, Codable, Equatable {
     public var precision: String
     /// Why it was chosen, in one line for people.
     public var reason: String
-    /// Every precision measured, in the order tried (empty when one was asked for).
+    /// Every precision measured, in the order tried (empty when one was asked for, or only float runs).
     public var trials: [Trial]
     /// What the measurement holds for: a cache with another key is measured again.
     var key: String
