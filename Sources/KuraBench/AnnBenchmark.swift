@@ -25,7 +25,7 @@ public struct AnnBenchmark: Sendable {
         public var efs: [Int] = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256]
         /// Neighbours asked per query (recall@k).
         public var k = 10
-        /// Threads for the build; queries always run one at a time.
+        /// Threads for the build and for the queries (each query one at a time on its thread).
         public var threads = 1
         /// Where to write the built index as a segment file.
         public var save: String?
@@ -65,7 +65,7 @@ public struct AnnBenchmark: Sendable {
         public var ef: Int
         /// Mean recall@k against the ground truth.
         public var recall: Double
-        /// Queries per second, one at a time.
+        /// Queries per second over all threads, each query searched alone.
         public var qps: Double
         /// Median query latency, microseconds.
         public var p50us: Double

@@ -35,7 +35,7 @@ public final class IngestPipeline {
         case progress(Progress)
     }
 
-    /// Counts so far, reported after each batch.
+    /// Counts so far, reported after each file.
     public struct Progress: Sendable {
         public var filesDone = 0, filesTotal = 0
         public var documents = 0, chunks = 0, tokens = 0
